@@ -1,0 +1,142 @@
+// swift-tools-version: 6.0
+// ArtFactory: a local-first image-generation studio. See README.md and docs/.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "ArtFactory",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "artfactoryd", targets: ["artfactoryd"]),
+        .executable(name: "artfactory", targets: ["artfactory"]),
+        .library(name: "ArtFactoryProtocol", targets: ["ArtFactoryProtocol"]),
+        .library(name: "ArtFactoryEngine", targets: ["ArtFactoryEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // MARK: System libraries (Debian packages; see Scripts/install-deps)
+        .systemLibrary(name: "CUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev", "zlib1g-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+
+        // MARK: Wire protocol: JSON-RPC envelope, JSON values, one file per method, OpenRPC.
+        .target(
+            name: "ArtFactoryProtocol",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Socket server (libuv) and client, framing, peer credentials.
+        .target(
+            name: "ArtFactoryIPC",
+            dependencies: ["ArtFactoryProtocol", "CUV"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: SQLite catalog (GRDB): migrations, records, queries, FTS5.
+        .target(
+            name: "ArtFactoryCatalog",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Pixels: PNG/WebP/JPEG codecs, resize, thumbnails, metadata chunks.
+        .target(
+            name: "ArtFactoryImaging",
+            dependencies: ["CPNG", "CWebP", "CJPEG"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Native Stable Diffusion engine on BLAS.
+        .target(
+            name: "ArtFactoryEngine",
+            dependencies: ["CBLAS"],
+            swiftSettings: swiftSettings + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+
+        // MARK: Prompt expansion, templates, style profiles, validation.
+        .target(
+            name: "ArtFactoryPrompts",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Services and RPC handlers.
+        .target(
+            name: "ArtFactoryDaemon",
+            dependencies: [
+                "ArtFactoryProtocol", "ArtFactoryIPC", "ArtFactoryCatalog", "ArtFactoryImaging",
+                "ArtFactoryEngine", "ArtFactoryPrompts", "CUV",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "artfactoryd",
+            dependencies: ["ArtFactoryDaemon"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "artfactory",
+            dependencies: [
+                "ArtFactoryProtocol", "ArtFactoryIPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "TestSupport",
+            dependencies: ["ArtFactoryProtocol", "ArtFactoryIPC"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArtFactoryProtocolTests",
+            dependencies: ["ArtFactoryProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArtFactoryIPCTests",
+            dependencies: ["ArtFactoryIPC", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArtFactoryCatalogTests",
+            dependencies: ["ArtFactoryCatalog"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArtFactoryImagingTests",
+            dependencies: ["ArtFactoryImaging"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArtFactoryEngineTests",
+            dependencies: ["ArtFactoryEngine"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArtFactoryPromptsTests",
+            dependencies: ["ArtFactoryPrompts"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArtFactoryDaemonTests",
+            dependencies: ["ArtFactoryDaemon", "TestSupport", "artfactoryd", "artfactory"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

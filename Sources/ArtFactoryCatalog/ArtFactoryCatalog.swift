@@ -1,0 +1,2 @@
+/// ArtFactoryCatalog module. Real contents land with its issue.
+public enum ArtFactoryCatalogModule {}

@@ -1,0 +1,2 @@
+/// ArtFactoryDaemon module. Real contents land with its issue.
+public enum ArtFactoryDaemonModule {}

@@ -1,0 +1,2 @@
+/// ArtFactoryIPC module. Real contents land with its issue.
+public enum ArtFactoryIPCModule {}

@@ -1,0 +1,2 @@
+/// ArtFactoryImaging module. Real contents land with its issue.
+public enum ArtFactoryImagingModule {}

@@ -1,0 +1,2 @@
+/// ArtFactoryPrompts module. Real contents land with its issue.
+public enum ArtFactoryPromptsModule {}

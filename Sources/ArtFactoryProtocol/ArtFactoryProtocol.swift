@@ -1,0 +1,2 @@
+/// ArtFactoryProtocol module. Real contents land with its issue.
+public enum ArtFactoryProtocolModule {}

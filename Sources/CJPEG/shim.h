@@ -1,0 +1,6 @@
+#ifndef ARTFACTORY_CJPEG_SHIM_H
+#define ARTFACTORY_CJPEG_SHIM_H
+#include <stdio.h>
+#include <stddef.h>
+#include <jpeglib.h>
+#endif

@@ -1,0 +1,2 @@
+@main
+struct ArtFactoryCLIMain { static func main() {} }

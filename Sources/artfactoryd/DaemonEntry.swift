@@ -1,0 +1,2 @@
+@main
+struct ArtFactoryDaemonMain { static func main() {} }

@@ -1,0 +1,6 @@
+import Testing
+@testable import ArtFactoryEngine
+
+@Suite struct ArtFactoryEngineSmokeTests {
+    @Test func moduleLinks() { _ = ArtFactoryEngineModule.self }
+}

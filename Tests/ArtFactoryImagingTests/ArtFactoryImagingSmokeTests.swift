@@ -1,0 +1,6 @@
+import Testing
+@testable import ArtFactoryImaging
+
+@Suite struct ArtFactoryImagingSmokeTests {
+    @Test func moduleLinks() { _ = ArtFactoryImagingModule.self }
+}
