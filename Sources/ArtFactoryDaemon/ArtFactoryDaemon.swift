@@ -1,2 +1,0 @@
-/// ArtFactoryDaemon module. Real contents land with its issue.
-public enum ArtFactoryDaemonModule {}

@@ -1,2 +1,0 @@
-/// ArtFactoryIPC module. Real contents land with its issue.
-public enum ArtFactoryIPCModule {}

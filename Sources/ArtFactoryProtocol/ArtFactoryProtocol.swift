@@ -1,2 +1,0 @@
-/// ArtFactoryProtocol module. Real contents land with its issue.
-public enum ArtFactoryProtocolModule {}

@@ -1,2 +1,0 @@
-@main
-struct ArtFactoryCLIMain { static func main() {} }

@@ -1,0 +1,67 @@
+import ArtFactoryDaemon
+import Foundation
+import Glibc
+
+/// `artfactoryd [--home DIR] [--detached]`: the ArtFactory daemon. Usually started by
+/// `artfactory daemon start`; runs in the foreground (logs on stderr too) unless `--detached`.
+@main
+struct ArtFactoryDaemonMain {
+    static func main() {
+        var args = Array(CommandLine.arguments.dropFirst())
+        var detached = false
+        var env = ProcessInfo.processInfo.environment
+        while let a = args.first {
+            args.removeFirst()
+            switch a {
+            case "--detached": detached = true
+            case "--foreground": detached = false
+            case "--home":
+                guard let h = args.first else { fail("--home needs a directory", code: 2) }
+                args.removeFirst()
+                env["ARTFACTORY_HOME"] = h
+            case "-h", "--help":
+                print("""
+                usage: artfactoryd [--home DIR] [--foreground | --detached]
+
+                The ArtFactory daemon: serves JSON-RPC 2.0 on a Unix socket.
+                Data lives under $ARTFACTORY_HOME, or the XDG directories when it is unset.
+                Usually started with `artfactory daemon start`; stop it with `artfactory daemon stop` or SIGTERM.
+                """)
+                exit(0)
+            case "--version":
+                print(artfactoryVersion())
+                exit(0)
+            default:
+                fail("unknown argument '\(a)'; see artfactoryd --help", code: 2)
+            }
+        }
+        ensureFastBLAS()
+        var options = Daemon.Options(paths: DaemonPaths.resolve(environment: env))
+        options.foreground = !detached
+        options.specExamples = env["ARTFACTORY_SPEC_EXAMPLES"] == "1"
+        options.inheritedFD = SocketActivation.inheritedListener(environment: env)
+        do {
+            let daemon = try Daemon(options: options)
+            exit(try daemon.run())
+        } catch {
+            fail("\(error)", code: 1)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("artfactoryd: \(message)\n".utf8))
+        exit(code)
+    }
+
+    /// OpenBLAS picks its kernel when the library loads, from OPENBLAS_CORETYPE; on this class of CPU it
+    /// otherwise picks a slow one. When unset and the CPU has AVX-512, set it and re-exec ourselves so
+    /// the dynamic loader sees it. Users can override by setting the variable themselves.
+    static func ensureFastBLAS() {
+        guard getenv("OPENBLAS_CORETYPE") == nil, getenv("ARTFACTORY_NO_BLAS_TUNING") == nil else { return }
+        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8), cpuinfo.contains(" avx512f") else { return }
+        setenv("OPENBLAS_CORETYPE", "SkylakeX", 1)
+        let argv = CommandLine.arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", argv)
+        // exec failed: carry on with the default kernel.
+    }
+}

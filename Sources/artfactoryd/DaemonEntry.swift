@@ -1,2 +1,0 @@
-@main
-struct ArtFactoryDaemonMain { static func main() {} }
