@@ -36,10 +36,13 @@ struct ArtFactoryDaemonMain {
             }
         }
         ensureFastBLAS()
+        let inherited = SocketActivation.inheritedListener(environment: env)
+        ProcessHygiene.closeInheritedDescriptors(keeping: inherited.map { [$0] } ?? [])
+        ProcessHygiene.unblockControlSignals()
         var options = Daemon.Options(paths: DaemonPaths.resolve(environment: env))
         options.foreground = !detached
         options.specExamples = env["ARTFACTORY_SPEC_EXAMPLES"] == "1"
-        options.inheritedFD = SocketActivation.inheritedListener(environment: env)
+        options.inheritedFD = inherited
         do {
             let daemon = try Daemon(options: options)
             exit(try daemon.run())

@@ -1,3 +1,4 @@
+import ArtFactoryProtocol
 import CUV
 import Glibc
 
@@ -111,7 +112,11 @@ public final class SocketServer: @unchecked Sendable {
         guard let peer, PeerCredentials.isAllowed(peerUID: peer.uid, daemonUID: configuration.allowedUID) else {
             onRefused(peer)
             // Tell the peer why, best effort, then hang up.
-            let msg = Array(#"{"jsonrpc":"2.0","error":{"code":-32005,"message":"Permission denied: this daemon serves only its owner's uid.","data":{"kind":"permissionDenied"}},"id":null}"#.utf8) + [0x0A]
+            let refusal = RPCResponse(id: .null, error: RPCError(
+                code: RPCErrorCode.permissionDenied,
+                message: "Permission denied: this daemon serves only the user who started it (uid \(configuration.allowedUID)).",
+                data: ["kind": "permissionDenied"]))
+            let msg = JSONWriter.bytes(refusal.jsonValue) + [0x0A]
             msg.withUnsafeBytes { raw in
                 var buf = uv_buf_init(UnsafeMutablePointer(mutating: raw.baseAddress!.assumingMemoryBound(to: CChar.self)), UInt32(raw.count))
                 _ = uv_try_write(stream, &buf, 1)

@@ -59,6 +59,8 @@ public enum RPCErrorCode {
     public static let limitExceeded = -32008
     /// The operation was canceled.
     public static let canceled = -32009
+    /// The connecting process belongs to another user; the connection is closed.
+    public static let permissionDenied = -32010
 
     /// Every application code with its one-line meaning, for the OpenRPC document and `docs/protocol.md`.
     public static let documented: [(code: Int, name: String, meaning: String)] = [
@@ -76,6 +78,7 @@ public enum RPCErrorCode {
         (unavailable, "Unavailable", "A model or provider cannot be used right now."),
         (limitExceeded, "Limit exceeded", "A quota, rate limit or size limit was reached."),
         (canceled, "Canceled", "The operation was canceled."),
+        (permissionDenied, "Permission denied", "Only the daemon's owner (same uid) may connect; the connection is closed."),
     ]
 }
 

@@ -49,8 +49,8 @@ public enum JSONWriter {
     static func writeDouble(_ d: Double, into out: inout [UInt8]) {
         guard d.isFinite else { out.append(contentsOf: Array("null".utf8)); return }
         if d.rounded() == d, abs(d) < 1e15 {
+            if d == 0, d.sign == .minus { out.append(UInt8(ascii: "-")) }
             out.append(contentsOf: Array(String(Int64(d)).utf8))
-            if d == 0, d.sign == .minus { return }
             out.append(contentsOf: Array(".0".utf8))
         } else {
             out.append(contentsOf: Array("\(d)".utf8))

@@ -1,0 +1,52 @@
+import ArtFactoryIPC
+import ArtFactoryProtocol
+import Foundation
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct DiscoverTests {
+    /// Every method the daemon dispatches, as the daemon's own test of the table: a method missing
+    /// here or in the daemon fails this test.
+    static let expected: Set<String> = ["daemon.status", "daemon.shutdown", "events.subscribe", "events.unsubscribe", "rpc.discover"]
+
+    @Test func discoverListsExactlyTheDispatchedMethods() throws {
+        let daemon = try DaemonProcess.start()
+        let c = try daemon.client()
+        let doc = try c.call("rpc.discover")
+        #expect(doc["openrpc"] == "1.2.6")
+        let methods = try #require(doc["methods"]?.arrayValue)
+        let names = Set(methods.compactMap { $0["name"]?.stringValue })
+        #expect(names == Self.expected)
+        // Each listed method is dispatched (never "method not found"), whatever its params.
+        for name in names where name != "daemon.shutdown" {
+            do { _ = try c.call(name, params: .object(JSONObject())) } catch let e as RPCError {
+                #expect(e.code != RPCErrorCode.methodNotFound, "\(name) is documented but not dispatched")
+            }
+        }
+        // And each documented method carries params, result and errors.
+        for m in methods {
+            #expect(m["params"]?.arrayValue != nil)
+            #expect(m["result"]?["schema"] != nil)
+            #expect(m["errors"]?.arrayValue?.isEmpty == false)
+        }
+    }
+
+    @Test func conformanceModeDocumentsItsExtraMethodsToo() throws {
+        let daemon = try DaemonProcess.start(environment: ["ARTFACTORY_SPEC_EXAMPLES": "1"])
+        let doc = try daemon.client().call("rpc.discover")
+        let names = Set(doc["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
+        #expect(names.isSuperset(of: Self.expected))
+        #expect(names.contains("subtract") && names.contains("get_data"))
+    }
+
+    @Test func subscribeUnsubscribeAndBadTopics() throws {
+        let daemon = try DaemonProcess.start()
+        let c = try daemon.client()
+        #expect(try c.call(EventsSubscribe.self, .init(topics: ["job", "daemon"])).topics == ["daemon", "job"])
+        #expect(try c.call(EventsSubscribe.self, .init(topics: ["*"])).topics == EventTopic.all.sorted())
+        #expect(try c.call(EventsUnsubscribe.self, .init(topics: ["job"])).topics == ["daemon", "gallery"])
+        #expect(try c.call(EventsUnsubscribe.self, .init(topics: nil)).topics == [])
+        #expect(throws: RPCError.self) { _ = try c.call(EventsSubscribe.self, .init(topics: ["weather"])) }
+        #expect(try c.call(DaemonStatus.self, NoParams()).counts["subscribers"] == 0)
+    }
+}

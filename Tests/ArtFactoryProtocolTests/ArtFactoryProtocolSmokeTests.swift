@@ -1,6 +1,0 @@
-import Testing
-@testable import ArtFactoryProtocol
-
-@Suite struct ArtFactoryProtocolSmokeTests {
-    @Test func moduleLinks() { _ = ArtFactoryProtocolModule.self }
-}

@@ -1,0 +1,32 @@
+import ArtFactoryProtocol
+import Testing
+
+/// Drift checks between each method's Swift types and its documented schema: the example values
+/// must decode strictly and use only documented members, with every required one present.
+@Suite struct OpenRPCTests {
+    static let methods: [OpenRPCDocument.Entry] = [
+        .init(DaemonStatus.self), .init(DaemonShutdown.self), .init(EventsSubscribe.self),
+        .init(EventsUnsubscribe.self), .init(RPCDiscover.self),
+    ]
+
+    @Test(arguments: methods.map(\.name))
+    func examplesMatchTheDocumentedSchema(_ name: String) throws {
+        let e = try #require(Self.methods.first { $0.name == name })
+        let documented = Set(e.params.map(\.name))
+        let sent = Set(e.exampleParams.objectValue?.keys ?? [])
+        #expect(sent.isSubset(of: documented), "\(name): params not in the schema: \(sent.subtracting(documented))")
+        #expect(Set(e.params.filter(\.required).map(\.name)).isSubset(of: sent))
+        if case .object = e.result {
+            let keys = Set(e.exampleResult.objectValue?.keys ?? [])
+            let props = Set(e.result.propertyNames)
+            #expect(keys.isSubset(of: props), "\(name): result members not in the schema: \(keys.subtracting(props))")
+        }
+    }
+
+    @Test func documentHasEveryMethodAndTheErrorCodes() {
+        let doc = OpenRPCDocument.build(version: "1", entries: Self.methods)
+        let names = doc["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+        #expect(names == Self.methods.map(\.name).sorted())
+        #expect(doc["x-error-codes"]?.arrayValue?.count == RPCErrorCode.documented.count)
+    }
+}
