@@ -17,11 +17,24 @@ enum VariableBinding {
     case lazy(PromptNode)
 }
 
+/// Seeded random draws shared by one combinatorial expansion (for `{~…}` choices).
+final class SharedRandom {
+    var generator: SplitMix64
+
+    init(seed: UInt64) {
+        generator = SplitMix64(seed: seed)
+    }
+}
+
 /// State threaded through an expansion: variables and the chain of open wildcards and variables.
 struct ExpansionScope {
     var variables: [String: VariableBinding] = [:]
     var wildcardChain: [String] = []
     var variableChain: [String] = []
+    /// Random mode: which prompt is being made (drives `@` cyclical choices).
+    var promptIndex = 0
+    /// Combinatorial mode: draws for `~` choices.
+    var random: SharedRandom?
 
     var depth: Int { wildcardChain.count + variableChain.count }
 }

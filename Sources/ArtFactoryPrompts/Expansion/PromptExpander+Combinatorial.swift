@@ -9,8 +9,11 @@ extension PromptExpander {
         case .variant(let variant):
             return try variantStream(variant, scope)
         case .wildcard(let wildcard):
-            let options = try entries(of: wildcard)
+            var options = try entries(of: wildcard)
             let inner = try enter(wildcard, scope)
+            if wildcard.sampler == .random, let random = scope.random {
+                options = [options[random.generator.index(below: options.count)]]
+            }
             return try concatenate(options.map { option in { try self.stream(option, inner) } }, restoring: scope)
         case .assignment(let assignment):
             if assignment.keepsExisting, scope.variables[assignment.name] != nil {
@@ -97,7 +100,11 @@ extension PromptExpander {
         }
         let range = variant.pickRange(available: options.count)
         let separator = variant.separator ?? VariantNode.defaultSeparator
-        var subsets = IndexCombinations(count: options.count, sizes: range)
+        var subsets: any IteratorProtocol<[Int]> = IndexCombinations(count: options.count, sizes: range)
+        if variant.sampler == .random, let random = scope.random {
+            let weights = fromWildcard == nil ? variant.options.map(\.weight) : options.map { _ in 1 }
+            subsets = [random.generator.weightedSubset(weights, sizes: range)].makeIterator()
+        }
         var current: CombinationStream?
         let innerScope = inner
         return {

@@ -13,7 +13,9 @@ extension PromptExpander {
         case .wildcard(let wildcard):
             let options = try entries(of: wildcard)
             var inner = try enter(wildcard, scope)
-            return try sample(options[rng.index(below: options.count)], scope: &inner, rng: &rng)
+            let chosen = wildcard.sampler == .cyclical ? scope.promptIndex % options.count
+                : rng.index(below: options.count)
+            return try sample(options[chosen], scope: &inner, rng: &rng)
         case .assignment(let assignment):
             if assignment.keepsExisting, scope.variables[assignment.name] != nil { return "" }
             if assignment.immediate {
@@ -43,27 +45,19 @@ extension PromptExpander {
             inner = try enter(wildcard, scope)
         }
         let range = variant.pickRange(available: options.count)
-        let count = range.lowerBound + rng.index(below: range.count)
-        var remaining = Array(options.indices)
+        let chosen: [Int]
+        if variant.sampler == .cyclical {
+            let count = range.lowerBound + rng.index(below: range.count)
+            let start = options.isEmpty ? 0 : (scope.promptIndex % options.count) * max(count, 1)
+            chosen = (0..<count).map { (start + $0) % options.count }
+        } else {
+            chosen = rng.weightedSubset(options.map(\.weight), sizes: range)
+        }
         var picked: [String] = []
-        for _ in 0..<count {
-            let chosen = pickWeighted(remaining.map { options[$0].weight }, rng: &rng)
-            let option = options[remaining.remove(at: chosen)]
-            picked.append(try sample(option.node, scope: &inner, rng: &rng))
+        for index in chosen {
+            picked.append(try sample(options[index].node, scope: &inner, rng: &rng))
         }
         if wildcardOptions(variant) == nil { scope = inner }
         return picked.joined(separator: variant.separator ?? VariantNode.defaultSeparator)
-    }
-
-    /// Index chosen in proportion to `weights`; uniform when every weight is zero.
-    private func pickWeighted(_ weights: [Double], rng: inout SplitMix64) -> Int {
-        let total = weights.reduce(0, +)
-        guard total > 0 else { return rng.index(below: weights.count) }
-        var target = rng.unit() * total
-        for (index, weight) in weights.enumerated() {
-            if target < weight { return index }
-            target -= weight
-        }
-        return weights.lastIndex(where: { $0 > 0 }) ?? 0
     }
 }

@@ -64,8 +64,10 @@ public struct PromptExpander: Sendable {
 
     /// A lazy iterator over every combination of `text`, in the order of ``ExpansionMode/combinatorial``.
     /// Nothing is expanded until ``PromptCombinations/next()`` is called.
-    public func combinations(_ text: String, variables: [String: String] = [:]) throws -> PromptCombinations {
-        try combinations(of: parser.parse(text), variables: variables)
+    /// - Parameter seed: drives the random picks of `{~…}` / `__~name__` choices (0 in ``expand(_:mode:maxCount:variables:)``).
+    public func combinations(_ text: String, variables: [String: String] = [:],
+                             seed: UInt64 = 0) throws -> PromptCombinations {
+        try combinations(of: parser.parse(text), variables: variables, seed: seed)
     }
 
     /// Counts combinations of `text`, stopping once `limit` is passed (returns `limit + 1` then).
@@ -82,11 +84,14 @@ public struct PromptExpander: Sendable {
     func randomPrompt(_ node: PromptNode, seed: UInt64, index: Int, variables: [String: String]) throws -> String {
         var rng = SplitMix64.derived(seed: seed, index: index)
         var scope = Self.scope(variables)
+        scope.promptIndex = index
         return Self.normalize(try sample(node, scope: &scope, rng: &rng))
     }
 
-    func combinations(of node: PromptNode, variables: [String: String]) throws -> PromptCombinations {
-        PromptCombinations(stream: try stream(node, Self.scope(variables)))
+    func combinations(of node: PromptNode, variables: [String: String], seed: UInt64 = 0) throws -> PromptCombinations {
+        var scope = Self.scope(variables)
+        scope.random = SharedRandom(seed: seed)
+        return PromptCombinations(stream: try stream(node, scope))
     }
 
     static func scope(_ variables: [String: String]) -> ExpansionScope {

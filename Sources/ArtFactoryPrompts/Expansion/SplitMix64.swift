@@ -41,4 +41,28 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         var mixer = SplitMix64(seed: seed ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03))
         return SplitMix64(seed: mixer.next())
     }
+
+    /// Index chosen in proportion to `weights`; uniform when every weight is zero.
+    mutating func weightedIndex(_ weights: [Double]) -> Int {
+        let total = weights.reduce(0, +)
+        guard total > 0 else { return index(below: weights.count) }
+        var target = unit() * total
+        for (position, weight) in weights.enumerated() {
+            if target < weight { return position }
+            target -= weight
+        }
+        return weights.lastIndex(where: { $0 > 0 }) ?? 0
+    }
+
+    /// A uniformly sized (within `sizes`) weighted pick of distinct indices, in pick order.
+    mutating func weightedSubset(_ weights: [Double], sizes: ClosedRange<Int>) -> [Int] {
+        let count = sizes.lowerBound + index(below: sizes.count)
+        var remaining = Array(weights.indices)
+        var picked: [Int] = []
+        for _ in 0..<min(count, remaining.count) {
+            let chosen = weightedIndex(remaining.map { weights[$0] })
+            picked.append(remaining.remove(at: chosen))
+        }
+        return picked
+    }
 }

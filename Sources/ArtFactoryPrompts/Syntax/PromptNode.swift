@@ -28,6 +28,16 @@ public indirect enum PromptNode: Sendable, Equatable {
     }
 }
 
+/// A per-choice sampler override: `{~a|b}` / `__~name__` (random) and `{@a|b}` / `__@name__` (cyclical).
+///
+/// In random mode `@` picks option `promptIndex % count` (so consecutive prompts cycle through the
+/// options) and `~` changes nothing. In combinatorial mode `~` makes one seeded random pick per
+/// combination instead of enumerating, and `@` changes nothing.
+public enum SamplerHint: String, Sendable, Equatable, Codable {
+    case random = "~"
+    case cyclical = "@"
+}
+
 /// One `{…}` variant: options, how many to pick, and how to join them.
 public struct VariantNode: Sendable, Equatable {
     /// One option with its relative weight (default 1).
@@ -49,13 +59,17 @@ public struct VariantNode: Sendable, Equatable {
     public var separator: String?
     /// 1-based column of the opening brace.
     public var column: Int
+    /// `~` or `@` written after the brace, if any.
+    public var sampler: SamplerHint?
 
-    public init(options: [Option], minimum: Int? = 1, maximum: Int? = 1, separator: String? = nil, column: Int) {
+    public init(options: [Option], minimum: Int? = 1, maximum: Int? = 1, separator: String? = nil, column: Int,
+                sampler: SamplerHint? = nil) {
         self.options = options
         self.minimum = minimum
         self.maximum = maximum
         self.separator = separator
         self.column = column
+        self.sampler = sampler
     }
 
     /// The default separator between several picked options.
@@ -77,11 +91,14 @@ public struct WildcardNode: Sendable, Equatable {
     public var parameters: [String: String]
     /// 1-based column of the opening `__`.
     public var column: Int
+    /// `~` or `@` written after the opening `__`, if any.
+    public var sampler: SamplerHint?
 
-    public init(pattern: String, parameters: [String: String] = [:], column: Int) {
+    public init(pattern: String, parameters: [String: String] = [:], column: Int, sampler: SamplerHint? = nil) {
         self.pattern = pattern
         self.parameters = parameters
         self.column = column
+        self.sampler = sampler
     }
 
     /// Whether the pattern uses globbing (`*`, `?`).

@@ -6,12 +6,15 @@ import Foundation
 /// `{-2$$…}`, `{2-$$…}`, custom separators `{2$$ and $$a|b}`, nesting, wildcards `__name__` (with
 /// globbing and `__name(var=value)__` parameters), variables `${x=v}`, `${x=!v}`, `${x?=v}`, `${x}`,
 /// `${x:default}`, escapes `\{ \} \| \$ \_ \#`, and `#` comments (a `#` at the start of a line or after
-/// whitespace comments out the rest of the line). The sampler prefixes `~` and `@` of the reference
-/// syntax are accepted and ignored: the expansion mode decides. Other backslash escapes (such as
-/// A1111's `\(`) are kept verbatim for the text encoder.
+/// whitespace comments out the rest of the line), and the sampler prefixes `{~…}`, `{@…}`, `__~name__`,
+/// `__@name__` (see ``SamplerHint``). Other backslash escapes (such as A1111's `\(`) are kept verbatim
+/// for the text encoder. Braces and variables may nest at most ``maximumNesting`` levels.
 ///
 /// Errors are ``PromptError`` with code `prompt.syntax` and the 1-based column of the problem.
 public struct PromptParser: Sendable {
+    /// The deepest nesting of `{…}` and `${…}` accepted (keeps hostile input from exhausting the stack).
+    public static let maximumNesting = 64
+
     public init() {}
 
     /// Parses `text` into a syntax tree.
@@ -29,6 +32,7 @@ private let escapable: Set<Character> = ["{", "}", "|", "$", "_", "#", "\\"]
 private struct Cursor {
     let chars: [Character]
     var pos = 0
+    var nesting = 0
 
     init(_ chars: [Character]) { self.chars = chars }
 
@@ -86,11 +90,23 @@ private struct Cursor {
 
     // MARK: Variants
 
+    private mutating func enterNesting() throws {
+        nesting += 1
+        guard nesting <= PromptParser.maximumNesting else {
+            throw PromptError.syntax("braces nest more than \(PromptParser.maximumNesting) levels deep", column: column)
+        }
+    }
+
     mutating func parseVariant() throws -> VariantNode {
         let open = column
+        try enterNesting()
+        defer { nesting -= 1 }
         pos += 1  // "{"
-        if current == "~" || current == "@" { pos += 1 }
         var variant = VariantNode(options: [], column: open)
+        if let char = current, let hint = SamplerHint(rawValue: String(char)) {
+            variant.sampler = hint
+            pos += 1
+        }
         if let (low, high, length) = try quantifier() {
             pos += length
             variant.minimum = low
@@ -178,6 +194,8 @@ private struct Cursor {
 
     mutating func parseVariable() throws -> PromptNode {
         let open = column
+        try enterNesting()
+        defer { nesting -= 1 }
         pos += 2  // "${"
         var name = ""
         while let char = current, char.isLetter || char.isNumber || char == "_" || char == "-" {
@@ -228,7 +246,11 @@ private struct Cursor {
     mutating func parseWildcard() throws -> WildcardNode {
         let open = column
         pos += 2  // "__"
-        if current == "~" || current == "@" { pos += 1 }
+        var sampler: SamplerHint?
+        if let char = current, let hint = SamplerHint(rawValue: String(char)) {
+            sampler = hint
+            pos += 1
+        }
         var body = ""
         while true {
             guard let char = current, !"{}|$\n".contains(char) else {
@@ -263,7 +285,7 @@ private struct Cursor {
         guard !pattern.isEmpty, pattern.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
             throw PromptError.syntax("'\(pattern)' is not a valid wildcard name", column: open)
         }
-        return WildcardNode(pattern: pattern, parameters: parameters, column: open)
+        return WildcardNode(pattern: pattern, parameters: parameters, column: open, sampler: sampler)
     }
 
     // MARK: Helpers
