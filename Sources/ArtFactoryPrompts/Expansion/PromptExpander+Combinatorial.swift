@@ -9,12 +9,15 @@ extension PromptExpander {
         case .variant(let variant):
             return try variantStream(variant, scope)
         case .wildcard(let wildcard):
-            var options = try entries(of: wildcard)
+            let options = try entries(of: wildcard)
             let inner = try enter(wildcard, scope)
+            var indices = Array(options.indices)
             if wildcard.sampler == .random, let random = scope.random {
-                options = [options[random.generator.index(below: options.count)]]
+                indices = [random.generator.index(below: options.count)]
             }
-            return try concatenate(options.map { option in { try self.stream(option, inner) } }, restoring: scope)
+            return try concatenate(indices.map { index in
+                { try self.stream(self.parseEntry(options, index, of: wildcard), inner) }
+            }, restoring: scope)
         case .assignment(let assignment):
             if assignment.keepsExisting, scope.variables[assignment.name] != nil {
                 return once(CombinationOutcome(text: "", scope: scope))
@@ -91,18 +94,20 @@ extension PromptExpander {
     }
 
     private func variantStream(_ variant: VariantNode, _ scope: ExpansionScope) throws -> CombinationStream {
-        var options = variant.options.map(\.node)
+        var weights = variant.options.map(\.weight)
         var inner = scope
+        var optionNode: (Int) throws -> PromptNode = { variant.options[$0].node }
         let fromWildcard = wildcardOptions(variant)
         if let wildcard = fromWildcard {
-            options = try entries(of: wildcard)
+            let entries = try entries(of: wildcard)
+            weights = entries.map { _ in 1 }
             inner = try enter(wildcard, scope)
+            optionNode = { try self.parseEntry(entries, $0, of: wildcard) }
         }
-        let range = variant.pickRange(available: options.count)
+        let range = variant.pickRange(available: weights.count)
         let separator = variant.separator ?? VariantNode.defaultSeparator
-        var subsets: any IteratorProtocol<[Int]> = IndexCombinations(count: options.count, sizes: range)
+        var subsets: any IteratorProtocol<[Int]> = IndexCombinations(count: weights.count, sizes: range)
         if variant.sampler == .random, let random = scope.random {
-            let weights = fromWildcard == nil ? variant.options.map(\.weight) : options.map { _ in 1 }
             subsets = [random.generator.weightedSubset(weights, sizes: range)].makeIterator()
         }
         var current: CombinationStream?
@@ -114,7 +119,7 @@ extension PromptExpander {
                                               scope: fromWildcard == nil ? outcome.scope : scope)
                 }
                 guard let subset = subsets.next() else { return nil }
-                current = try self.product(subset.map { options[$0] }[...], separator: separator, innerScope)
+                current = try self.product(subset.map(optionNode)[...], separator: separator, innerScope)
             }
         }
     }

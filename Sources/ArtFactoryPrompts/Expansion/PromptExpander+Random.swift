@@ -15,7 +15,7 @@ extension PromptExpander {
             var inner = try enter(wildcard, scope)
             let chosen = wildcard.sampler == .cyclical ? scope.promptIndex % options.count
                 : rng.index(below: options.count)
-            return try sample(options[chosen], scope: &inner, rng: &rng)
+            return try sample(parseEntry(options, chosen, of: wildcard), scope: &inner, rng: &rng)
         case .assignment(let assignment):
             if assignment.keepsExisting, scope.variables[assignment.name] != nil { return "" }
             if assignment.immediate {
@@ -38,24 +38,28 @@ extension PromptExpander {
 
     private func sampleVariant(_ variant: VariantNode, scope: inout ExpansionScope,
                                rng: inout SplitMix64) throws -> String {
-        var options = variant.options
+        var weights = variant.options.map(\.weight)
         var inner = scope
+        var optionNode: (Int) throws -> PromptNode = { variant.options[$0].node }
         if let wildcard = wildcardOptions(variant) {
-            options = try entries(of: wildcard).map { VariantNode.Option(node: $0) }
+            let entries = try entries(of: wildcard)
+            weights = entries.map { _ in 1 }
             inner = try enter(wildcard, scope)
+            optionNode = { try self.parseEntry(entries, $0, of: wildcard) }
         }
-        let range = variant.pickRange(available: options.count)
+        let available = weights.count
+        let range = variant.pickRange(available: available)
         let chosen: [Int]
         if variant.sampler == .cyclical {
             let count = range.lowerBound + rng.index(below: range.count)
-            let start = options.isEmpty ? 0 : (scope.promptIndex % options.count) * max(count, 1)
-            chosen = (0..<count).map { (start + $0) % options.count }
+            let start = available == 0 ? 0 : (scope.promptIndex % available) * max(count, 1)
+            chosen = (0..<count).map { (start + $0) % available }
         } else {
-            chosen = rng.weightedSubset(options.map(\.weight), sizes: range)
+            chosen = rng.weightedSubset(weights, sizes: range)
         }
         var picked: [String] = []
         for index in chosen {
-            picked.append(try sample(options[index].node, scope: &inner, rng: &rng))
+            picked.append(try sample(optionNode(index), scope: &inner, rng: &rng))
         }
         if wildcardOptions(variant) == nil { scope = inner }
         return picked.joined(separator: variant.separator ?? VariantNode.defaultSeparator)

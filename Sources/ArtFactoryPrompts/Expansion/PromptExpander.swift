@@ -116,8 +116,8 @@ public struct PromptExpander: Sendable {
 
     // MARK: Wildcards and variables shared by both modes
 
-    /// Resolves a wildcard reference to its parsed entries.
-    func entries(of wildcard: WildcardNode) throws -> [PromptNode] {
+    /// Resolves a wildcard reference to its raw entries (never empty).
+    func entries(of wildcard: WildcardNode) throws -> [String] {
         let raw: [String]
         if wildcard.isGlob {
             let names = try wildcards.wildcardNames().sorted()
@@ -144,14 +144,18 @@ public struct PromptExpander: Sendable {
                               message: "Wildcard '__\(wildcard.pattern)__' has no entries; add lines to its file.",
                               column: wildcard.column)
         }
-        return try raw.enumerated().map { index, entry in
-            do {
-                return try parser.parse(entry)
-            } catch let error as PromptError {
-                throw PromptError(code: error.code,
-                                  message: "In wildcard '\(wildcard.pattern)' entry \(index + 1): \(error.message)",
-                                  column: wildcard.column)
-            }
+        return raw
+    }
+
+    /// Parses entry `index` of a wildcard; syntax errors name the wildcard and entry.
+    /// Entries are parsed only when used, so a random pick costs one parse, not one per entry.
+    func parseEntry(_ entries: [String], _ index: Int, of wildcard: WildcardNode) throws -> PromptNode {
+        do {
+            return try parser.parse(entries[index])
+        } catch let error as PromptError {
+            throw PromptError(code: error.code,
+                              message: "In wildcard '\(wildcard.pattern)' entry \(index + 1): \(error.message)",
+                              column: wildcard.column)
         }
     }
 
