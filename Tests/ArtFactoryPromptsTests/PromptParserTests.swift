@@ -108,6 +108,9 @@ import Testing
     @Test func commentsRunToEndOfLine() throws {
         #expect(try parser.parse("a cat # not this\nsitting") == .text("a cat \nsitting"))
         #expect(try parser.parse("tag#1") == .text("tag#1"))
+        #expect(try parser.parse("trending on #artstation") == .text("trending on #artstation"))
+        #expect(try parser.parse("  #note\nfox") == .text("  \nfox"))
+        #expect(try parser.parse("a \\# b") == .text("a # b"))
     }
 
     @Test func unclosedBraceReportsWhereItOpened() {

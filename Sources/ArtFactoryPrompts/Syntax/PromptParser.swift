@@ -5,10 +5,10 @@ import Foundation
 /// Supported forms: variants `{a|b}`, weights `{2::a|b}`, counts `{2$$a|b|c}`, ranges `{1-3$$…}`,
 /// `{-2$$…}`, `{2-$$…}`, custom separators `{2$$ and $$a|b}`, nesting, wildcards `__name__` (with
 /// globbing and `__name(var=value)__` parameters), variables `${x=v}`, `${x=!v}`, `${x?=v}`, `${x}`,
-/// `${x:default}`, escapes `\{ \} \| \$ \_ \#`, and `#` comments (a `#` at the start of a line or after
-/// whitespace comments out the rest of the line), and the sampler prefixes `{~…}`, `{@…}`, `__~name__`,
-/// `__@name__` (see ``SamplerHint``). Other backslash escapes (such as A1111's `\(`) are kept verbatim
-/// for the text encoder. Braces and variables may nest at most ``maximumNesting`` levels.
+/// `${x:default}`, escapes `\{ \} \| \$ \_ \#`, `#` comments (a `#` at the start of a line, or a
+/// `# ` after whitespace, comments out the rest of the line; `#hashtag` stays text), and the sampler
+/// prefixes `{~…}`, `{@…}`, `__~name__`, `__@name__` (see ``SamplerHint``). Other backslash escapes
+/// (such as A1111's `\(`) are kept verbatim for the text encoder. Braces and variables may nest at most ``maximumNesting`` levels.
 ///
 /// Errors are ``PromptError`` with code `prompt.syntax` and the 1-based column of the problem.
 public struct PromptParser: Sendable {
@@ -72,7 +72,7 @@ private struct Cursor {
             case "_" where peek(1) == "_" && startsWildcardName(peek(2)):
                 flush()
                 nodes.append(.wildcard(try parseWildcard()))
-            case "#" where pos == 0 || peek(-1)?.isWhitespace == true:
+            case "#" where startsComment():
                 while let skipped = current, skipped != "\n" { _ = skipped; pos += 1 }
             default:
                 text.append(char)
@@ -81,6 +81,17 @@ private struct Cursor {
         }
         flush()
         return PromptNode.joined(nodes)
+    }
+
+    /// A `#` starts a comment at the start of a line, or after whitespace when followed by whitespace
+    /// (`a cat # note`), so hashtags such as `#artstation` stay in the prompt.
+    private func startsComment() -> Bool {
+        var back = pos - 1
+        while back >= 0, chars[back] == " " || chars[back] == "\t" { back -= 1 }
+        if back < 0 || chars[back] == "\n" { return true }
+        guard peek(-1)?.isWhitespace == true else { return false }
+        guard let next = peek(1) else { return true }
+        return next.isWhitespace || next == "#"
     }
 
     private func startsWildcardName(_ char: Character?) -> Bool {
