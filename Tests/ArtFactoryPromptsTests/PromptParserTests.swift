@@ -120,6 +120,12 @@ import Testing
         #expect(error?.column == 16)
     }
 
+    @Test func syntaxMessageNamesColumnAndProblem() {
+        #expect(syntaxError("a {red")?.message.hasPrefix(
+            "Prompt syntax error at column 7: unclosed '{' opened at column 3.") == true)
+        #expect(syntaxError("a {red")?.description.hasPrefix("[prompt.syntax] ") == true)
+    }
+
     @Test func unmatchedClosingBraceReportsColumn() {
         let error = syntaxError("red} car")
         #expect(error?.column == 4)

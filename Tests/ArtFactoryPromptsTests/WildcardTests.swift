@@ -138,6 +138,33 @@ import Testing
         #expect(try all("__people/*__", source: source) == ["Monet", "summer painter", "winter painter"])
     }
 
+    @Test func folderSourceReadsJSONHierarchies() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("wildcards-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let json = #"{"clothing": ["T-shirt", " Pants ", 3], "artists": {"dutch": ["Rembrandt", "{Mondrian|Vermeer}"], "n": 5}}"#
+        try json.write(to: root.appendingPathComponent("styles.json"), atomically: true, encoding: .utf8)
+        try #"["red", "blue"]"#.write(to: root.appendingPathComponent("colors.json"), atomically: true, encoding: .utf8)
+        let source = FolderWildcardSource(root: root)
+        #expect(try source.wildcardNames() == ["colors", "styles/artists/dutch", "styles/clothing"])
+        #expect(try source.entries(for: "styles/clothing") == ["T-shirt", "Pants"])
+        let expander = PromptExpander(wildcards: source)
+        #expect(try expander.expand("__styles/artists/*__", mode: .combinatorial, maxCount: 10)
+            == ["Rembrandt", "Mondrian", "Vermeer"])
+        #expect(try expander.expand("__colors__", mode: .combinatorial, maxCount: 10) == ["red", "blue"])
+    }
+
+    @Test func invalidJSONWildcardFileIsAClearError() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("wildcards-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try "{not json".write(to: root.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+        #expect { try FolderWildcardSource(root: root).wildcardNames() } throws: { error in
+            guard let error = error as? PromptError else { return false }
+            return error.code == .wildcardUnreadable && error.message.contains("bad.json")
+        }
+    }
+
     @Test func missingFolderIsAnEmptySource() throws {
         let source = FolderWildcardSource(root: URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)"))
         #expect(try source.wildcardNames().isEmpty)

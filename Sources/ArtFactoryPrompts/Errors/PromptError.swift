@@ -62,8 +62,8 @@ public struct PromptError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func syntax(_ what: String, column: Int) -> PromptError {
-        PromptError(code: .syntax, message: "\(what) at column \(column). Fix the prompt syntax there "
-            + "(use \\{ \\} \\| to write the characters literally).", column: column)
+        PromptError(code: .syntax, message: "Prompt syntax error at column \(column): \(what). Fix it there "
+            + "(write \\{ \\} \\| to use these characters literally).", column: column)
     }
 
     static func invalidArgument(_ message: String) -> PromptError {

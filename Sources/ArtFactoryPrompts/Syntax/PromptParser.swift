@@ -8,7 +8,8 @@ import Foundation
 /// `${x:default}`, escapes `\{ \} \| \$ \_ \#`, `#` comments (a `#` at the start of a line, or a
 /// `# ` after whitespace, comments out the rest of the line; `#hashtag` stays text), and the sampler
 /// prefixes `{~…}`, `{@…}`, `__~name__`, `__@name__` (see ``SamplerHint``). Other backslash escapes
-/// (such as A1111's `\(`) are kept verbatim for the text encoder. Braces and variables may nest at most ``maximumNesting`` levels.
+/// (such as A1111's `\(`) are kept verbatim for the text encoder. Braces and variables may nest at
+/// most ``maximumNesting`` levels.
 ///
 /// Errors are ``PromptError`` with code `prompt.syntax` and the 1-based column of the problem.
 public struct PromptParser: Sendable {
