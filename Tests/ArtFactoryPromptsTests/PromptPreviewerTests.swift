@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ArtFactoryPrompts
 
@@ -88,5 +89,17 @@ import Testing
         let preview = try previewer.preview(PromptRequest(prompt: words, count: 1))
         #expect(preview.warnings.map(\.code) == [.overWindow])
         #expect(preview.finals[0].tokenCount == 90)
+    }
+
+    @Test func requestRoundTripsThroughJSON() throws {
+        let request = PromptRequest(prompt: "a {cat|dog}", negativePrompt: "blurry",
+                                    template: PromptTemplate(name: "t", text: "{{prompt}}", params: ["steps": 20]),
+                                    variables: ["x": "y"], mode: .random(seed: 77), count: 3,
+                                    enhancement: PromptEnhancement(profile: StyleProfile(name: "p"), profileEnabled: false,
+                                                                   composition: .closeUp, lighting: .neon))
+        let decoded = try JSONDecoder().decode(PromptRequest.self, from: JSONEncoder().encode(request))
+        #expect(decoded == request)
+        let preview = try previewer.preview(request)
+        #expect(try JSONDecoder().decode(PromptPreview.self, from: JSONEncoder().encode(preview)) == preview)
     }
 }

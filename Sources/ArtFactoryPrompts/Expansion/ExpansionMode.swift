@@ -1,5 +1,5 @@
 /// How ``PromptExpander`` picks among variants and wildcard entries.
-public enum ExpansionMode: Sendable, Equatable, Hashable {
+public enum ExpansionMode: Sendable, Equatable, Hashable, Codable {
     /// Seeded random picks honouring `::` weights. Prompt `i` depends only on `(seed, i)`, so the same
     /// seed always gives the same prompts and asking for more prompts keeps the first ones unchanged.
     case random(seed: UInt64)

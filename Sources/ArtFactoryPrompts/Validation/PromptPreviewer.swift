@@ -1,7 +1,7 @@
 import Foundation
 
 /// What to prepare: the user's prompt (or a template), how to expand it and what to add.
-public struct PromptRequest: Sendable, Equatable {
+public struct PromptRequest: Sendable, Equatable, Codable {
     /// The prompt as typed (≤ ``PromptValidator/maximumLength`` characters); may use Dynamic Prompts syntax.
     public var prompt: String
     /// Negative prompt; may use syntax too (expanded in random mode with the same seed and index).
