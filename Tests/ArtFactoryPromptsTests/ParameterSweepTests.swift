@@ -71,4 +71,15 @@ import Testing
         let sweep = try ParameterSweep(axes: [SweepAxis("sampler", values: ["euler", "dpm++"])])
         #expect(try JSONDecoder().decode(ParameterSweep.self, from: JSONEncoder().encode(sweep)) == sweep)
     }
+
+    @Test func decodingValidatesTheAxes() {
+        let empty = Data(#"{"axes": [{"name": "steps", "values": []}]}"#.utf8)
+        #expect { try JSONDecoder().decode(ParameterSweep.self, from: empty) } throws: {
+            ($0 as? PromptError)?.code == .invalidSweep
+        }
+        let none = Data(#"{"axes": []}"#.utf8)
+        #expect { try JSONDecoder().decode(ParameterSweep.self, from: none) } throws: {
+            ($0 as? PromptError)?.code == .invalidSweep
+        }
+    }
 }

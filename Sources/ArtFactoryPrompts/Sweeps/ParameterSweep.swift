@@ -55,6 +55,21 @@ public struct ParameterSweep: Sendable, Equatable, Codable {
         self.count = product
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case axes
+    }
+
+    /// Decodes the axes and validates them like ``init(axes:limit:)`` (with the default limit).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(axes: container.decode([SweepAxis].self, forKey: .axes))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(axes, forKey: .axes)
+    }
+
     /// Where a cell sits on the contact sheet.
     public struct Position: Sendable, Equatable, Codable {
         public var column: Int
