@@ -98,6 +98,35 @@ import Testing
         #expect(LightingPreset(rawValue: "golden-hour") == .goldenHour)
     }
 
+    @Test func builtInPresetsNeverConflictWithEachOther() throws {
+        let validator = PromptValidator()
+        for composition in CompositionPreset.allCases {
+            for lighting in LightingPreset.allCases {
+                let result = try PromptEnhancer.apply(prompt: "a leather handbag", enhancement: PromptEnhancement(
+                    composition: composition, lighting: lighting))
+                let conflicts = validator.warnings(for: result.prompt).filter { $0.code == .conflictingTerms }
+                #expect(conflicts.isEmpty, "\(composition) + \(lighting): \(conflicts.map(\.message))")
+            }
+        }
+    }
+
+    @Test func presetsSatisfyTheProfileExpectations() throws {
+        let profile = StyleProfile(name: "brand", expectsComposition: true, expectsLighting: true)
+        let validator = PromptValidator()
+        for composition in CompositionPreset.allCases {
+            let text = try PromptEnhancer.apply(prompt: "a shoe", enhancement: PromptEnhancement(
+                composition: composition, lighting: .studio)).prompt
+            #expect(!validator.warnings(for: text, profile: profile).contains { $0.code == .missingComposition },
+                    "\(composition) should count as a composition")
+        }
+        for lighting in LightingPreset.allCases {
+            let text = try PromptEnhancer.apply(prompt: "a shoe", enhancement: PromptEnhancement(
+                composition: .centered, lighting: lighting)).prompt
+            #expect(!validator.warnings(for: text, profile: profile).contains { $0.code == .missingLighting },
+                    "\(lighting) should count as lighting")
+        }
+    }
+
     @Test func invalidProfileTermFailsEnhancement() {
         let bad = StyleProfile(name: "bad", terms: [WeightedTerm("x", weight: 9)])
         #expect { try PromptEnhancer.apply(prompt: "a", enhancement: PromptEnhancement(profile: bad)) } throws: {

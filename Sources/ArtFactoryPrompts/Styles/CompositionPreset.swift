@@ -11,6 +11,12 @@ public enum CompositionPreset: String, Sendable, Codable, CaseIterable {
     case leadingLines = "leading-lines"
     case negativeSpace = "negative-space"
     case portraitFraming = "portrait"
+    case fullBody = "full-body"
+    case threeQuarter = "three-quarter"
+    case lifestyle
+    case backView = "back-view"
+    case sideProfile = "side-profile"
+    case action
 
     /// Name for lists.
     public var displayName: String {
@@ -26,6 +32,12 @@ public enum CompositionPreset: String, Sendable, Codable, CaseIterable {
         case .leadingLines: return "Leading lines"
         case .negativeSpace: return "Negative space"
         case .portraitFraming: return "Portrait framing"
+        case .fullBody: return "Full body"
+        case .threeQuarter: return "3/4 length"
+        case .lifestyle: return "Lifestyle / in context"
+        case .backView: return "Back view"
+        case .sideProfile: return "Side profile"
+        case .action: return "Movement / action"
         }
     }
 
@@ -43,6 +55,12 @@ public enum CompositionPreset: String, Sendable, Codable, CaseIterable {
         case .leadingLines: return ["leading lines composition"]
         case .negativeSpace: return ["negative space", "uncluttered background"]
         case .portraitFraming: return ["head and shoulders portrait framing"]
+        case .fullBody: return ["full body shot", "head to toe"]
+        case .threeQuarter: return ["three-quarter length shot", "editorial framing"]
+        case .lifestyle: return ["lifestyle shot", "in a natural everyday setting"]
+        case .backView: return ["view from behind"]
+        case .sideProfile: return ["side profile view"]
+        case .action: return ["dynamic action shot", "motion"]
         }
     }
 

@@ -11,6 +11,8 @@ public enum LightingPreset: String, Sendable, Codable, CaseIterable {
     case candlelight
     case highKey = "high-key"
     case lowKey = "low-key"
+    case windowLight = "window-light"
+    case glamour
 
     /// Name for lists.
     public var displayName: String {
@@ -26,6 +28,8 @@ public enum LightingPreset: String, Sendable, Codable, CaseIterable {
         case .candlelight: return "Candlelight"
         case .highKey: return "High key"
         case .lowKey: return "Low key"
+        case .windowLight: return "Natural window light"
+        case .glamour: return "Glamour"
         }
     }
 
@@ -43,11 +47,13 @@ public enum LightingPreset: String, Sendable, Codable, CaseIterable {
         case .candlelight: return ["warm candlelight"]
         case .highKey: return ["high-key lighting", "bright"]
         case .lowKey: return ["low-key lighting", "deep shadows"]
+        case .windowLight: return ["natural window light", "soft side light"]
+        case .glamour: return ["glamour lighting", "beauty dish", "flawless highlights"]
         }
     }
 
     /// Words that show a prompt already says something about lighting.
     static let cues = ["light", "lighting", "lit", "sunlight", "sunset", "sunrise", "golden hour", "blue hour",
                        "shadows", "glow", "glowing", "neon", "backlit", "chiaroscuro", "candlelight", "softbox",
-                       "illuminated", "high-key", "low-key"]
+                       "illuminated", "high-key", "low-key", "highlights", "beauty dish"]
 }

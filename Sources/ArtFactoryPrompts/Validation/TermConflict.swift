@@ -22,10 +22,11 @@ public struct TermConflict: Sendable, Equatable, Codable {
         TermConflict(["photorealistic", "photograph", "realistic photo", "hyperrealistic"],
                      ["cartoon", "anime", "cel shaded", "flat illustration"]),
         TermConflict(["summer"], ["winter", "snow", "snowy"]),
-        TermConflict(["indoors", "indoor", "interior"], ["outdoors", "outdoor", "exterior", "landscape"]),
-        TermConflict(["high-key lighting", "bright"], ["low-key lighting", "dark", "deep shadows"]),
+        TermConflict(["indoors", "indoor", "interior"], ["outdoors", "outdoor", "exterior"]),
+        TermConflict(["high-key lighting"], ["low-key lighting", "deep shadows"]),
         TermConflict(["sunrise", "dawn"], ["sunset", "dusk"]),
         TermConflict(["bird's-eye view", "aerial perspective", "top-down view"], ["low angle shot", "worm's-eye view"]),
+        TermConflict(["full body shot", "head to toe"], ["close-up", "headshot", "head and shoulders"]),
     ]
 
     /// The first matching term of each side when both occur in `text`.
