@@ -148,4 +148,17 @@ import Testing
     @Test func trailingUnderscoresAndDollarsStayText() throws {
         #expect(try parser.parse("a__ b $5 __") == .text("a__ b $5 __"))
     }
+
+    @Test func errorCodesAreStable() {
+        #expect(PromptError.Code.allCases.map(\.rawValue) == [
+            "prompt.syntax", "prompt.wildcard_not_found", "prompt.wildcard_cycle", "prompt.recursion_limit",
+            "prompt.wildcard_unreadable", "prompt.undefined_variable", "prompt.variable_cycle",
+            "prompt.missing_template_value", "prompt.too_long", "prompt.invalid_profile",
+            "prompt.invalid_sweep", "prompt.sweep_too_large", "prompt.invalid_argument",
+        ])
+        #expect(PromptWarning.Code.allCases.map(\.rawValue) == [
+            "over_window", "conflicting_terms", "empty_after_expansion", "missing_lighting", "missing_composition",
+            "unbalanced_emphasis",
+        ])
+    }
 }

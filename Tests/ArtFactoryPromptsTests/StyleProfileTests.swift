@@ -52,6 +52,21 @@ import Testing
         #expect(result.addedTerms.count == 5)
     }
 
+    @Test func requestSliderValuesOverrideTheProfile() throws {
+        var result = try PromptEnhancer.apply(prompt: "a teapot", enhancement: PromptEnhancement(
+            profile: brand, sliderValues: ["vibrancy": 100]))
+        #expect(result.prompt.hasSuffix("(vibrant colors:1.5)"))
+        result = try PromptEnhancer.apply(prompt: "a teapot", enhancement: PromptEnhancement(
+            profile: brand, sliderValues: ["vibrancy": 0]))
+        #expect(!result.prompt.contains("vibrant"))
+        #expect { try PromptEnhancer.apply(prompt: "a", enhancement: PromptEnhancement(profile: brand,
+                                                                                      sliderValues: ["luxury": 50])) }
+            throws: { ($0 as? PromptError)?.message.contains("its sliders are vibrancy") == true }
+        #expect { try PromptEnhancer.apply(prompt: "a", enhancement: PromptEnhancement(profile: brand,
+                                                                                      sliderValues: ["vibrancy": 150])) }
+            throws: { ($0 as? PromptError)?.code == .invalidProfile }
+    }
+
     @Test func profileCanBePrepended() throws {
         var profile = brand
         profile.placement = .prepend

@@ -24,8 +24,6 @@ public struct PromptError: Error, Sendable, Equatable, CustomStringConvertible {
         case variableCycle = "prompt.variable_cycle"
         /// A template placeholder has no value and no default.
         case missingTemplateValue = "prompt.missing_template_value"
-        /// A template is malformed.
-        case invalidTemplate = "prompt.invalid_template"
         /// The prompt is longer than the product's hard limit.
         case tooLong = "prompt.too_long"
         /// A style profile or slider value is invalid.

@@ -10,16 +10,37 @@ public struct PromptEnhancement: Sendable, Equatable, Codable {
     public var composition: CompositionPreset?
     /// Lighting for this request; overrides the profile's.
     public var lighting: LightingPreset?
+    /// Slider positions (0...100) for this request by slider name; override the profile's values.
+    public var sliderValues: [String: Int]
 
     public init(profile: StyleProfile? = nil, profileEnabled: Bool = true,
-                composition: CompositionPreset? = nil, lighting: LightingPreset? = nil) {
+                composition: CompositionPreset? = nil, lighting: LightingPreset? = nil,
+                sliderValues: [String: Int] = [:]) {
         self.profile = profile
         self.profileEnabled = profileEnabled
         self.composition = composition
         self.lighting = lighting
+        self.sliderValues = sliderValues
     }
 
-    /// The profile when it applies.
+    /// The profile when it applies, with the request's slider values set.
+    /// - Throws: ``PromptError`` (`prompt.invalid_profile`) for a slider the profile does not have.
+    func resolvedProfile() throws -> StyleProfile? {
+        guard profileEnabled, var profile else { return nil }
+        for (name, value) in sliderValues.sorted(by: { $0.key < $1.key }) {
+            guard let index = profile.sliders.firstIndex(where: { $0.name == name }) else {
+                let known = profile.sliders.map(\.name)
+                throw PromptError(code: .invalidProfile,
+                                  message: "Profile '\(profile.name)' has no slider '\(name)'; "
+                                      + (known.isEmpty ? "it has no sliders." : "its sliders are \(known.joined(separator: ", ")).")
+                )
+            }
+            profile.sliders[index].value = value
+        }
+        return profile
+    }
+
+    /// The profile when it applies (slider overrides not applied).
     var activeProfile: StyleProfile? { profileEnabled ? profile : nil }
 }
 
@@ -50,7 +71,7 @@ public enum PromptEnhancer {
     /// - Throws: ``PromptError`` (`prompt.invalid_profile`) for an invalid profile.
     public static func apply(prompt: String, negativePrompt: String = "",
                              enhancement: PromptEnhancement) throws -> EnhancedPrompt {
-        let profile = enhancement.activeProfile
+        let profile = try enhancement.resolvedProfile()
         let existing = TermText(prompt)
         var seen = Set<String>()
         func fresh(_ terms: [WeightedTerm], against text: TermText) -> [String] {
