@@ -91,6 +91,20 @@ import Testing
         #expect(preview.finals[0].tokenCount == 90)
     }
 
+    @Test func longNegativePromptIsCountedAndWarned() throws {
+        let negative = (1...80).map { "bad\($0)" }.joined(separator: " ")
+        let preview = try previewer.preview(PromptRequest(prompt: "a fox", negativePrompt: negative, count: 1))
+        #expect(preview.finals[0].negativeTokenCount == 80)
+        #expect(preview.warnings.map(\.code) == [.overWindow])
+        #expect(preview.warnings.first?.message.contains("negative prompt is 80 tokens") == true)
+    }
+
+    @Test func positiveAndNegativeOverWindowAreBothReported() throws {
+        let words = (1...80).map { "w\($0)" }.joined(separator: " ")
+        let preview = try previewer.preview(PromptRequest(prompt: words, negativePrompt: words, count: 1))
+        #expect(preview.warnings.map(\.code) == [.overWindow, .overWindow])
+    }
+
     @Test func requestRoundTripsThroughJSON() throws {
         let request = PromptRequest(prompt: "a {cat|dog}", negativePrompt: "blurry",
                                     template: PromptTemplate(name: "t", text: "{{prompt}}", params: ["steps": 20]),

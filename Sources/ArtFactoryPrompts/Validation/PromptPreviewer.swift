@@ -39,6 +39,8 @@ public struct FinalPrompt: Sendable, Equatable, Codable {
     public var negativePrompt: String
     /// Tokens in ``prompt`` as counted by the injected ``TokenCounting``.
     public var tokenCount: Int
+    /// Tokens in ``negativePrompt``.
+    public var negativeTokenCount: Int
     /// Terms added by the profile and presets.
     public var addedTerms: [String]
 }
@@ -105,16 +107,26 @@ public struct PromptPreviewer: Sendable {
                                                      variables: request.variables)
             let enhanced = try PromptEnhancer.apply(prompt: prompt, negativePrompt: negative,
                                                     enhancement: request.enhancement)
-            let tokens = validator.tokenCounter.tokenCount(enhanced.prompt)
+            let counter = validator.tokenCounter
+            let tokens = counter.tokenCount(enhanced.prompt)
+            let negativeTokens = counter.tokenCount(enhanced.negativePrompt)
             finals.append(FinalPrompt(prompt: enhanced.prompt, negativePrompt: enhanced.negativePrompt,
-                                      tokenCount: tokens, addedTerms: enhanced.addedTerms))
+                                      tokenCount: tokens, negativeTokenCount: negativeTokens,
+                                      addedTerms: enhanced.addedTerms))
+            if negativeTokens > counter.window {
+                warnings.append(PromptWarning(code: .overWindow,
+                                              message: "The negative prompt is \(negativeTokens) tokens; the text encoder "
+                                                  + "reads \(counter.window) at a time. Shorten it or drop the "
+                                                  + "profile's less important negative terms.", promptIndex: index))
+            }
             if prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 warnings.append(PromptWarning(code: .emptyAfterExpansion,
                                               message: "Prompt \(index + 1) is empty after expansion; check for empty "
                                                   + "variants or wildcard entries.", promptIndex: index))
             }
+            let expandedEmpty = prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             for warning in validator.warnings(for: enhanced.prompt, index: index, profile: profile)
-            where !warnings.contains(where: { $0.code == warning.code && $0.promptIndex == index }) {
+            where !(expandedEmpty && warning.code == .emptyAfterExpansion) {
                 warnings.append(warning)
             }
         }
