@@ -171,17 +171,24 @@ private struct Cursor {
         return (low ?? (isRange ? nil : 1), high, index + 2 - pos)
     }
 
-    /// After `N$$`, a second `$$` before any `|`, `{` or `}` makes the text between them the separator.
+    /// After `N$$`, a second `$$` before any unescaped `|`, `{` or `}` makes the text between them the
+    /// separator (escapes such as `\|` resolved).
     private mutating func separatorAhead() -> String? {
         var index = pos
+        var separator = ""
         while index + 1 < chars.count {
             let char = chars[index]
+            if char == "\\", escapable.contains(chars[index + 1]) {
+                separator.append(chars[index + 1])
+                index += 2
+                continue
+            }
             if char == "|" || char == "{" || char == "}" { return nil }
             if char == "$", chars[index + 1] == "$" {
-                let separator = String(chars[pos..<index])
                 pos = index + 2
                 return separator
             }
+            separator.append(char)
             index += 1
         }
         return nil
