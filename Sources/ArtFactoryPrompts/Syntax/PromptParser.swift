@@ -11,7 +11,8 @@ import Foundation
 /// (such as A1111's `\(`) are kept verbatim for the text encoder. Braces and variables may nest at
 /// most ``maximumNesting`` levels.
 ///
-/// Errors are ``PromptError`` with code `prompt.syntax` and the 1-based column of the problem.
+/// Errors are ``PromptError`` with code `prompt.syntax` and the 1-based column of the problem
+/// (columns count Unicode scalars, which are characters for ordinary text).
 public struct PromptParser: Sendable {
     /// The deepest nesting of `{…}` and `${…}` accepted (keeps hostile input from exhausting the stack).
     public static let maximumNesting = 64
@@ -21,31 +22,31 @@ public struct PromptParser: Sendable {
     /// Parses `text` into a syntax tree.
     /// - Throws: ``PromptError`` (`prompt.syntax`) naming the column and what is wrong.
     public func parse(_ text: String) throws -> PromptNode {
-        var cursor = Cursor(Array(text))
+        var cursor = Cursor(Array(text.unicodeScalars))
         let node = try cursor.parseSequence(terminators: [])
         return node
     }
 }
 
 /// Characters that a backslash turns into literal text.
-private let escapable: Set<Character> = ["{", "}", "|", "$", "_", "#", "\\"]
+private let escapable: [Unicode.Scalar] = ["{", "}", "|", "$", "_", "#", "\\"]
 
 private struct Cursor {
-    let chars: [Character]
+    let chars: [Unicode.Scalar]
     var pos = 0
     var nesting = 0
 
-    init(_ chars: [Character]) { self.chars = chars }
+    init(_ chars: [Unicode.Scalar]) { self.chars = chars }
 
     var atEnd: Bool { pos >= chars.count }
-    var current: Character? { pos < chars.count ? chars[pos] : nil }
-    func peek(_ offset: Int) -> Character? {
+    var current: Unicode.Scalar? { pos < chars.count ? chars[pos] : nil }
+    func peek(_ offset: Int) -> Unicode.Scalar? {
         let index = pos + offset
         return index < chars.count && index >= 0 ? chars[index] : nil
     }
     var column: Int { pos + 1 }
 
-    mutating func parseSequence(terminators: Set<Character>) throws -> PromptNode {
+    mutating func parseSequence(terminators: [Unicode.Scalar]) throws -> PromptNode {
         var nodes: [PromptNode] = []
         var text = ""
         func flush() {
@@ -56,11 +57,11 @@ private struct Cursor {
             switch char {
             case "\\":
                 if let next = peek(1), escapable.contains(next) {
-                    text.append(next)
+                    text.unicodeScalars.append(next)
                     pos += 2
                 } else {
-                    text.append(char)
-                    if let next = peek(1) { text.append(next); pos += 2 } else { pos += 1 }
+                    text.unicodeScalars.append(char)
+                    if let next = peek(1) { text.unicodeScalars.append(next); pos += 2 } else { pos += 1 }
                 }
             case "{":
                 flush()
@@ -76,7 +77,7 @@ private struct Cursor {
             case "#" where startsComment():
                 while let skipped = current, skipped != "\n" { _ = skipped; pos += 1 }
             default:
-                text.append(char)
+                text.unicodeScalars.append(char)
                 pos += 1
             }
         }
@@ -95,7 +96,7 @@ private struct Cursor {
         return next.isWhitespace || next == "#"
     }
 
-    private func startsWildcardName(_ char: Character?) -> Bool {
+    private func startsWildcardName(_ char: Unicode.Scalar?) -> Bool {
         guard let char else { return false }
         return char.isLetter || char.isNumber || char == "*" || char == "~" || char == "@" || char == "-"
     }
@@ -145,7 +146,7 @@ private struct Cursor {
         func digits() -> String {
             var value = ""
             while index < chars.count, chars[index].isASCII, chars[index].isNumber {
-                value.append(chars[index]); index += 1
+                value.unicodeScalars.append(chars[index]); index += 1
             }
             return value
         }
@@ -179,7 +180,7 @@ private struct Cursor {
         while index + 1 < chars.count {
             let char = chars[index]
             if char == "\\", escapable.contains(chars[index + 1]) {
-                separator.append(chars[index + 1])
+                separator.unicodeScalars.append(chars[index + 1])
                 index += 2
                 continue
             }
@@ -188,7 +189,7 @@ private struct Cursor {
                 pos = index + 2
                 return separator
             }
-            separator.append(char)
+            separator.unicodeScalars.append(char)
             index += 1
         }
         return nil
@@ -201,7 +202,7 @@ private struct Cursor {
         let start = index
         while index < chars.count, chars[index].isASCII, chars[index].isNumber || chars[index] == "." { index += 1 }
         guard index > start, index + 1 < chars.count, chars[index] == ":", chars[index + 1] == ":" else { return 1 }
-        let literal = String(chars[start..<index])
+        let literal = String(String.UnicodeScalarView(chars[start..<index]))
         guard let weight = Double(literal), weight.isFinite, weight >= 0 else {
             throw PromptError.syntax("weight '\(literal)' is not a number", column: start + 1)
         }
@@ -218,7 +219,7 @@ private struct Cursor {
         pos += 2  // "${"
         var name = ""
         while let char = current, char.isLetter || char.isNumber || char == "_" || char == "-" {
-            name.append(char); pos += 1
+            name.unicodeScalars.append(char); pos += 1
         }
         guard !name.isEmpty else {
             throw PromptError.syntax("expected a variable name after '${'", column: column)
@@ -233,7 +234,7 @@ private struct Cursor {
         case ":":
             pos += 1
             var value = ""
-            while let next = current, next != "}" { value.append(next); pos += 1 }
+            while let next = current, next != "}" { value.unicodeScalars.append(next); pos += 1 }
             guard current == "}" else {
                 throw PromptError.syntax("unclosed '${' opened at column \(open)", column: column)
             }
@@ -272,7 +273,7 @@ private struct Cursor {
         }
         var body = ""
         while true {
-            guard let char = current, !"{}|$\n".contains(char) else {
+            guard let char = current, !"{}|$\n".unicodeScalars.contains(char) else {
                 throw PromptError.syntax("unclosed wildcard '__' opened at column \(open) (end it with '__')",
                                          column: column)
             }
@@ -280,7 +281,7 @@ private struct Cursor {
                 pos += 2
                 break
             }
-            body.append(char)
+            body.unicodeScalars.append(char)
             pos += 1
         }
         var pattern = body
@@ -300,8 +301,8 @@ private struct Cursor {
                 parameters[key] = parts[1].trimmingCharacters(in: .whitespaces)
             }
         }
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_-/*?. "))
-        guard !pattern.isEmpty, pattern.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
+        let allowed: (Character) -> Bool = { $0.isLetter || $0.isNumber || "_-/*?. ".contains($0) }
+        guard !pattern.isEmpty, pattern.allSatisfy(allowed) else {
             throw PromptError.syntax("'\(pattern)' is not a valid wildcard name", column: open)
         }
         return WildcardNode(pattern: pattern, parameters: parameters, column: open, sampler: sampler)
@@ -313,7 +314,7 @@ private struct Cursor {
     private func trimmed(_ node: PromptNode) -> PromptNode {
         switch node {
         case .text(let text):
-            return .text(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            return .text(String(text.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed()))
         case .sequence(var nodes):
             if case .text(let first)? = nodes.first {
                 nodes[0] = .text(String(first.drop(while: { $0.isWhitespace })))
@@ -326,4 +327,10 @@ private struct Cursor {
             return node
         }
     }
+}
+
+private extension Unicode.Scalar {
+    var isWhitespace: Bool { properties.isWhitespace }
+    var isLetter: Bool { properties.isAlphabetic }
+    var isNumber: Bool { properties.numericType != nil }
 }
