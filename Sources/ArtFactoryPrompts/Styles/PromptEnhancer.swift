@@ -13,6 +13,7 @@ public struct PromptEnhancement: Sendable, Equatable, Codable {
     /// Slider positions (0...100) for this request by slider name; override the profile's values.
     public var sliderValues: [String: Int]
 
+    /// Creates an enhancement; with no arguments it adds nothing.
     public init(profile: StyleProfile? = nil, profileEnabled: Bool = true,
                 composition: CompositionPreset? = nil, lighting: LightingPreset? = nil,
                 sliderValues: [String: Int] = [:]) {
@@ -53,6 +54,7 @@ public struct EnhancedPrompt: Sendable, Equatable, Codable {
     /// The rendered terms that were added (positive, then negative), for display.
     public var addedTerms: [String]
 
+    /// Creates a result (normally made by ``PromptEnhancer/apply(prompt:negativePrompt:enhancement:)``).
     public init(prompt: String, negativePrompt: String, addedTerms: [String]) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt

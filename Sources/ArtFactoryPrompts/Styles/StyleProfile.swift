@@ -8,6 +8,7 @@ public struct StyleProfile: Sendable, Equatable, Codable {
         case prepend
     }
 
+    /// Profile name, e.g. the brand.
     public var name: String
     /// Terms added to the prompt, in order.
     public var terms: [WeightedTerm]
@@ -15,6 +16,7 @@ public struct StyleProfile: Sendable, Equatable, Codable {
     public var negativeTerms: [WeightedTerm]
     /// Sliders, each adding one weighted term (see ``StyleSlider``).
     public var sliders: [StyleSlider]
+    /// Whether ``terms`` go before or after the user prompt (default after).
     public var placement: Placement
     /// Composition applied unless the request picks another.
     public var composition: CompositionPreset?
@@ -25,6 +27,7 @@ public struct StyleProfile: Sendable, Equatable, Codable {
     /// Warn (`missingLighting`) when the final prompt says nothing about lighting.
     public var expectsLighting: Bool
 
+    /// Creates a profile; terms and sliders are validated when applied.
     public init(name: String, terms: [WeightedTerm] = [], negativeTerms: [WeightedTerm] = [],
                 sliders: [StyleSlider] = [], placement: Placement = .append,
                 composition: CompositionPreset? = nil, lighting: LightingPreset? = nil,

@@ -15,6 +15,7 @@ public struct StyleSlider: Sendable, Equatable, Codable {
     /// Weight at value 100.
     public var maximumWeight: Double
 
+    /// Creates a slider; the value is checked by ``weightedTerm()``.
     public init(name: String, term: String, value: Int, minimumWeight: Double = 0.5, maximumWeight: Double = 1.5) {
         self.name = name
         self.term = term

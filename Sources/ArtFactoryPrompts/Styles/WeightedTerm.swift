@@ -10,6 +10,7 @@ public struct WeightedTerm: Sendable, Equatable, Hashable, Codable {
     /// The accepted weight range.
     public static let weightRange: ClosedRange<Double> = 0...3
 
+    /// Creates a term; call ``validate()`` before trusting user-supplied weights.
     public init(_ term: String, weight: Double = 1) {
         self.term = term
         self.weight = weight

@@ -16,6 +16,7 @@ public struct ParameterSweep: Sendable, Equatable, Codable {
     /// Most axes (X, Y, Z).
     public static let maximumAxes = 3
 
+    /// The axes: X, then Y, then Z.
     public let axes: [SweepAxis]
     /// Number of cells (product of the axis sizes).
     public let count: Int
@@ -72,8 +73,11 @@ public struct ParameterSweep: Sendable, Equatable, Codable {
 
     /// Where a cell sits on the contact sheet.
     public struct Position: Sendable, Equatable, Codable {
+        /// Column (X value index).
         public var column: Int
+        /// Row (Y value index, 0 without a Y axis).
         public var row: Int
+        /// Sheet (Z value index, 0 without a Z axis).
         public var sheet: Int
     }
 
@@ -137,7 +141,10 @@ public struct SweepCell: Sendable, Equatable, Codable {
 
 /// Labels for the plot's column (X), row (Y) and sheet (Z) headers.
 public struct SweepHeaders: Sendable, Equatable, Codable {
+    /// Column headers.
     public var x: [String]
+    /// Row headers.
     public var y: [String]
+    /// Sheet headers.
     public var z: [String]
 }

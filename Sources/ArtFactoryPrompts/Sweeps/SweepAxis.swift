@@ -9,6 +9,7 @@ public struct SweepAxis: Sendable, Equatable, Codable {
     /// Header labels, one per value; default `name: value` (e.g. `steps: 20`).
     public var labels: [String]?
 
+    /// Creates an axis; it is validated by ``ParameterSweep/init(axes:limit:)``.
     public init(_ name: String, values: [TemplateValue], labels: [String]? = nil) {
         self.name = name
         self.values = values

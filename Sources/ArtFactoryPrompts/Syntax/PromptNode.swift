@@ -42,7 +42,9 @@ public enum SamplerHint: String, Sendable, Equatable, Codable {
 public struct VariantNode: Sendable, Equatable {
     /// One option with its relative weight (default 1).
     public struct Option: Sendable, Equatable {
+        /// Relative weight (random mode); 1 when not written.
         public var weight: Double
+        /// The option's content.
         public var node: PromptNode
         public init(weight: Double = 1, node: PromptNode) {
             self.weight = weight
@@ -50,6 +52,7 @@ public struct VariantNode: Sendable, Equatable {
         }
     }
 
+    /// The options in written order.
     public var options: [Option]
     /// Fewest options to pick; `nil` means 1.
     public var minimum: Int?
@@ -107,12 +110,15 @@ public struct WildcardNode: Sendable, Equatable {
 
 /// `${name=value}`: sets a variable for the rest of the prompt; produces no text itself.
 public struct VariableAssignment: Sendable, Equatable {
+    /// Variable name.
     public var name: String
+    /// The value expression.
     public var value: PromptNode
     /// `!`: the value is expanded once, here, and reused; otherwise it is expanded at each use.
     public var immediate: Bool
     /// `?=`: keeps a value the variable already has (e.g. one passed to a parameterized wildcard).
     public var keepsExisting: Bool
+    /// 1-based column of the `${`.
     public var column: Int
 
     public init(name: String, value: PromptNode, immediate: Bool, keepsExisting: Bool = false, column: Int) {
@@ -126,8 +132,11 @@ public struct VariableAssignment: Sendable, Equatable {
 
 /// `${name}` or `${name:default}`.
 public struct VariableReference: Sendable, Equatable {
+    /// Variable name.
     public var name: String
+    /// The `:default` used when the variable is unset.
     public var defaultValue: String?
+    /// 1-based column of the `${`.
     public var column: Int
 
     public init(name: String, defaultValue: String? = nil, column: Int) {

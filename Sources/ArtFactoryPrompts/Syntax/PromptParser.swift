@@ -17,6 +17,7 @@ public struct PromptParser: Sendable {
     /// The deepest nesting of `{…}` and `${…}` accepted (keeps hostile input from exhausting the stack).
     public static let maximumNesting = 64
 
+    /// Creates a parser (stateless; share it freely).
     public init() {}
 
     /// Parses `text` into a syntax tree.

@@ -24,6 +24,7 @@ public struct PromptTemplate: Sendable, Equatable, Codable {
     /// applies them under any explicit request parameters.
     public var params: [String: TemplateValue]
 
+    /// Creates a template; placeholders are read from `text` when rendered.
     public init(name: String, text: String, defaults: [String: String] = [:], params: [String: TemplateValue] = [:]) {
         self.name = name
         self.text = text
@@ -33,7 +34,9 @@ public struct PromptTemplate: Sendable, Equatable, Codable {
 
     /// One placeholder found in ``text``.
     public struct Placeholder: Sendable, Equatable {
+        /// Placeholder name.
         public var name: String
+        /// The `|default` written in the placeholder, if any.
         public var inlineDefault: String?
         /// 1-based column of its `{{`.
         public var column: Int

@@ -13,9 +13,11 @@ public struct PromptRequest: Sendable, Equatable, Codable {
     public var templateValues: [String: String]
     /// Values for `${variables}`.
     public var variables: [String: String]
+    /// Random (seeded) or combinatorial.
     public var mode: ExpansionMode
     /// How many prompts to produce (random) or at most (combinatorial), 1...10 000.
     public var count: Int
+    /// Profile and presets to apply.
     public var enhancement: PromptEnhancement
 
     public init(prompt: String, negativePrompt: String = "", template: PromptTemplate? = nil,
@@ -35,7 +37,9 @@ public struct PromptRequest: Sendable, Equatable, Codable {
 
 /// One prompt ready for the engine, with its token count.
 public struct FinalPrompt: Sendable, Equatable, Codable {
+    /// Positive prompt for the engine.
     public var prompt: String
+    /// Negative prompt for the engine.
     public var negativePrompt: String
     /// Tokens in ``prompt`` as counted by the injected ``TokenCounting``.
     public var tokenCount: Int
@@ -57,17 +61,21 @@ public struct PromptPreview: Sendable, Equatable, Codable {
     public var combinationCountCapped: Bool
     /// The encoder's token window.
     public var tokenWindow: Int
+    /// Warnings for all prompts (each names its prompt index).
     public var warnings: [PromptWarning]
 }
 
 /// Expands, enhances and validates prompts: the whole prompt pipeline behind `generate`,
 /// `batch.submit` and `prompt.preview`.
 public struct PromptPreviewer: Sendable {
+    /// Expands the prompt syntax.
     public var expander: PromptExpander
+    /// Produces the warnings; holds the token counter.
     public var validator: PromptValidator
     /// Combinations are counted up to this many for the preview.
     public static let combinationCountLimit = 10_000
 
+    /// Creates a previewer; pass the engine's CLIP tokenizer as `tokenCounter` in the daemon.
     public init(expander: PromptExpander = PromptExpander(), tokenCounter: any TokenCounting = ApproximateTokenCounter()) {
         self.expander = expander
         self.validator = PromptValidator(tokenCounter: tokenCounter)

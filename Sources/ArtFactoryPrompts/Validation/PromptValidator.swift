@@ -10,6 +10,7 @@ public struct PromptValidator: Sendable {
     /// Token counter and window.
     public var tokenCounter: any TokenCounting
 
+    /// Creates a validator with a token counter and a conflict table.
     public init(tokenCounter: any TokenCounting = ApproximateTokenCounter(),
                 conflicts: [TermConflict] = TermConflict.builtIn) {
         self.tokenCounter = tokenCounter

@@ -16,6 +16,7 @@ public struct PromptWarning: Sendable, Equatable, Codable {
         case unbalancedEmphasis = "unbalanced_emphasis"
     }
 
+    /// Stable code.
     public var code: Code
     /// What is wrong and what to do.
     public var message: String

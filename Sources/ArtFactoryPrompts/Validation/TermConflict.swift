@@ -1,8 +1,11 @@
 /// Two groups of terms that contradict each other in one prompt ("day" vs "night").
 public struct TermConflict: Sendable, Equatable, Codable {
+    /// Terms on one side (any one of them).
     public var first: [String]
+    /// Terms that contradict any of ``first``.
     public var second: [String]
 
+    /// Creates a conflict between two groups of terms.
     public init(_ first: [String], _ second: [String]) {
         self.first = first
         self.second = second

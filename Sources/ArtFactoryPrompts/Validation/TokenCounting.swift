@@ -14,8 +14,10 @@ public protocol TokenCounting: Sendable {
 /// 7 characters (CLIP splits long or rare words into pieces). Usually within ±20 % of CLIP for
 /// English prompts.
 public struct ApproximateTokenCounter: TokenCounting {
+    /// Tokens per encoder pass (default 75).
     public let window: Int
 
+    /// Creates a counter with the given window.
     public init(window: Int = 75) {
         self.window = window
     }
