@@ -50,6 +50,12 @@ import Testing
         #expect(WildcardMatcher.matches("colors/deep/dark", pattern: "colors/**"))
         #expect(WildcardMatcher.matches("cat", pattern: "c?t"))
         #expect(!WildcardMatcher.matches("coat", pattern: "c?t"))
+        #expect(WildcardMatcher.matches("a/b/c", pattern: "**c"))
+        #expect(WildcardMatcher.matches("colors", pattern: "**"))
+        #expect(!WildcardMatcher.matches("colors/warm", pattern: "*"))
+        // Pathological pattern: answers at once instead of backtracking exponentially.
+        let name = String(repeating: "a", count: 60)
+        #expect(!WildcardMatcher.matches(name, pattern: String(repeating: "*a", count: 30) + "b"))
     }
 
     @Test func severalFromOneWildcardHaveNoDuplicates() throws {

@@ -2,26 +2,10 @@
 enum WildcardMatcher {
     /// Matches `name` against `pattern`: `**` matches anything (folders included), `*` anything but
     /// `/`, `?` one character other than `/`. A pattern ending in `/**` or `/*` matches the folder's files.
+    /// Runs in O(name × pattern) time (memoized), so hostile patterns cannot blow up.
     static func matches(_ name: String, pattern: String) -> Bool {
-        match(Array(name), 0, Array(pattern), 0)
-    }
-
-    private static func match(_ name: [Character], _ n: Int, _ pattern: [Character], _ p: Int) -> Bool {
-        if p == pattern.count { return n == name.count }
-        let token = pattern[p]
-        if token == "*" {
-            let deep = p + 1 < pattern.count && pattern[p + 1] == "*"
-            let next = deep ? p + 2 : p + 1
-            var index = n
-            while true {
-                if match(name, index, pattern, next) { return true }
-                guard index < name.count, deep || name[index] != "/" else { return false }
-                index += 1
-            }
-        }
-        guard n < name.count else { return false }
-        if token == "?" { return name[n] != "/" && match(name, n + 1, pattern, p + 1) }
-        return token == name[n] && match(name, n + 1, pattern, p + 1)
+        var matcher = GlobMatch(name: Array(name), pattern: Array(pattern))
+        return matcher.match(0, 0)
     }
 
     /// Up to `limit` known names close to `wanted`: same last component, containing it, or within a
@@ -59,5 +43,43 @@ enum WildcardMatcher {
             swap(&previous, &current)
         }
         return previous[b.count]
+    }
+}
+
+/// Memoized glob matching state.
+private struct GlobMatch {
+    let name: [Character]
+    let pattern: [Character]
+    /// 0 unknown, 1 matches, 2 does not; indexed by `n * (pattern.count + 1) + p`.
+    var memo: [UInt8]
+
+    init(name: [Character], pattern: [Character]) {
+        self.name = name
+        self.pattern = pattern
+        memo = [UInt8](repeating: 0, count: (name.count + 1) * (pattern.count + 1))
+    }
+
+    mutating func match(_ n: Int, _ p: Int) -> Bool {
+        let key = n * (pattern.count + 1) + p
+        if memo[key] != 0 { return memo[key] == 1 }
+        let result = compute(n, p)
+        memo[key] = result ? 1 : 2
+        return result
+    }
+
+    private mutating func compute(_ n: Int, _ p: Int) -> Bool {
+        if p == pattern.count { return n == name.count }
+        let token = pattern[p]
+        if token == "*" {
+            let deep = p + 1 < pattern.count && pattern[p + 1] == "*"
+            let next = deep ? p + 2 : p + 1
+            // Either the star matches nothing, or it swallows one more character and stays.
+            if match(n, next) { return true }
+            guard n < name.count, deep || name[n] != "/" else { return false }
+            return match(n + 1, p)
+        }
+        guard n < name.count else { return false }
+        if token == "?" { return name[n] != "/" && match(n + 1, p + 1) }
+        return token == name[n] && match(n + 1, p + 1)
     }
 }
