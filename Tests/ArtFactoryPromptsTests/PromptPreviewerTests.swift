@@ -105,6 +105,17 @@ import Testing
         #expect(preview.warnings.map(\.code) == [.overWindow, .overWindow])
     }
 
+    @Test func brokenWildcardEntryIsCaughtEvenWhenNotPicked() {
+        let source = InMemoryWildcardSource(["mixed": ["fine"] + Array(repeating: "fine", count: 50) + ["{broken"]])
+        let strict = PromptPreviewer(expander: PromptExpander(wildcards: source))
+        #expect { try strict.preview(PromptRequest(prompt: "__mixed__", mode: .random(seed: 1), count: 1)) } throws: {
+            ($0 as? PromptError)?.message.contains("In wildcard 'mixed' entry 52") == true
+        }
+        #expect { try strict.preview(PromptRequest(prompt: "ok", negativePrompt: "__nope__")) } throws: {
+            ($0 as? PromptError)?.code == .wildcardNotFound
+        }
+    }
+
     @Test func requestRoundTripsThroughJSON() throws {
         let request = PromptRequest(prompt: "a {cat|dog}", negativePrompt: "blurry",
                                     template: PromptTemplate(name: "t", text: "{{prompt}}", params: ["steps": 20]),

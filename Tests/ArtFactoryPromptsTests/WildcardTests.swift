@@ -123,6 +123,15 @@ import Testing
         #expect(broken?.message.contains("In wildcard 'broken' entry 2") == true)
     }
 
+    @Test func validateWalksEveryReachableWildcard() throws {
+        let expander = PromptExpander(wildcards: memory)
+        try expander.validate("a __colors/**__ by __people/artists__ {x|__animal__}")
+        #expect { try expander.validate("{a|__loop/a__}") } throws: { ($0 as? PromptError)?.code == .wildcardCycle }
+        #expect { try expander.validate("${v=__colours__}") } throws: { ($0 as? PromptError)?.code == .wildcardNotFound }
+        #expect { try expander.validate("__broken__") } throws: { ($0 as? PromptError)?.code == .syntax }
+        #expect { try expander.validate("{a|b") } throws: { ($0 as? PromptError)?.column == 5 }
+    }
+
     @Test func fileFormatSkipsCommentsAndBlankLines() {
         let text = "# colours\nred\n\n  blue  \r\n# green\n{a|b}\n"
         #expect(WildcardFileFormat.entries(fromText: text) == ["red", "blue", "{a|b}"])

@@ -84,7 +84,8 @@ public struct PromptPreviewer: Sendable {
     /// Runs the pipeline.
     /// - Returns: the expanded and final prompts, token counts and warnings.
     /// - Throws: ``PromptError``: `prompt.too_long` for a prompt over 500 characters, syntax and
-    ///   wildcard errors, missing template values, invalid profile, invalid count.
+    ///   wildcard errors (every reachable wildcard entry is checked, not only the ones picked),
+    ///   missing template values, invalid profile, invalid count.
     public func preview(_ request: PromptRequest) throws -> PromptPreview {
         try PromptValidator.checkLength(request.prompt)
         var source = request.prompt
@@ -93,6 +94,8 @@ public struct PromptPreviewer: Sendable {
             if !request.prompt.isEmpty, values["prompt"] == nil { values["prompt"] = request.prompt }
             source = try template.render(values: values)
         }
+        try expander.validate(source)
+        try expander.validate(request.negativePrompt)
         let expanded = try expander.expand(source, mode: request.mode, maxCount: request.count,
                                            variables: request.variables)
         var combinationCount: Int?
