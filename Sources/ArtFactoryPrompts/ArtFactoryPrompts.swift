@@ -1,2 +1,0 @@
-/// ArtFactoryPrompts module. Real contents land with its issue.
-public enum ArtFactoryPromptsModule {}
