@@ -122,6 +122,7 @@ let package = Package(
         .testTarget(
             name: "ArtFactoryImagingTests",
             dependencies: ["ArtFactoryImaging"],
+            exclude: ["Fixtures", "helpers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,9 +24,10 @@ import Testing
     }
 
     @Test func floatConversionClampsOutOfRangeAndNaN() throws {
+        // CHW planes: R = [-3, 2], G = [NaN, 0], B = [1, -1].
         let image = try FloatImage(shape: [3, 1, 2], values: [-3, 2, .nan, 0, 1, -1])
         let buffer = PixelBuffer(floatImage: image)
-        #expect(buffer.bytes == [0, 128, 255, 255, 0, 0])
+        #expect(buffer.bytes == [0, 0, 255, 255, 128, 0])
     }
 
     @Test func floatImageRejectsBadShape() {

@@ -14,6 +14,8 @@ public enum PNGDecoder {
             guard size.width * size.height <= maxPixels else {
                 throw ImagingError(.tooLarge, "the PNG is \(size.width)x\(size.height), over the limit of \(maxPixels) pixels")
             }
+            // libpng accepts files cut after the last IDAT; the structural walk (lengths only, no CRC) does not.
+            _ = try PNGChunkReader.chunks(in: raw, verifyCRC: false)
             guard let base = raw.baseAddress else { throw ImagingError(.notAnImage, "the data is empty") }
             var output: UnsafeMutablePointer<UInt8>?
             var width: UInt32 = 0, height: UInt32 = 0
@@ -36,21 +38,8 @@ public enum PNGDecoder {
             case AF_ERR_NOMEM:
                 throw ImagingError(.tooLarge, "not enough memory to decode the PNG", cause: cause)
             default:
-                // libpng's messages do not separate "ends early" from "damaged"; the chunk walk does.
-                if let walkError = structuralError(raw), walkError.code == .truncated { throw walkError }
                 throw ImagingError(.corrupt, "the PNG file is damaged or unsupported", cause: cause)
             }
-        }
-    }
-
-    private static func structuralError(_ raw: UnsafeRawBufferPointer) -> ImagingError? {
-        do {
-            _ = try PNGChunkReader.chunks(in: raw, verifyCRC: false)
-            return nil
-        } catch let error as ImagingError {
-            return error
-        } catch {
-            return nil
         }
     }
 }
