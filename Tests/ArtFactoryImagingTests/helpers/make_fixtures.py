@@ -37,6 +37,10 @@ exif = Image.Exif(); exif[0x010F] = "FixtureCam"; exif[0x0110] = "Model X"
 save(rgb, "photo.jpg", quality=92, exif=exif.tobytes())
 save(rgb, "progressive.jpg", quality=85, progressive=True)
 save(rgb.convert("L"), "gray.jpg", quality=90)
+# Pillow's own decodes of the JPEGs, as references for our libjpeg path.
+for name in ["photo.jpg", "progressive.jpg"]:
+    with Image.open(os.path.join(OUT, name)) as decoded:
+        decoded.convert("RGB").save(os.path.join(OUT, name.replace(".jpg", "_pillow.png")))
 save(rgb, "lossy.webp", quality=80)
 save(rgba, "lossless_alpha.webp", lossless=True)
 
