@@ -13,6 +13,23 @@ import Testing
         }
     }
 
+    @Test func parallelWriterRoundTripsAtEveryFilterWithTextChunks() throws {
+        let chunks = [PNGTextChunk(kind: .tEXt, keyword: "parameters", text: "a, b\nSteps: 3"),
+                      PNGTextChunk(kind: .zTXt, keyword: "Comment", text: String(repeating: "zipped ", count: 40)),
+                      PNGTextChunk(kind: .iTXt, keyword: "artfactory", text: #"{"prompt":"城"}"#)]
+        for channels in [3, 4] {
+            let image = try TestFiles.realisticImage(width: 700, height: 401, channels: channels)
+            for filter in PNGEncoder.Filter.allCases where filter != .adaptive {
+                let encoder = PNGEncoder(compressionLevel: 2, filter: filter)
+                let data = try encoder.encode(image, textChunks: chunks)
+                let serial = try PNGEncoder(compressionLevel: 2, filter: filter, parallel: false).encode(image, textChunks: chunks)
+                #expect(data != serial, "large images should take the parallel path")
+                #expect(try PNGDecoder.decode(data) == image, "filter \(filter) channels \(channels)")
+                #expect(try PNGTextChunk.readAll(from: data) == PNGTextChunk.readAll(from: serial))
+            }
+        }
+    }
+
     @Test func decodesPillowFixturesOfEveryColorType() throws {
         let rgb = try PNGDecoder.decode(TestFiles.fixture("rgb8.png"))
         #expect(rgb.width == 64 && rgb.height == 48 && rgb.channels == 3)
