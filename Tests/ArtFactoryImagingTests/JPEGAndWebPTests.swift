@@ -32,6 +32,19 @@ import Testing
         #expect(error?.code == .truncated)
     }
 
+    @Test func endMarkerCheckAllowsTrailersAndCatchesCutsAfterAnExifThumbnail() throws {
+        let data = try TestFiles.fixture("photo.jpg")
+        let withTrailer = data + Data(repeating: 0x41, count: 500)
+        #expect(withTrailer.withUnsafeBytes { JPEGDecoder.hasEndMarker($0) })
+        #expect(try ImageProbe().probe(withTrailer).format == .jpeg)
+        // An APP1 segment that itself contains FFD9 (like an EXIF thumbnail) must not hide a cut.
+        var fake = Data([0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x06, 0xFF, 0xD9, 0x00, 0x00])
+        fake += data.dropFirst(2).prefix(data.count / 2)
+        #expect(!fake.withUnsafeBytes { JPEGDecoder.hasEndMarker($0) })
+        let error = #expect(throws: ImagingError.self) { try ImageProbe().probe(fake) }
+        #expect(error?.code == .truncated)
+    }
+
     @Test func garbageAfterJPEGHeaderIsAnErrorNotAnExit() throws {
         var data = try TestFiles.fixture("photo.jpg")
         for index in stride(from: data.count / 2, to: data.count - 2, by: 3) { data[index] = 0xFF }

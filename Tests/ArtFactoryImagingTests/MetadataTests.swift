@@ -11,6 +11,24 @@ import Testing
         Model hash: 6ce0161689, Model: v1-5-pruned-emaonly, Lora hashes: "detail: 1a2b3c, style: 4d5e6f", Version: v1.10.1
         """
 
+    @Test func a1111ParserSurvivesMangledText() throws {
+        // Truncations and random byte edits of a real sample: always a value or an error, never a trap.
+        let sample = Array(Self.a1111Sample.utf8)
+        var state: UInt64 = 99
+        for round in 0..<400 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            var bytes = Array(sample.prefix(Int(state >> 33) % sample.count + 1))
+            if round % 2 == 0 {
+                for _ in 0..<4 {
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    bytes[Int(state >> 33) % bytes.count] = [UInt8(ascii: "\""), UInt8(ascii: ","), UInt8(ascii: ":"),
+                                                             UInt8(ascii: "\\"), 10, 0xFF][Int(state >> 40) % 6]
+                }
+            }
+            _ = try? A1111Parameters.parse(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
     @Test func parsesA1111TextWithMultilinePromptAndQuotedValues() throws {
         let metadata = try A1111Parameters.parse(Self.a1111Sample)
         #expect(metadata.source == .automatic1111)

@@ -11,6 +11,13 @@ import Testing
         #expect(error?.code == .invalidArgument)
     }
 
+    @Test func hugeSizesAreRefusedInsteadOfAllocated() throws {
+        let error = #expect(throws: ImagingError.self) { try PixelBuffer(width: 900_000, height: 900_000, channels: 4) }
+        #expect(error?.code == .tooLarge)
+        let small = try PixelBuffer(width: 4, height: 4, channels: 3)
+        #expect(throws: ImagingError.self) { try Resampler().resize(small, width: 1_000_000, height: 1_000_000) }
+    }
+
     @Test func floatRoundTripIsExactAndChannelMajor() throws {
         let bytes = (0..<(5 * 3 * 4)).map { UInt8(($0 * 37) % 256) }
         let buffer = try PixelBuffer(width: 5, height: 3, channels: 4, bytes: bytes)

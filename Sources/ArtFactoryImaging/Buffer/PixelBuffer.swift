@@ -53,6 +53,9 @@ public struct PixelBuffer: Sendable, Equatable {
 
     /// The largest side accepted by any initializer (matches libpng's default user limit).
     public static let maximumSide = 1_000_000
+    /// The most pixels any buffer may hold (2^28, about 1 GiB as RGBA); larger requests get `too_large`
+    /// instead of an allocation failure.
+    public static let maximumPixels = 1 << 28
 
     static func validate(width: Int, height: Int, channels: Int) throws {
         guard channels == 3 || channels == 4 else {
@@ -62,8 +65,9 @@ public struct PixelBuffer: Sendable, Equatable {
             throw ImagingError(.invalidArgument, "image size \(width)x\(height) is out of range (1...\(maximumSide) per side)")
         }
         let (product, overflow) = width.multipliedReportingOverflow(by: height)
-        guard !overflow, product <= Int.max / 8 else {
-            throw ImagingError(.invalidArgument, "image size \(width)x\(height) is too large to address")
+        guard !overflow, product <= maximumPixels else {
+            throw ImagingError(.tooLarge,
+                               "image size \(width)x\(height) is over the \(maximumPixels)-pixel ceiling of an in-memory image")
         }
     }
 

@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
+private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
+private let systemWrite = Darwin.write
 #endif
 import Foundation
 
@@ -36,7 +38,7 @@ public enum AtomicFile {
             var offset = 0
             while offset < raw.count {
                 guard let base = raw.baseAddress else { break }
-                let written = Glibc.write(descriptor, base + offset, raw.count - offset)
+                let written = systemWrite(descriptor, base + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw failure("write", temporary.path)

@@ -41,6 +41,32 @@ public enum JPEGDecoder {
         throw ImagingError(.truncated, "the JPEG file ends before its frame header; the file is incomplete")
     }
 
+    /// Whether the image data after the first start-of-scan ends with an EOI marker (FFD9). Markers inside
+    /// APPn segments (an EXIF thumbnail's own EOI) are skipped, so a cut file with a thumbnail is still caught;
+    /// trailing bytes after EOI (camera trailers) are allowed.
+    public static func hasEndMarker(_ raw: UnsafeRawBufferPointer) -> Bool {
+        guard raw.count >= 4, raw[0] == 0xFF, raw[1] == 0xD8 else { return false }
+        var offset = 2
+        // Walk marker segments up to SOS.
+        while offset + 4 <= raw.count {
+            guard raw[offset] == 0xFF else { return false }
+            let marker = raw[offset + 1]
+            if marker == 0xFF { offset += 1; continue }
+            if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) { offset += 2; continue }
+            if marker == 0xD9 { return false }
+            let length = Int(raw[offset + 2]) << 8 | Int(raw[offset + 3])
+            if marker == 0xDA { offset += 2 + length; break }
+            offset += 2 + length
+        }
+        guard offset < raw.count else { return false }
+        var index = offset
+        while index + 1 < raw.count {
+            if raw[index] == 0xFF, raw[index + 1] == 0xD9 { return true }
+            index += 1
+        }
+        return false
+    }
+
     /// Decodes a JPEG file to RGB.
     /// - Throws: ``ImagingError`` `truncated`, `corrupt`, `too_large` or `not_an_image`.
     public static func decode(_ data: Data, maxPixels: Int = ImageLimits.default.maxPixels) throws -> PixelBuffer {

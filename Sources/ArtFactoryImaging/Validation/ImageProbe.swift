@@ -48,7 +48,7 @@ public struct ImageProbe: Sendable {
                     _ = try PNGChunkReader.chunks(in: raw, verifyCRC: false)
                 case .jpeg:
                     size = try JPEGDecoder.dimensions(of: raw)
-                    if !Self.hasJPEGEnd(raw) {
+                    if !JPEGDecoder.hasEndMarker(raw) {
                         throw ImagingError(.truncated, "the JPEG file has no end marker; it is incomplete")
                     }
                 case .webp:
@@ -68,18 +68,6 @@ public struct ImageProbe: Sendable {
             }
             return ImageInfo(format: format, width: size.width, height: size.height, byteCount: raw.count)
         }
-    }
-
-    /// A JPEG ends with FFD9 (some writers add padding after it, so the last 64 bytes are searched).
-    static func hasJPEGEnd(_ raw: UnsafeRawBufferPointer) -> Bool {
-        guard raw.count >= 4 else { return false }
-        var index = raw.count - 2
-        let stop = max(2, raw.count - 64)
-        while index >= stop {
-            if raw[index] == 0xFF, raw[index + 1] == 0xD9 { return true }
-            index -= 1
-        }
-        return false
     }
 
     func readFile(at url: URL) throws -> Data {
