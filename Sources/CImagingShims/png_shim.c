@@ -118,40 +118,81 @@ int af_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int ch
     return AF_OK;
 }
 
+typedef struct af_reader {
+    const uint8_t *data;
+    size_t length;
+    size_t offset;
+} af_reader;
+
+static void af_png_read(png_structp png, png_bytep target, size_t length) {
+    af_reader *reader = (af_reader *)png_get_io_ptr(png);
+    if (length > reader->length - reader->offset) {
+        png_error(png, "Read Error: the PNG data ends early");
+        return;
+    }
+    memcpy(target, reader->data + reader->offset, length);
+    reader->offset += length;
+}
+
+/* Classic API, so that samples are taken as stored: 16-bit is scaled to 8-bit (v/257, rounded) without the
+ * linear-to-sRGB conversion the simplified API applies, and gAMA is not applied (as browsers and Pillow do). */
 int af_png_decode(const uint8_t *data, size_t length, uint64_t max_pixels,
                   uint8_t **out, uint32_t *width, uint32_t *height, int *channels,
                   char *message, size_t message_capacity) {
-    png_image image;
-    memset(&image, 0, sizeof(image));
-    image.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&image, data, length)) {
-        if (message && message_capacity) snprintf(message, message_capacity, "%s", image.message);
-        png_image_free(&image);
-        return AF_ERR_CORRUPT;
-    }
-    if ((uint64_t)image.width * (uint64_t)image.height > max_pixels) {
-        if (message && message_capacity)
-            snprintf(message, message_capacity, "%ux%u exceeds the pixel limit", image.width, image.height);
-        png_image_free(&image);
-        return AF_ERR_TOO_LARGE;
-    }
-    int has_alpha = (image.format & PNG_FORMAT_FLAG_ALPHA) != 0;
-    image.format = has_alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
-    size_t count = (size_t)PNG_IMAGE_SIZE(image);
-    uint8_t *pixels = (uint8_t *)malloc(count ? count : 1);
-    if (!pixels) { png_image_free(&image); return AF_ERR_NOMEM; }
-    if (!png_image_finish_read(&image, NULL, pixels, 0, NULL)) {
-        if (message && message_capacity) snprintf(message, message_capacity, "%s", image.message);
-        int truncated = strstr(image.message, "Read Error") != NULL || strstr(image.message, "EOF") != NULL
-                        || strstr(image.message, "Not enough image data") != NULL;
+    af_png_context context;
+    context.message = message;
+    context.message_capacity = message_capacity;
+    af_reader reader = {data, length, 0};
+    uint8_t *volatile pixels = NULL;
+    png_bytep *volatile rows = NULL;
+    volatile int result = AF_ERR_CORRUPT;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &context, af_png_error, af_png_warning);
+    if (!png) return AF_ERR_NOMEM;
+    png_infop info = png_create_info_struct(png);
+    if (!info) { png_destroy_read_struct(&png, NULL, NULL); return AF_ERR_NOMEM; }
+    if (setjmp(context.jump)) {
+        png_destroy_read_struct(&png, &info, NULL);
         free(pixels);
-        png_image_free(&image);
-        return truncated ? AF_ERR_TRUNCATED : AF_ERR_CORRUPT;
+        free(rows);
+        if (result == AF_ERR_CORRUPT && message && strstr(message, "Read Error")) return AF_ERR_TRUNCATED;
+        return result;
     }
+    png_set_read_fn(png, &reader, af_png_read);
+    png_set_user_limits(png, 1000000, 1000000);
+    png_set_chunk_malloc_max(png, 16u << 20);
+    png_read_info(png, info);
+    png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+    if ((uint64_t)w * (uint64_t)h > max_pixels) {
+        if (message && message_capacity) snprintf(message, message_capacity, "%ux%u exceeds the pixel limit", w, h);
+        result = AF_ERR_TOO_LARGE;
+        longjmp(context.jump, 1);
+    }
+    int color = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
+    if (depth == 16) png_set_scale_16(png);
+    if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    int count = png_get_channels(png, info);
+    size_t row_bytes = png_get_rowbytes(png, info);
+    if ((count != 3 && count != 4) || png_get_bit_depth(png, info) != 8 || row_bytes != (size_t)w * (size_t)count) {
+        if (message && message_capacity) snprintf(message, message_capacity, "unsupported PNG layout after conversion");
+        longjmp(context.jump, 1);
+    }
+    pixels = (uint8_t *)malloc(row_bytes * h + 1);
+    rows = (png_bytep *)malloc(sizeof(png_bytep) * h + 1);
+    if (!pixels || !rows) { result = AF_ERR_NOMEM; longjmp(context.jump, 1); }
+    for (png_uint_32 y = 0; y < h; y++) rows[y] = pixels + (size_t)y * row_bytes;
+    png_read_image(png, rows);
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+    free(rows);
     *out = pixels;
-    *width = image.width;
-    *height = image.height;
-    *channels = has_alpha ? 4 : 3;
+    *width = w;
+    *height = h;
+    *channels = count;
     return AF_OK;
 }
 

@@ -52,6 +52,8 @@ import Testing
         #expect(image.width == 32 && image.channels == 3)
         let row = (0..<32).compactMap { image.value(x: $0, y: 3, channel: 1) }
         #expect(row.first == 0 && row.last == 255)
+        // Samples are scaled as stored (v / 257), not converted from linear light: x=16 holds 33824 -> 132.
+        #expect(row[8] == 66 && row[16] == 132 && row[24] == 197)
         #expect(zip(row, row.dropFirst()).allSatisfy { $0 <= $1 })
     }
 
@@ -82,6 +84,26 @@ import Testing
         #expect(title.kind == .iTXt && title.languageTag == "ja" && title.translatedKeyword == "題名")
         #expect(title.text.hasPrefix("日本語のタイトル 🎨"))
         #expect(chunks.first { $0.keyword == "Author" }?.text == "plain iTXt")
+    }
+
+    @Test func manyInflatingTextChunksHitTheTotalBudget() throws {
+        // 5 zTXt chunks of 256 KiB of spaces each: each under the per-chunk cap, together over a 1 MiB budget.
+        let image = try TestFiles.realisticImage(width: 4, height: 4)
+        let big = String(repeating: " ", count: 256 << 10)
+        let chunks = (0..<5).map { PNGTextChunk(kind: .zTXt, keyword: "Comment\($0)", text: big) }
+        let data = try PNGEncoder().encode(image, textChunks: chunks)
+        #expect(data.count < 64 << 10)
+        let error = #expect(throws: ImagingError.self) { try PNGTextChunk.readAll(from: data, budget: 1 << 20) }
+        #expect(error?.code == .tooLarge)
+        #expect(try PNGTextChunk.readAll(from: data).count == 5)
+    }
+
+    @Test func metadataConvenienceWritesA1111Parameters() throws {
+        let image = try TestFiles.realisticImage(width: 4, height: 4)
+        let metadata = GenerationMetadata(source: .artfactory, prompt: "owl", steps: 9, cfgScale: 4, seed: 11)
+        let data = try PNGEncoder().encode(image, metadata: metadata, recordJSON: #"{"prompt":"owl"}"#)
+        let parameters = try PNGTextChunk.readAll(from: data).first { $0.keyword == "parameters" }
+        #expect(parameters?.text == "owl\nSteps: 9, CFG scale: 4, Seed: 11")
     }
 
     @Test func ourZTXtIsReadBack() throws {

@@ -3,7 +3,9 @@ import Foundation
 
 /// Decodes PNG files of any bit depth and color type (palette, gray, gray+alpha, RGB, RGBA, 8/16-bit,
 /// interlaced) to 8-bit RGB, or RGBA when the file has an alpha channel or `tRNS` transparency.
-/// Uses libpng's simplified API, which reports every failure as a return code (never exits or aborts).
+/// Uses libpng's classic API through a C shim that catches libpng's longjmp errors, so every failure is a
+/// thrown error. Samples are taken as stored: 16-bit is scaled to 8-bit (v / 257, rounded) and `gAMA` is not
+/// applied, matching browsers and Pillow.
 public enum PNGDecoder {
     /// Decodes a whole PNG file.
     /// - Parameter maxPixels: refuse (before allocating) images with more pixels than this.

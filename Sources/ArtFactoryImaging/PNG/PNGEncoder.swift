@@ -110,6 +110,12 @@ public struct PNGEncoder: Sendable {
         return try encode(buffer, textChunks: chunks)
     }
 
+    /// Encodes `buffer` with `metadata` written as A1111 `parameters` text and `recordJSON` as the
+    /// `artfactory` iTXt chunk.
+    public func encode(_ buffer: PixelBuffer, metadata: GenerationMetadata, recordJSON: String?) throws -> Data {
+        try encode(buffer, parameters: A1111Parameters.format(metadata), recordJSON: recordJSON)
+    }
+
     private func withCStringArrays<R>(_ first: [[CChar]], _ second: [[CChar]],
                                       _ body: ([UnsafePointer<CChar>], [UnsafePointer<CChar>]) throws -> R) throws -> R {
         // Flatten into two contiguous stores so the pointers stay valid for the whole call.

@@ -79,15 +79,27 @@ public struct PNGTextChunk: Sendable, Equatable {
 
     /// Reads every tEXt, zTXt and iTXt chunk of a PNG file, in file order.
     /// - Throws: ``ImagingError`` from ``PNGChunkReader/chunks(in:verifyCRC:)`` or a damaged text chunk.
-    public static func readAll(from data: Data) throws -> [PNGTextChunk] {
+    /// - Parameter budget: most text bytes read from the file in total (default ``maximumTotalTextBytes``).
+    /// - Throws: `too_large` when all text together exceeds `budget` (many small chunks that each inflate
+    ///   to the per-chunk limit).
+    public static func readAll(from data: Data, budget: Int = maximumTotalTextBytes) throws -> [PNGTextChunk] {
         try data.withUnsafeBytes { raw in
             let chunks = try PNGChunkReader.chunks(in: raw, verifyCRC: true)
+            var total = 0
             return try chunks.compactMap { chunk in
                 guard let kind = Kind(rawValue: chunk.type) else { return nil }
-                return try parse(kind: kind, data: UnsafeRawBufferPointer(rebasing: raw[chunk.dataRange]))
+                let parsed = try parse(kind: kind, data: UnsafeRawBufferPointer(rebasing: raw[chunk.dataRange]))
+                total += parsed.text.utf8.count
+                guard total <= budget else {
+                    throw ImagingError(.tooLarge, "the PNG's text chunks together exceed \(budget) bytes")
+                }
+                return parsed
             }
         }
     }
+
+    /// Default largest total of text read from one file.
+    public static let maximumTotalTextBytes = 64 << 20
 
     static func latin1(_ bytes: UnsafeRawBufferPointer) -> String {
         var scalars = String.UnicodeScalarView()
