@@ -41,7 +41,7 @@ struct ParallelPNGWriter {
         let (pieces, adlers, lengths) = try results.collect()
         var adler = adlers[0]
         for band in 1..<bands { adler = adler32_combine(adler, adlers[band], off_t(lengths[band])) }
-        var stream = Data([0x78, level <= 1 ? 0x01 : (level <= 5 ? 0x5E : 0x9C)])
+        var stream = Data([0x78, level <= 1 ? 0x01 : (level <= 5 ? 0x5E : (level == 6 ? 0x9C : 0xDA))])
         for piece in pieces { stream.append(piece) }
         stream.append(contentsOf: PNGChunkWriter.bigEndian(UInt32(truncatingIfNeeded: adler)))
 
