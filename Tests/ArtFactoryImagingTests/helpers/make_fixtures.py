@@ -105,3 +105,55 @@ iend = data.rfind(b"IEND") - 4
 data = data[:iend] + chunk(b"prVt", b"private tracking data") + chunk(b"tIME", bytes([7, 234, 1, 2, 3, 4, 5])) + data[iend:]
 open(os.path.join(OUT, "text_exif.png"), "wb").write(data)
 print("fixtures written to", os.path.normpath(OUT))
+
+# Hand-built PNGs for layouts Pillow cannot write (Adam7 interlace, 16-bit RGBA, 4-bit gray), each with an
+# 8-bit reference written by Pillow from the same samples: <name>.png and <name>_expected.png.
+def raw_png(width, height, color_type, depth, sample, interlace=False, extra=b""):
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[color_type]
+    def row_bytes(xs, y):
+        if depth == 16:
+            return b"".join(struct.pack(">H", sample(x, y, c)) for x in xs for c in range(channels))
+        if depth == 8:
+            return bytes(sample(x, y, c) for x in xs for c in range(channels))
+        bits, out, acc, n = depth, bytearray(), 0, 0
+        for x in xs:
+            acc = (acc << bits) | sample(x, y, 0); n += bits
+            if n == 8: out.append(acc); acc, n = 0, 0
+        if n: out.append(acc << (8 - n))
+        return bytes(out)
+    raw = bytearray()
+    if interlace:
+        passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+        for x0, y0, dx, dy in passes:
+            xs = list(range(x0, width, dx))
+            if not xs: continue
+            for y in range(y0, height, dy):
+                raw += b"\x00" + row_bytes(xs, y)
+    else:
+        for y in range(height):
+            raw += b"\x00" + row_bytes(range(width), y)
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, color_type, 0, 0, 1 if interlace else 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + extra + chunk(b"IDAT", zlib.compress(bytes(raw)))
+            + chunk(b"IEND", b""))
+
+def expected(width, height, mode, pixel):
+    img = Image.new(mode, (width, height))
+    img.putdata([pixel(x, y) for y in range(height) for x in range(width)])
+    return img
+
+W, H = 29, 19
+s8 = lambda x, y, c: (x * 7 + y * 13 + c * 50) % 256
+open(os.path.join(OUT, "adam7.png"), "wb").write(raw_png(W, H, 2, 8, s8, interlace=True))
+save(expected(W, H, "RGB", lambda x, y: tuple(s8(x, y, c) for c in range(3))), "adam7_expected.png")
+
+s16 = lambda x, y, c: (x * 2113 + y * 977 + c * 15000) % 65536
+# A gAMA chunk (gamma 1.0) that a decoder must not apply: samples are kept as stored.
+gama = chunk(b"gAMA", struct.pack(">I", 100000))
+open(os.path.join(OUT, "rgba16_gama.png"), "wb").write(raw_png(W, H, 6, 16, s16, extra=gama))
+save(expected(W, H, "RGBA", lambda x, y: tuple((s16(x, y, c) * 255 + 32767) // 65535 for c in range(4))),
+     "rgba16_gama_expected.png")
+
+s4 = lambda x, y, c: (x + y) % 16
+open(os.path.join(OUT, "gray4.png"), "wb").write(raw_png(W, H, 0, 4, s4, interlace=True))
+save(expected(W, H, "RGB", lambda x, y: (s4(x, y, 0) * 17,) * 3), "gray4_expected.png")
+print("hand-built layouts written")
