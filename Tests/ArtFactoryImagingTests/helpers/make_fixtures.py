@@ -42,6 +42,7 @@ for name in ["photo.jpg", "progressive.jpg"]:
     with Image.open(os.path.join(OUT, name)) as decoded:
         decoded.convert("RGB").save(os.path.join(OUT, name.replace(".jpg", "_pillow.png")))
 save(rgb, "lossy.webp", quality=80)
+save(rgb, "exif.webp", quality=80, exif=exif.tobytes(), xmp=b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>secret</x:xmpmeta>")
 save(rgba, "lossless_alpha.webp", lossless=True)
 
 # Metadata carriers.
