@@ -2,9 +2,10 @@ import Foundation
 
 /// An image decoded from a file, with where it came from.
 public struct DecodedImage: Sendable, Equatable {
-    /// Header facts (format, size, bytes).
+    /// Header facts (format, size, bytes) of the file as stored.
     public let info: ImageInfo
-    /// The pixels, RGB or RGBA 8-bit.
+    /// The pixels, RGB or RGBA 8-bit, upright: for EXIF orientations 5-8 width and height are swapped
+    /// relative to `info`.
     public let pixels: PixelBuffer
 }
 
@@ -13,10 +14,14 @@ public struct DecodedImage: Sendable, Equatable {
 public struct ImageDecoder: Sendable {
     /// The probe (and its limits) run before decoding.
     public var probe: ImageProbe
+    /// Turn JPEG/WebP pixels upright according to their EXIF orientation (default true), since the EXIF
+    /// itself is not carried into the pixels.
+    public var appliesOrientation: Bool
 
     /// Creates a decoder with the given limits.
-    public init(limits: ImageLimits = .default) {
+    public init(limits: ImageLimits = .default, appliesOrientation: Bool = true) {
         self.probe = ImageProbe(limits: limits)
+        self.appliesOrientation = appliesOrientation
     }
 
     /// Decodes bytes; `name` is used in error messages.
@@ -30,7 +35,11 @@ public struct ImageDecoder: Sendable {
             case .jpeg: pixels = try JPEGDecoder.decode(data, maxPixels: probe.limits.maxPixels)
             case .webp: pixels = try WebPDecoder.decode(data, maxPixels: probe.limits.maxPixels)
             }
-            return DecodedImage(info: info, pixels: pixels)
+            guard appliesOrientation, info.format != .png else { return DecodedImage(info: info, pixels: pixels) }
+            let orientation = data.withUnsafeBytes { raw in
+                info.format == .jpeg ? ExifOrientation.read(fromJPEG: raw) : ExifOrientation.read(fromWebP: raw)
+            }
+            return DecodedImage(info: info, pixels: pixels.applying(orientation ?? .up))
         } catch let error as ImagingError {
             throw ImagingError(error.code, "\(name): \(error.message)", cause: error.cause)
         }

@@ -158,3 +158,14 @@ s4 = lambda x, y, c: (x + y) % 16
 open(os.path.join(OUT, "gray4.png"), "wb").write(raw_png(W, H, 0, 4, s4, interlace=True))
 save(expected(W, H, "RGB", lambda x, y: (s4(x, y, 0) * 17,) * 3), "gray4_expected.png")
 print("hand-built layouts written")
+
+# EXIF orientation 1-8 on a small asymmetric JPEG, with Pillow's exif_transpose of its own decode as reference.
+from PIL import ImageOps
+base = gradient(24, 16)
+for orientation in range(1, 9):
+    tags = Image.Exif(); tags[0x0112] = orientation
+    path = os.path.join(OUT, f"orient{orientation}.jpg")
+    base.save(path, quality=95, exif=tags.tobytes())
+    with Image.open(path) as decoded:
+        ImageOps.exif_transpose(decoded).convert("RGB").save(os.path.join(OUT, f"orient{orientation}_expected.png"))
+print("orientation fixtures written")
