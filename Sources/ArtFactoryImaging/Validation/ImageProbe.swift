@@ -1,17 +1,5 @@
 import Foundation
 
-/// What a probe learned from a file's header, without decoding pixels.
-public struct ImageInfo: Sendable, Equatable {
-    /// Detected format.
-    public let format: ImageFormat
-    /// Width in pixels.
-    public let width: Int
-    /// Height in pixels.
-    public let height: Int
-    /// File size in bytes.
-    public let byteCount: Int
-}
-
 /// Sniffs the format by magic bytes, reads dimensions from the header and enforces ``ImageLimits``,
 /// all before any pixel is decoded. Every failure is an ``ImagingError`` naming the file.
 public struct ImageProbe: Sendable {
