@@ -86,5 +86,9 @@ import Testing
         #expect(decoded.width == 256 && decoded.height == 171)
         let fromPNG = try Thumbnailer().thumbnail(ofImage: PNGEncoder().encode(image))
         #expect(fromPNG.pixels == thumbnail.pixels)
+        let translucent = try TestFiles.realisticImage(width: 300, height: 600, channels: 4)
+        let alphaThumbnail = try WebPDecoder.decode(Thumbnailer().thumbnail(of: translucent).webp)
+        #expect(alphaThumbnail.width == 128 && alphaThumbnail.height == 256 && alphaThumbnail.channels == 4)
+        #expect(!alphaThumbnail.isOpaque)
     }
 }
