@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev", "zlib1g-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .target(name: "CImagingShims", dependencies: ["CPNG", "CJPEG"]),
 
         // MARK: Wire protocol: JSON-RPC envelope, JSON values, one file per method, OpenRPC.
         .target(
@@ -52,7 +53,7 @@ let package = Package(
         // MARK: Pixels: PNG/WebP/JPEG codecs, resize, thumbnails, metadata chunks.
         .target(
             name: "ArtFactoryImaging",
-            dependencies: ["CPNG", "CWebP", "CJPEG"],
+            dependencies: ["CPNG", "CWebP", "CJPEG", "CImagingShims"],
             swiftSettings: swiftSettings
         ),
 
@@ -121,6 +122,7 @@ let package = Package(
         .testTarget(
             name: "ArtFactoryImagingTests",
             dependencies: ["ArtFactoryImaging"],
+            exclude: ["Fixtures", "helpers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

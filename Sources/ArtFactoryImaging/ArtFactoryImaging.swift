@@ -1,2 +1,0 @@
-/// ArtFactoryImaging module. Real contents land with its issue.
-public enum ArtFactoryImagingModule {}
