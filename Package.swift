@@ -60,6 +60,8 @@ let package = Package(
         .target(
             name: "ArtFactoryEngine",
             dependencies: ["CBLAS"],
+            exclude: ["Tokenizer/Resources/LICENSE-bpe_simple_vocab.txt"],
+            resources: [.copy("Tokenizer/Resources/bpe_simple_vocab_16e6.txt.gz")],
             swiftSettings: swiftSettings + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
 
@@ -126,6 +128,7 @@ let package = Package(
         .testTarget(
             name: "ArtFactoryEngineTests",
             dependencies: ["ArtFactoryEngine"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

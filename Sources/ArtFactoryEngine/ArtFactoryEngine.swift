@@ -1,0 +1,2 @@
+/// ArtFactoryEngine module. Real contents land with its issue.
+public enum ArtFactoryEngineModule {}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// The token table and merge ranks of a CLIP byte-level BPE tokenizer.
+///
+/// Three sources give the same table: a diffusers `tokenizer/` folder (`vocab.json` + `merges.txt`,
+/// or `tokenizer.json`), or the built-in copy of OpenAI's `bpe_simple_vocab_16e6.txt.gz` for
+/// single-file checkpoints, from which the vocabulary is derived exactly as CLIP does (256 byte
+/// symbols, the same 256 with `</w>`, the 48 894 merges in order, then `<|startoftext|>` = 49406 and
+/// `<|endoftext|>` = 49407).
+public struct CLIPVocabulary: Sendable {
+    /// Token string → id.
+    public let tokenToID: [String: Int32]
+    /// Merge pairs in priority order (first = applied first).
+    public let merges: [(String, String)]
+
+    /// Number of merges CLIP uses from the built-in merge list.
+    public static let builtInMergeCount = 49152 - 256 - 2
+
+    /// Builds a vocabulary from a token table and merge list.
+    public init(tokenToID: [String: Int32], merges: [(String, String)]) {
+        self.tokenToID = tokenToID
+        self.merges = merges
+    }
+
+    /// OpenAI's CLIP vocabulary, decoded from the resource bundled with the engine. Decoded once per process.
+    public static func builtIn() throws -> CLIPVocabulary {
+        try builtInCache.get()
+    }
+
+    private static let builtInCache: Result<CLIPVocabulary, GenerationError> = Result {
+        guard let url = Bundle.module.url(forResource: "bpe_simple_vocab_16e6.txt", withExtension: "gz") else {
+            throw GenerationError.tokenizerFile("bpe_simple_vocab_16e6.txt.gz", "missing from the engine's resources")
+        }
+        return try fromCLIPMergeFile(gzipURL: url)
+    }.mapError { ($0 as? GenerationError) ?? GenerationError.tokenizerFile("bpe_simple_vocab_16e6.txt.gz", "\($0)") }
+
+    /// Derives the vocabulary from a gzip'd CLIP merge file (`bpe_simple_vocab_16e6.txt.gz`).
+    public static func fromCLIPMergeFile(gzipURL url: URL) throws -> CLIPVocabulary {
+        let compressed: Data
+        do { compressed = try Data(contentsOf: url) } catch {
+            throw GenerationError.tokenizerFile(url.path, "cannot be read")
+        }
+        let bytes: [UInt8]
+        do { bytes = try GzipInflater.gunzip([UInt8](compressed)) } catch {
+            throw GenerationError.tokenizerFile(url.path, "is not valid gzip data (\(error))")
+        }
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > builtInMergeCount else {
+            throw GenerationError.tokenizerFile(url.path, "has \(lines.count) lines, expected at least \(builtInMergeCount + 1)")
+        }
+        var merges: [(String, String)] = []
+        merges.reserveCapacity(builtInMergeCount)
+        for line in lines[1...builtInMergeCount] {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2 else { throw GenerationError.tokenizerFile(url.path, "has a malformed merge line '\(line)'") }
+            merges.append((String(parts[0]), String(parts[1])))
+        }
+        let symbols = ByteEncoder.symbolsInCLIPOrder
+        var tokens = symbols + symbols.map { $0 + "</w>" }
+        tokens += merges.map { $0.0 + $0.1 }
+        tokens += ["<|startoftext|>", "<|endoftext|>"]
+        var table: [String: Int32] = [:]
+        table.reserveCapacity(tokens.count)
+        for (i, token) in tokens.enumerated() { table[token] = Int32(i) }
+        return CLIPVocabulary(tokenToID: table, merges: merges)
+    }
+
+    /// Loads `vocab.json` + `merges.txt` (the diffusers/transformers slow-tokenizer files).
+    public static func load(vocabJSON: URL, mergesTXT: URL) throws -> CLIPVocabulary {
+        let table = try readTokenTable(vocabJSON)
+        let text: String
+        do { text = try String(contentsOf: mergesTXT, encoding: .utf8) } catch {
+            throw GenerationError.tokenizerFile(mergesTXT.path, "cannot be read as UTF-8 text")
+        }
+        var merges: [(String, String)] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasPrefix("#version") { continue }
+            let parts = line.split(separator: " ")
+            guard parts.count == 2 else { throw GenerationError.tokenizerFile(mergesTXT.path, "has a malformed merge line '\(line)'") }
+            merges.append((String(parts[0]), String(parts[1])))
+        }
+        return CLIPVocabulary(tokenToID: table, merges: merges)
+    }
+
+    /// Loads a Hugging Face `tokenizer.json` whose model is BPE.
+    public static func load(tokenizerJSON url: URL) throws -> CLIPVocabulary {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) } catch {
+            throw GenerationError.tokenizerFile(url.path, "is not readable JSON")
+        }
+        guard let root = object as? [String: Any], let model = root["model"] as? [String: Any],
+              let vocab = model["vocab"] as? [String: Any], let rawMerges = model["merges"] as? [Any] else {
+            throw GenerationError.tokenizerFile(url.path, "has no BPE model with vocab and merges")
+        }
+        var table: [String: Int32] = [:]
+        for (token, id) in vocab {
+            guard let number = id as? NSNumber else { throw GenerationError.tokenizerFile(url.path, "has a non-integer id for '\(token)'") }
+            table[token] = number.int32Value
+        }
+        var merges: [(String, String)] = []
+        for raw in rawMerges {
+            if let pair = raw as? String {
+                let parts = pair.split(separator: " ")
+                guard parts.count == 2 else { throw GenerationError.tokenizerFile(url.path, "has a malformed merge '\(pair)'") }
+                merges.append((String(parts[0]), String(parts[1])))
+            } else if let pair = raw as? [String], pair.count == 2 {
+                merges.append((pair[0], pair[1]))
+            } else {
+                throw GenerationError.tokenizerFile(url.path, "has a malformed merge entry")
+            }
+        }
+        if let added = root["added_tokens"] as? [[String: Any]] {
+            for entry in added {
+                if let content = entry["content"] as? String, let id = entry["id"] as? NSNumber { table[content] = id.int32Value }
+            }
+        }
+        return CLIPVocabulary(tokenToID: table, merges: merges)
+    }
+
+    private static func readTokenTable(_ url: URL) throws -> [String: Int32] {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw GenerationError.tokenizerFile(url.path, "cannot be read") }
+        do { return try JSONDecoder().decode([String: Int32].self, from: data) } catch {
+            throw GenerationError.tokenizerFile(url.path, "is not a JSON object of token → integer id")
+        }
+    }
+}
+
+/// GPT-2/CLIP's reversible map from bytes to printable Unicode characters (`bytes_to_unicode`).
+enum ByteEncoder {
+    /// Character for each byte value 0...255.
+    static let symbolForByte: [String] = {
+        var printable = Array(0x21...0x7E) + Array(0xA1...0xAC) + Array(0xAE...0xFF)
+        var codes = printable
+        var extra = 0
+        for b in 0..<256 where !printable.contains(b) {
+            printable.append(b)
+            codes.append(256 + extra)
+            extra += 1
+        }
+        var table = [String](repeating: "", count: 256)
+        for (b, c) in zip(printable, codes) { table[b] = Unicode.Scalar(UInt32(c)).map { String(Character($0)) } ?? "" }
+        return table
+    }()
+
+    /// The symbols in CLIP's vocabulary order (printable bytes first, then the remapped ones).
+    static let symbolsInCLIPOrder: [String] = {
+        let printable = Array(0x21...0x7E) + Array(0xA1...0xAC) + Array(0xAE...0xFF)
+        let rest = (0..<256).filter { !printable.contains($0) }
+        return (printable + rest).map { symbolForByte[$0] }
+    }()
+}
