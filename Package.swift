@@ -126,6 +126,7 @@ let package = Package(
         .testTarget(
             name: "ArtFactoryEngineTests",
             dependencies: ["ArtFactoryEngine"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
