@@ -135,3 +135,47 @@ enum Elementwise {
         }
     }
 }
+
+extension Elementwise {
+    /// Joins two NCHW tensors along channels: `[B, C1+C2, H, W]`.
+    static func concatenateChannels(_ a: Tensor, _ b: Tensor) -> Tensor {
+        let n = a.shape[0], ca = a.shape[1], cb = b.shape[1]
+        let plane = a.count / max(1, n * ca)
+        var out = Tensor(shape: [n, ca + cb] + Array(a.shape.dropFirst(2)))
+        out.data.withUnsafeMutableBufferPointer { op in
+            a.data.withUnsafeBufferPointer { ap in
+                b.data.withUnsafeBufferPointer { bp in
+                    guard let o = op.baseAddress, let pa = ap.baseAddress, let pb = bp.baseAddress else { return }
+                    for i in 0..<n {
+                        (o + i * (ca + cb) * plane).update(from: pa + i * ca * plane, count: ca * plane)
+                        (o + (i * (ca + cb) + ca) * plane).update(from: pb + i * cb * plane, count: cb * plane)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Nearest-neighbour resize of an NCHW tensor (PyTorch `interpolate(mode="nearest")`:
+    /// source index `floor(dst * in / out)`); exact 2x uses the fast path.
+    static func upsampleNearest(_ x: Tensor, height oh: Int, width ow: Int) -> Tensor {
+        let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
+        if oh == 2 * h && ow == 2 * w { return upsampleNearest2x(x) }
+        var out = Tensor(shape: [n, c, oh, ow])
+        let scaleY = Float(h) / Float(oh), scaleX = Float(w) / Float(ow)
+        x.data.withUnsafeBufferPointer { ip in
+            out.data.withUnsafeMutableBufferPointer { op in
+                for p in 0..<(n * c) {
+                    for y in 0..<oh {
+                        let sy = min(h - 1, Int(Float(y) * scaleY))
+                        for xx in 0..<ow {
+                            let sx = min(w - 1, Int(Float(xx) * scaleX))
+                            op[(p * oh + y) * ow + xx] = ip[(p * h + sy) * w + sx]
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
