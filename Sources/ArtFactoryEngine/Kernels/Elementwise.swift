@@ -179,3 +179,21 @@ extension Elementwise {
         return out
     }
 }
+
+extension Elementwise {
+    /// Adds one row and one column of zeros at the bottom and right of an NCHW tensor (the VAE
+    /// encoder's asymmetric padding before a stride-2 convolution).
+    static func padRightBottom(_ x: Tensor) -> Tensor {
+        let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
+        var out = Tensor(shape: [n, c, h + 1, w + 1])
+        x.data.withUnsafeBufferPointer { ip in
+            out.data.withUnsafeMutableBufferPointer { op in
+                guard let i = ip.baseAddress, let o = op.baseAddress else { return }
+                for p in 0..<(n * c) {
+                    for y in 0..<h { (o + (p * (h + 1) + y) * (w + 1)).update(from: i + (p * h + y) * w, count: w) }
+                }
+            }
+        }
+        return out
+    }
+}
