@@ -109,24 +109,24 @@ import Testing
 
         var bad = config
         bad.betaSchedule = "cubic"
-        #expect { try SchedulerFactory.make(.euler, config: bad) } throws: { ($0 as? GenerationError)?.code == "scheduler.bad_config" }
+        #expect { try SchedulerFactory.make(.euler, config: bad) } throws: { ($0 as? EngineError)?.code == "scheduler.bad_config" }
         bad = config
         bad.predictionType = "flow"
-        #expect { try SchedulerFactory.make(.dpmSolverMultistep, config: bad) } throws: { ($0 as? GenerationError)?.code == "scheduler.bad_config" }
+        #expect { try SchedulerFactory.make(.dpmSolverMultistep, config: bad) } throws: { ($0 as? EngineError)?.code == "scheduler.bad_config" }
         try "{not json".write(to: url, atomically: true, encoding: .utf8)
-        #expect { try SchedulerConfig.load(url) } throws: { ($0 as? GenerationError)?.code == "scheduler.bad_config" }
-        #expect(throws: GenerationError.self) { try SchedulerConfig.load(dir.appendingPathComponent("missing.json")) }
+        #expect { try SchedulerConfig.load(url) } throws: { ($0 as? EngineError)?.code == "scheduler.bad_config" }
+        #expect(throws: EngineError.self) { try SchedulerConfig.load(dir.appendingPathComponent("missing.json")) }
     }
 
     @Test func misuseIsAnErrorNotACrash() throws {
         for kind in SchedulerKind.allCases {
             let scheduler = try SchedulerFactory.make(kind, config: SchedulerConfig())
             let x = Tensor(shape: Self.shape)
-            #expect(throws: GenerationError.self) { try scheduler.step(modelOutput: x, timestep: 999, sample: x, generator: nil) }
-            #expect(throws: GenerationError.self) { try scheduler.setTimesteps(0) }
+            #expect(throws: EngineError.self) { try scheduler.step(modelOutput: x, timestep: 999, sample: x, generator: nil) }
+            #expect(throws: EngineError.self) { try scheduler.setTimesteps(0) }
             try scheduler.setTimesteps(4)
             let wrongShape = Tensor(shape: [1, 4, 2, 2])
-            #expect(throws: GenerationError.self) {
+            #expect(throws: EngineError.self) {
                 let t = scheduler.timesteps[0]
                 _ = try scheduler.step(modelOutput: wrongShape, timestep: t, sample: x, generator: TorchGenerator(seed: 1))
             }
@@ -135,6 +135,6 @@ import Testing
         try ancestral.setTimesteps(4)
         let x = Tensor(shape: Self.shape)
         #expect { try ancestral.step(modelOutput: x, timestep: ancestral.timesteps[0], sample: x, generator: nil) }
-            throws: { ($0 as? GenerationError)?.code == "scheduler.bad_state" }
+            throws: { ($0 as? EngineError)?.code == "scheduler.bad_state" }
     }
 }

@@ -69,12 +69,12 @@ import Testing
     @Test func missingOrBrokenFilesGiveClearErrors() throws {
         let dir = try FixtureFiles.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect { try CLIPTokenizer.load(folder: dir) } throws: { ($0 as? GenerationError)?.code == "tokenizer.bad_file" }
+        #expect { try CLIPTokenizer.load(folder: dir) } throws: { ($0 as? EngineError)?.code == "tokenizer.bad_file" }
         try "not json".write(to: dir.appendingPathComponent("tokenizer.json"), atomically: true, encoding: .utf8)
-        #expect { try CLIPTokenizer.load(folder: dir) } throws: { ($0 as? GenerationError)?.code == "tokenizer.bad_file" }
+        #expect { try CLIPTokenizer.load(folder: dir) } throws: { ($0 as? EngineError)?.code == "tokenizer.bad_file" }
         let gz = dir.appendingPathComponent("bad.gz")
         try Data([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff]).write(to: gz)
-        #expect(throws: GenerationError.self) { try CLIPVocabulary.fromCLIPMergeFile(gzipURL: gz) }
+        #expect(throws: EngineError.self) { try CLIPVocabulary.fromCLIPMergeFile(gzipURL: gz) }
     }
 
     @Test func longPromptsAreChunkedIntoWindowsOf75() throws {

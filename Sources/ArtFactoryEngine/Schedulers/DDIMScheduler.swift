@@ -31,7 +31,7 @@ public final class DDIMScheduler: Scheduler {
     public func setTimesteps(_ steps: Int) throws {
         let train = schedule.trainSteps
         guard steps >= 1, steps <= train else {
-            throw GenerationError.badRequest("DDIM needs 1...\(train) steps, got \(steps)")
+            throw EngineError.badRequest("DDIM needs 1...\(train) steps, got \(steps)")
         }
         inferenceSteps = steps
         switch spacing {
@@ -51,12 +51,12 @@ public final class DDIMScheduler: Scheduler {
     public func scaleModelInput(_ sample: Tensor, timestep: Float) throws -> Tensor { sample }
 
     private func alphaProduct(_ t: Int) throws -> Float {
-        guard t < schedule.trainSteps else { throw GenerationError.schedulerState("timestep \(t) is beyond the training range") }
+        guard t < schedule.trainSteps else { throw EngineError.schedulerState("timestep \(t) is beyond the training range") }
         return t >= 0 ? schedule.alphasCumprod[t] : finalAlphaCumprod
     }
 
     public func step(modelOutput: Tensor, timestep: Float, sample: Tensor, generator: TorchGenerator?) throws -> Tensor {
-        guard inferenceSteps > 0 else { throw GenerationError.schedulerState("call setTimesteps before step") }
+        guard inferenceSteps > 0 else { throw EngineError.schedulerState("call setTimesteps before step") }
         let t = Int(timestep)
         let previous = t - schedule.trainSteps / inferenceSteps
         let alphaT = try alphaProduct(t)

@@ -33,29 +33,29 @@ public final class DPMSolverMultistepScheduler: Scheduler {
         karras = config.useKarrasSigmas ?? false
         solverOrder = config.solverOrder ?? 2
         guard solverOrder == 1 || solverOrder == 2 else {
-            throw GenerationError.schedulerConfig("solver_order \(solverOrder) is not supported (use 1 or 2)")
+            throw EngineError.schedulerConfig("solver_order \(solverOrder) is not supported (use 1 or 2)")
         }
         let algorithm = config.algorithmType ?? "dpmsolver++"
         guard algorithm == "dpmsolver++" || algorithm == "deis" else {
-            throw GenerationError.schedulerConfig("algorithm_type '\(algorithm)' is not supported (use dpmsolver++)")
+            throw EngineError.schedulerConfig("algorithm_type '\(algorithm)' is not supported (use dpmsolver++)")
         }
         switch config.solverType ?? "midpoint" {
         case "midpoint", "logrho", "bh1", "bh2": heun = false
         case "heun": heun = true
-        case let other: throw GenerationError.schedulerConfig("solver_type '\(other)' is not supported")
+        case let other: throw EngineError.schedulerConfig("solver_type '\(other)' is not supported")
         }
         lowerOrderFinal = config.lowerOrderFinal ?? true
         eulerAtFinal = config.eulerAtFinal ?? false
         switch config.finalSigmasType ?? "zero" {
         case "zero": finalSigmaIsMin = false
         case "sigma_min": finalSigmaIsMin = true
-        case let other: throw GenerationError.schedulerConfig("final_sigmas_type '\(other)' is not supported")
+        case let other: throw EngineError.schedulerConfig("final_sigmas_type '\(other)' is not supported")
         }
     }
 
     public func setTimesteps(_ steps: Int) throws {
         let train = schedule.trainSteps
-        guard steps >= 1, steps < train else { throw GenerationError.badRequest("DPM-Solver++ needs 1..<\(train) steps, got \(steps)") }
+        guard steps >= 1, steps < train else { throw EngineError.badRequest("DPM-Solver++ needs 1..<\(train) steps, got \(steps)") }
         var times: [Double]
         switch spacing {
         case .linspace:
@@ -95,7 +95,7 @@ public final class DPMSolverMultistepScheduler: Scheduler {
     private func lambda(_ pair: (alpha: Float, sigma: Float)) -> Float { Foundation.log(pair.alpha) - Foundation.log(pair.sigma) }
 
     public func step(modelOutput: Tensor, timestep: Float, sample: Tensor, generator: TorchGenerator?) throws -> Tensor {
-        guard !state.timesteps.isEmpty else { throw GenerationError.schedulerState("call setTimesteps before step") }
+        guard !state.timesteps.isEmpty else { throw EngineError.schedulerState("call setTimesteps before step") }
         let index = try state.index(for: timestep)
         try state.checkCanStep(index)
         let count = state.timesteps.count
@@ -115,7 +115,7 @@ public final class DPMSolverMultistepScheduler: Scheduler {
         if solverOrder == 1 || lowerOrderCount < 1 || finalLowerOrder || previousX0 == nil {
             result = try SchedulerMath.combine(sample, target.sigma / current.sigma, x0, -target.alpha * expm)
         } else {
-            guard let m1 = previousX0, index >= 1 else { throw GenerationError.schedulerState("DPM-Solver++ lost its history") }
+            guard let m1 = previousX0, index >= 1 else { throw EngineError.schedulerState("DPM-Solver++ lost its history") }
             let previous = alphaSigma(state.sigmas[index - 1])
             let h0 = lambda(current) - lambda(previous)
             let r0 = h0 / h

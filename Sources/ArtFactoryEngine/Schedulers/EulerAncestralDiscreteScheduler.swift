@@ -18,7 +18,7 @@ public final class EulerAncestralDiscreteScheduler: Scheduler {
         schedule = try NoiseSchedule(config: config, defaultBetaStart: 0.0001, defaultBetaEnd: 0.02, defaultSchedule: "linear")
         predictionType = try config.resolvedPrediction()
         guard predictionType != .sample else {
-            throw GenerationError.schedulerConfig("Euler ancestral supports prediction_type epsilon or v_prediction only")
+            throw EngineError.schedulerConfig("Euler ancestral supports prediction_type epsilon or v_prediction only")
         }
         spacing = try config.resolvedSpacing(default: .linspace)
         stepsOffset = config.stepsOffset ?? 0
@@ -26,7 +26,7 @@ public final class EulerAncestralDiscreteScheduler: Scheduler {
 
     public func setTimesteps(_ steps: Int) throws {
         let train = schedule.trainSteps
-        guard steps >= 1, steps <= train else { throw GenerationError.badRequest("Euler ancestral needs 1...\(train) steps, got \(steps)") }
+        guard steps >= 1, steps <= train else { throw EngineError.badRequest("Euler ancestral needs 1...\(train) steps, got \(steps)") }
         let times = SigmaSchedule.eulerTimesteps(steps: steps, train: train, spacing: spacing, offset: stepsOffset)
         let trainSigmas = schedule.sigmas
         let sigmas = times.map { Float(NoiseSchedule.interpolate($0, trainSigmas)) } + [0]
@@ -43,7 +43,7 @@ public final class EulerAncestralDiscreteScheduler: Scheduler {
     }
 
     public func step(modelOutput: Tensor, timestep: Float, sample: Tensor, generator: TorchGenerator?) throws -> Tensor {
-        guard !state.timesteps.isEmpty else { throw GenerationError.schedulerState("call setTimesteps before step") }
+        guard !state.timesteps.isEmpty else { throw EngineError.schedulerState("call setTimesteps before step") }
         let index = try state.index(for: timestep)
         try state.checkCanStep(index)
         let sigma = state.sigmas[index]

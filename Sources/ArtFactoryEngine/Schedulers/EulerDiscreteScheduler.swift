@@ -27,13 +27,13 @@ public final class EulerDiscreteScheduler: Scheduler {
         switch config.finalSigmasType ?? "zero" {
         case "zero": finalSigmaIsMin = false
         case "sigma_min": finalSigmaIsMin = true
-        case let other: throw GenerationError.schedulerConfig("final_sigmas_type '\(other)' is not supported")
+        case let other: throw EngineError.schedulerConfig("final_sigmas_type '\(other)' is not supported")
         }
     }
 
     public func setTimesteps(_ steps: Int) throws {
         let train = schedule.trainSteps
-        guard steps >= 1, steps <= train else { throw GenerationError.badRequest("Euler needs 1...\(train) steps, got \(steps)") }
+        guard steps >= 1, steps <= train else { throw EngineError.badRequest("Euler needs 1...\(train) steps, got \(steps)") }
         var times = SigmaSchedule.eulerTimesteps(steps: steps, train: train, spacing: spacing, offset: stepsOffset)
         let trainSigmas = schedule.sigmas
         var sigmas = times.map { NoiseSchedule.interpolate($0, trainSigmas) }
@@ -56,7 +56,7 @@ public final class EulerDiscreteScheduler: Scheduler {
     }
 
     public func step(modelOutput: Tensor, timestep: Float, sample: Tensor, generator: TorchGenerator?) throws -> Tensor {
-        guard !state.timesteps.isEmpty else { throw GenerationError.schedulerState("call setTimesteps before step") }
+        guard !state.timesteps.isEmpty else { throw EngineError.schedulerState("call setTimesteps before step") }
         let index = try state.index(for: timestep)
         try state.checkCanStep(index)
         let sigma = state.sigmas[index]

@@ -23,7 +23,7 @@ public final class LCMScheduler: Scheduler {
         predictionType = try config.resolvedPrediction()
         originalSteps = config.originalInferenceSteps ?? 50
         guard originalSteps >= 1, originalSteps <= schedule.trainSteps else {
-            throw GenerationError.schedulerConfig("original_inference_steps \(originalSteps) must be 1...\(schedule.trainSteps)")
+            throw EngineError.schedulerConfig("original_inference_steps \(originalSteps) must be 1...\(schedule.trainSteps)")
         }
         finalAlphaCumprod = (config.setAlphaToOne ?? true) ? 1 : schedule.alphasCumprod[0]
         clipSample = config.clipSample ?? false
@@ -33,7 +33,7 @@ public final class LCMScheduler: Scheduler {
 
     public func setTimesteps(_ steps: Int) throws {
         guard steps >= 1, steps <= originalSteps else {
-            throw GenerationError.badRequest("LCM needs 1...\(originalSteps) steps, got \(steps)")
+            throw EngineError.badRequest("LCM needs 1...\(originalSteps) steps, got \(steps)")
         }
         let k = schedule.trainSteps / originalSteps
         let origin = (1...originalSteps).map { $0 * k - 1 }.reversed().map { $0 }
@@ -50,15 +50,15 @@ public final class LCMScheduler: Scheduler {
     public func scaleModelInput(_ sample: Tensor, timestep: Float) throws -> Tensor { sample }
 
     private func alphaProduct(_ t: Int) throws -> Float {
-        guard t < schedule.trainSteps else { throw GenerationError.schedulerState("timestep \(t) is beyond the training range") }
+        guard t < schedule.trainSteps else { throw EngineError.schedulerState("timestep \(t) is beyond the training range") }
         return t >= 0 ? schedule.alphasCumprod[t] : finalAlphaCumprod
     }
 
     public func step(modelOutput: Tensor, timestep: Float, sample: Tensor, generator: TorchGenerator?) throws -> Tensor {
-        guard !timesteps.isEmpty else { throw GenerationError.schedulerState("call setTimesteps before step") }
+        guard !timesteps.isEmpty else { throw EngineError.schedulerState("call setTimesteps before step") }
         if stepIndex == nil {
             guard let start = beginIndex ?? SchedulerMath.index(of: timestep, in: timesteps) else {
-                throw GenerationError.schedulerState("timestep \(timestep) is not one of this run's timesteps")
+                throw EngineError.schedulerState("timestep \(timestep) is not one of this run's timesteps")
             }
             stepIndex = start
         }

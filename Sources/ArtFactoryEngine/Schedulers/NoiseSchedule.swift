@@ -10,12 +10,12 @@ struct NoiseSchedule: Sendable {
 
     init(config: SchedulerConfig, defaultBetaStart: Double, defaultBetaEnd: Double, defaultSchedule: String) throws {
         let steps = config.numTrainTimesteps ?? 1000
-        guard steps >= 2, steps <= 100_000 else { throw GenerationError.schedulerConfig("num_train_timesteps \(steps) is out of range") }
+        guard steps >= 2, steps <= 100_000 else { throw EngineError.schedulerConfig("num_train_timesteps \(steps) is out of range") }
         trainSteps = steps
         let betas: [Float]
         if let trained = config.trainedBetas {
             guard trained.count == steps else {
-                throw GenerationError.schedulerConfig("trained_betas has \(trained.count) values for \(steps) timesteps")
+                throw EngineError.schedulerConfig("trained_betas has \(trained.count) values for \(steps) timesteps")
             }
             betas = trained.map { Float($0) }
         } else {
@@ -33,10 +33,10 @@ struct NoiseSchedule: Sendable {
                     return Float(min(1 - alphaBar(t2) / alphaBar(t1), 0.999))
                 }
             case let other:
-                throw GenerationError.schedulerConfig("beta_schedule '\(other)' is not supported (use linear, scaled_linear or squaredcos_cap_v2)")
+                throw EngineError.schedulerConfig("beta_schedule '\(other)' is not supported (use linear, scaled_linear or squaredcos_cap_v2)")
             }
         }
-        guard betas.allSatisfy({ $0 > 0 && $0 < 1 }) else { throw GenerationError.schedulerConfig("betas must lie in (0, 1)") }
+        guard betas.allSatisfy({ $0 > 0 && $0 < 1 }) else { throw EngineError.schedulerConfig("betas must lie in (0, 1)") }
         var product = 1.0
         alphasCumprod = betas.map { beta in
             product *= Double(1 - beta)

@@ -15,7 +15,7 @@ public protocol Scheduler: AnyObject {
     /// What the model predicts.
     var predictionType: PredictionType { get }
     /// Chooses `steps` timesteps and resets the run state.
-    /// - Throws: `GenerationError` when `steps` is out of range for this scheduler.
+    /// - Throws: `EngineError` when `steps` is out of range for this scheduler.
     func setTimesteps(_ steps: Int) throws
     /// Starts the run at `timesteps[index]` instead of the first one (image-to-image).
     func setBeginIndex(_ index: Int)
@@ -50,7 +50,7 @@ enum SchedulerMath {
     /// a·x + b·y.
     static func combine(_ x: Tensor, _ a: Float, _ y: Tensor, _ b: Float) throws -> Tensor {
         guard x.shape == y.shape else {
-            throw GenerationError.modelShape("Scheduler input", expected: x.shape, got: y.shape)
+            throw EngineError.modelShape("Scheduler input", expected: x.shape, got: y.shape)
         }
         var out = [Float](repeating: 0, count: x.count)
         x.data.withUnsafeBufferPointer { px in
@@ -80,7 +80,7 @@ enum SchedulerMath {
     /// Noise shaped like `like`, from the generator (required).
     static func noise(like tensor: Tensor, _ generator: TorchGenerator?, scheduler: String) throws -> Tensor {
         guard let generator else {
-            throw GenerationError.schedulerState("\(scheduler) needs a random generator for its noise")
+            throw EngineError.schedulerState("\(scheduler) needs a random generator for its noise")
         }
         return generator.randn(tensor.shape)
     }

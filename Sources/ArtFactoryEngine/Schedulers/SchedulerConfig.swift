@@ -86,14 +86,14 @@ public struct SchedulerConfig: Codable, Sendable, Equatable {
     }
 
     /// Reads `scheduler_config.json`.
-    /// - Throws: `GenerationError` (`scheduler.bad_config`) naming the file when it is missing or malformed.
+    /// - Throws: `EngineError` (`scheduler.bad_config`) naming the file when it is missing or malformed.
     public static func load(_ url: URL) throws -> SchedulerConfig {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw GenerationError.schedulerConfig("\(url.path) cannot be read")
+            throw EngineError.schedulerConfig("\(url.path) cannot be read")
         }
         do { return try JSONDecoder().decode(SchedulerConfig.self, from: data) } catch {
-            throw GenerationError.schedulerConfig("\(url.path) is not a valid scheduler config (\(error))")
+            throw EngineError.schedulerConfig("\(url.path) is not a valid scheduler config (\(error))")
         }
     }
 
@@ -118,7 +118,7 @@ extension SchedulerConfig {
     func resolvedPrediction() throws -> PredictionType {
         let raw = predictionType ?? "epsilon"
         guard let value = PredictionType(rawValue: raw) else {
-            throw GenerationError.schedulerConfig("prediction_type '\(raw)' is not supported (use epsilon, v_prediction or sample)")
+            throw EngineError.schedulerConfig("prediction_type '\(raw)' is not supported (use epsilon, v_prediction or sample)")
         }
         return value
     }
@@ -126,19 +126,19 @@ extension SchedulerConfig {
     func resolvedSpacing(default fallback: TimestepSpacing) throws -> TimestepSpacing {
         guard let raw = timestepSpacing else { return fallback }
         guard let value = TimestepSpacing(rawValue: raw) else {
-            throw GenerationError.schedulerConfig("timestep_spacing '\(raw)' is not supported (use linspace, leading or trailing)")
+            throw EngineError.schedulerConfig("timestep_spacing '\(raw)' is not supported (use linspace, leading or trailing)")
         }
         return value
     }
 
     func rejectUnsupported() throws {
-        if thresholding == true { throw GenerationError.schedulerConfig("thresholding is not supported") }
-        if rescaleBetasZeroSnr == true { throw GenerationError.schedulerConfig("rescale_betas_zero_snr is not supported") }
+        if thresholding == true { throw EngineError.schedulerConfig("thresholding is not supported") }
+        if rescaleBetasZeroSnr == true { throw EngineError.schedulerConfig("rescale_betas_zero_snr is not supported") }
         if let type = timestepType, type != "discrete" {
-            throw GenerationError.schedulerConfig("timestep_type '\(type)' is not supported")
+            throw EngineError.schedulerConfig("timestep_type '\(type)' is not supported")
         }
         if let type = interpolationType, type != "linear" {
-            throw GenerationError.schedulerConfig("interpolation_type '\(type)' is not supported")
+            throw EngineError.schedulerConfig("interpolation_type '\(type)' is not supported")
         }
     }
 }

@@ -16,9 +16,9 @@ struct SigmaSchedule {
         } else if let found = SchedulerMath.index(of: timestep, in: timesteps) {
             start = found
         } else {
-            throw GenerationError.schedulerState("timestep \(timestep) is not one of this run's timesteps")
+            throw EngineError.schedulerState("timestep \(timestep) is not one of this run's timesteps")
         }
-        guard start < timesteps.count else { throw GenerationError.schedulerState("step index \(start) is past the last timestep") }
+        guard start < timesteps.count else { throw EngineError.schedulerState("step index \(start) is past the last timestep") }
         stepIndex = start
         return start
     }
@@ -40,15 +40,15 @@ struct SigmaSchedule {
         } else if let found = SchedulerMath.index(of: timestep, in: timesteps) {
             index = found
         } else {
-            throw GenerationError.schedulerState("timestep \(timestep) is not one of this run's timesteps")
+            throw EngineError.schedulerState("timestep \(timestep) is not one of this run's timesteps")
         }
-        guard index < sigmas.count else { throw GenerationError.schedulerState("step index \(index) is out of range") }
+        guard index < sigmas.count else { throw EngineError.schedulerState("step index \(index) is out of range") }
         return sigmas[index]
     }
 
     /// Ensures there is a next sigma.
     func checkCanStep(_ index: Int) throws {
-        guard index + 1 < sigmas.count else { throw GenerationError.schedulerState("stepped past the last timestep") }
+        guard index + 1 < sigmas.count else { throw EngineError.schedulerState("stepped past the last timestep") }
     }
 
     /// Timesteps for `steps` inference steps with the Euler family's spacing rules (float timesteps).

@@ -27,17 +27,17 @@ public struct CLIPTokenizer: Sendable {
 
     /// Builds a tokenizer on a vocabulary.
     /// - Parameter padToken: the padding token's text; `nil` pads with `<|endoftext|>`.
-    /// - Throws: `GenerationError` (`tokenizer.bad_file`) when the special tokens are not in the vocabulary.
+    /// - Throws: `EngineError` (`tokenizer.bad_file`) when the special tokens are not in the vocabulary.
     public init(vocabulary: CLIPVocabulary, padToken: String? = nil, maxLength: Int = 77) throws {
         guard let bos = vocabulary.tokenToID["<|startoftext|>"], let eos = vocabulary.tokenToID["<|endoftext|>"] else {
-            throw GenerationError.tokenizerFile("vocabulary", "lacks <|startoftext|> or <|endoftext|>")
+            throw EngineError.tokenizerFile("vocabulary", "lacks <|startoftext|> or <|endoftext|>")
         }
-        guard maxLength >= 3 else { throw GenerationError.tokenizerFile("vocabulary", "model_max_length \(maxLength) is too small") }
+        guard maxLength >= 3 else { throw EngineError.tokenizerFile("vocabulary", "model_max_length \(maxLength) is too small") }
         bosID = bos
         eosID = eos
         if let padToken {
             guard let pad = vocabulary.tokenToID[padToken] else {
-                throw GenerationError.tokenizerFile("vocabulary", "the pad token '\(padToken)' is not in the vocabulary")
+                throw EngineError.tokenizerFile("vocabulary", "the pad token '\(padToken)' is not in the vocabulary")
             }
             padID = pad
         } else {
@@ -71,7 +71,7 @@ public struct CLIPTokenizer: Sendable {
         } else if fm.fileExists(atPath: tokenizerJSON.path) {
             vocabulary = try .load(tokenizerJSON: tokenizerJSON)
         } else {
-            throw GenerationError.tokenizerFile(folder.path, "has neither vocab.json + merges.txt nor tokenizer.json")
+            throw EngineError.tokenizerFile(folder.path, "has neither vocab.json + merges.txt nor tokenizer.json")
         }
         var padToken: String?
         var maxLength = 77
@@ -80,7 +80,7 @@ public struct CLIPTokenizer: Sendable {
             guard fm.fileExists(atPath: url.path) else { continue }
             guard let data = try? Data(contentsOf: url),
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw GenerationError.tokenizerFile(url.path, "is not a JSON object")
+                throw EngineError.tokenizerFile(url.path, "is not a JSON object")
             }
             if let pad = object["pad_token"] as? String {
                 padToken = pad

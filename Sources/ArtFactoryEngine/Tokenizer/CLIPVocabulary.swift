@@ -27,32 +27,32 @@ public struct CLIPVocabulary: Sendable {
         try builtInCache.get()
     }
 
-    private static let builtInCache: Result<CLIPVocabulary, GenerationError> = Result {
+    private static let builtInCache: Result<CLIPVocabulary, EngineError> = Result {
         guard let url = Bundle.module.url(forResource: "bpe_simple_vocab_16e6.txt", withExtension: "gz") else {
-            throw GenerationError.tokenizerFile("bpe_simple_vocab_16e6.txt.gz", "missing from the engine's resources")
+            throw EngineError.tokenizerFile("bpe_simple_vocab_16e6.txt.gz", "missing from the engine's resources")
         }
         return try fromCLIPMergeFile(gzipURL: url)
-    }.mapError { ($0 as? GenerationError) ?? GenerationError.tokenizerFile("bpe_simple_vocab_16e6.txt.gz", "\($0)") }
+    }.mapError { ($0 as? EngineError) ?? EngineError.tokenizerFile("bpe_simple_vocab_16e6.txt.gz", "\($0)") }
 
     /// Derives the vocabulary from a gzip'd CLIP merge file (`bpe_simple_vocab_16e6.txt.gz`).
     public static func fromCLIPMergeFile(gzipURL url: URL) throws -> CLIPVocabulary {
         let compressed: Data
         do { compressed = try Data(contentsOf: url) } catch {
-            throw GenerationError.tokenizerFile(url.path, "cannot be read")
+            throw EngineError.tokenizerFile(url.path, "cannot be read")
         }
         let bytes: [UInt8]
         do { bytes = try GzipInflater.gunzip([UInt8](compressed)) } catch {
-            throw GenerationError.tokenizerFile(url.path, "is not valid gzip data (\(error))")
+            throw EngineError.tokenizerFile(url.path, "is not valid gzip data (\(error))")
         }
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count > builtInMergeCount else {
-            throw GenerationError.tokenizerFile(url.path, "has \(lines.count) lines, expected at least \(builtInMergeCount + 1)")
+            throw EngineError.tokenizerFile(url.path, "has \(lines.count) lines, expected at least \(builtInMergeCount + 1)")
         }
         var merges: [(String, String)] = []
         merges.reserveCapacity(builtInMergeCount)
         for line in lines[1...builtInMergeCount] {
             let parts = line.split(separator: " ")
-            guard parts.count == 2 else { throw GenerationError.tokenizerFile(url.path, "has a malformed merge line '\(line)'") }
+            guard parts.count == 2 else { throw EngineError.tokenizerFile(url.path, "has a malformed merge line '\(line)'") }
             merges.append((String(parts[0]), String(parts[1])))
         }
         let symbols = ByteEncoder.symbolsInCLIPOrder
@@ -70,13 +70,13 @@ public struct CLIPVocabulary: Sendable {
         let table = try readTokenTable(vocabJSON)
         let text: String
         do { text = try String(contentsOf: mergesTXT, encoding: .utf8) } catch {
-            throw GenerationError.tokenizerFile(mergesTXT.path, "cannot be read as UTF-8 text")
+            throw EngineError.tokenizerFile(mergesTXT.path, "cannot be read as UTF-8 text")
         }
         var merges: [(String, String)] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             if line.hasPrefix("#version") { continue }
             let parts = line.split(separator: " ")
-            guard parts.count == 2 else { throw GenerationError.tokenizerFile(mergesTXT.path, "has a malformed merge line '\(line)'") }
+            guard parts.count == 2 else { throw EngineError.tokenizerFile(mergesTXT.path, "has a malformed merge line '\(line)'") }
             merges.append((String(parts[0]), String(parts[1])))
         }
         return CLIPVocabulary(tokenToID: table, merges: merges)
@@ -86,27 +86,27 @@ public struct CLIPVocabulary: Sendable {
     public static func load(tokenizerJSON url: URL) throws -> CLIPVocabulary {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) } catch {
-            throw GenerationError.tokenizerFile(url.path, "is not readable JSON")
+            throw EngineError.tokenizerFile(url.path, "is not readable JSON")
         }
         guard let root = object as? [String: Any], let model = root["model"] as? [String: Any],
               let vocab = model["vocab"] as? [String: Any], let rawMerges = model["merges"] as? [Any] else {
-            throw GenerationError.tokenizerFile(url.path, "has no BPE model with vocab and merges")
+            throw EngineError.tokenizerFile(url.path, "has no BPE model with vocab and merges")
         }
         var table: [String: Int32] = [:]
         for (token, id) in vocab {
-            guard let number = id as? NSNumber else { throw GenerationError.tokenizerFile(url.path, "has a non-integer id for '\(token)'") }
+            guard let number = id as? NSNumber else { throw EngineError.tokenizerFile(url.path, "has a non-integer id for '\(token)'") }
             table[token] = number.int32Value
         }
         var merges: [(String, String)] = []
         for raw in rawMerges {
             if let pair = raw as? String {
                 let parts = pair.split(separator: " ")
-                guard parts.count == 2 else { throw GenerationError.tokenizerFile(url.path, "has a malformed merge '\(pair)'") }
+                guard parts.count == 2 else { throw EngineError.tokenizerFile(url.path, "has a malformed merge '\(pair)'") }
                 merges.append((String(parts[0]), String(parts[1])))
             } else if let pair = raw as? [String], pair.count == 2 {
                 merges.append((pair[0], pair[1]))
             } else {
-                throw GenerationError.tokenizerFile(url.path, "has a malformed merge entry")
+                throw EngineError.tokenizerFile(url.path, "has a malformed merge entry")
             }
         }
         if let added = root["added_tokens"] as? [[String: Any]] {
@@ -119,9 +119,9 @@ public struct CLIPVocabulary: Sendable {
 
     private static func readTokenTable(_ url: URL) throws -> [String: Int32] {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw GenerationError.tokenizerFile(url.path, "cannot be read") }
+        do { data = try Data(contentsOf: url) } catch { throw EngineError.tokenizerFile(url.path, "cannot be read") }
         do { return try JSONDecoder().decode([String: Int32].self, from: data) } catch {
-            throw GenerationError.tokenizerFile(url.path, "is not a JSON object of token → integer id")
+            throw EngineError.tokenizerFile(url.path, "is not a JSON object of token → integer id")
         }
     }
 }

@@ -1,2 +1,0 @@
-/// ArtFactoryEngine module. Real contents land with its issue.
-public enum ArtFactoryEngineModule {}
