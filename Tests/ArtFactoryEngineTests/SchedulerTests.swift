@@ -42,6 +42,7 @@ import Testing
         for c in cases {
             let name = try #require(c["name"] as? String)
             let scheduler = try Self.makeScheduler(c)
+            if let eta = c["eta"] as? Double, let ddim = scheduler as? DDIMScheduler { ddim.eta = Float(eta) }
             try scheduler.setTimesteps(try #require(c["steps"] as? Int))
             let expectedTimesteps = try #require(c["timesteps"] as? [Double])
             #expect(Self.relativeError(scheduler.timesteps, expectedTimesteps) < 1e-6, "\(name): timesteps \(scheduler.timesteps) vs \(expectedTimesteps)")

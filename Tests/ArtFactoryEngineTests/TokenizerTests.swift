@@ -52,6 +52,18 @@ import Testing
         #expect(tokenizer.paddedIDs(c.text) == c.sd2)
     }
 
+    @Test func loadsTheTinyPipelinesTokenizerFoldersWithTheirPadTokens() throws {
+        let cases = try Self.corpus()
+        let sd1 = try CLIPTokenizer.load(folder: FixtureFiles.url("pipelines/sd1-tiny/tokenizer"))
+        let sd2 = try CLIPTokenizer.load(folder: FixtureFiles.url("pipelines/sd2-tiny/tokenizer"))
+        #expect(sd1.padID == 49407)
+        #expect(sd2.padID == 0)
+        for c in cases {
+            #expect(sd1.paddedIDs(c.text) == c.sd1, "SD1 folder: \(c.text.debugDescription)")
+            #expect(sd2.paddedIDs(c.text) == c.sd2, "SD2 folder: \(c.text.debugDescription)")
+        }
+    }
+
     @Test func loadsTokenizerJSON() throws {
         let dir = try FixtureFiles.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -3,7 +3,7 @@ extension StableDiffusionPipeline {
     /// (diffusers' order), `[cond]` without. Each prompt is cut into 75-token windows (both prompts get
     /// the same window count), each window is encoded separately and the windows are concatenated along
     /// the token axis. With emphasis, hidden states are multiplied by their token weights and rescaled to
-    /// keep the original mean (as A1111 does); without emphasis the result is exactly diffusers'.
+    /// keep each window's original mean (as A1111 does); without emphasis the result is exactly diffusers'.
     func encodePrompts(_ r: GenerationRequest, guided: Bool) throws -> Tensor {
         let positive = tokenizer.weightedWindows(r.prompt)
         var parts: [Tensor] = []
@@ -29,18 +29,22 @@ extension StableDiffusionPipeline {
         }
         var data = hiddenStates.data
         if prompt.hasEmphasis {
-            let originalMean = data.reduce(0, +) / Float(data.count)
+            // Per window, as A1111: scale each token's hidden state by its weight, then restore the
+            // window's original mean.
+            let windowSize = tokens * hidden
             for w in 0..<windows {
+                let range = (w * windowSize)..<((w + 1) * windowSize)
+                let originalMean = data[range].reduce(0, +) / Float(windowSize)
                 for t in 0..<tokens {
                     let weight = prompt.weights[w][t]
-                    let base = (w * tokens + t) * hidden
+                    let base = w * windowSize + t * hidden
                     for k in 0..<hidden { data[base + k] *= weight }
                 }
-            }
-            let newMean = data.reduce(0, +) / Float(data.count)
-            if newMean != 0, newMean.isFinite {
-                let ratio = originalMean / newMean
-                for i in data.indices { data[i] *= ratio }
+                let newMean = data[range].reduce(0, +) / Float(windowSize)
+                if newMean != 0, newMean.isFinite {
+                    let ratio = originalMean / newMean
+                    for i in range { data[i] *= ratio }
+                }
             }
         }
         // Windows are rows of the encoder batch; laid end to end they are one long token sequence.
