@@ -22,6 +22,23 @@ import Testing
         }
     }
 
+    /// Each tiny pipeline is loaded once per test process (the parameterised cases share it).
+    final class LoadedPipelines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pipelines: [String: StableDiffusionPipeline] = [:]
+
+        func pipeline(_ name: String) throws -> StableDiffusionPipeline {
+            try lock.withLock {
+                if let hit = pipelines[name] { return hit }
+                let loaded = try StableDiffusionPipeline.load(directory: FixtureFiles.url("pipelines/\(name)"))
+                pipelines[name] = loaded
+                return loaded
+            }
+        }
+    }
+
+    static let loaded = LoadedPipelines()
+
     static func psnr(_ a: [UInt8], _ b: [UInt8]) -> Double {
         let mse = zip(a, b).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) } / Double(max(1, a.count))
         return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
@@ -43,7 +60,7 @@ import Testing
 
     @Test(arguments: cases())
     func imageMatchesDiffusers(_ c: Case) throws {
-        let pipeline = try StableDiffusionPipeline.load(directory: FixtureFiles.url("pipelines/\(c.pipeline)"))
+        let pipeline = try Self.loaded.pipeline(c.pipeline)
         let j = c.json
         var r = GenerationRequest(prompt: j["prompt"] ?? "")
         r.negativePrompt = j["negative_prompt"] ?? ""

@@ -119,3 +119,23 @@ import Testing
         #expect(weighted.hasEmphasis)
     }
 }
+
+@Suite struct GzipInflaterTests {
+    @Test func decodesStoredFixedAndDynamicBlocks() throws {
+        for name in ["stored", "fixed", "dynamic"] {
+            let compressed = [UInt8](try Data(contentsOf: FixtureFiles.url("tokenizer/gzip/\(name).gz")))
+            let expected = [UInt8](try Data(contentsOf: FixtureFiles.url("tokenizer/gzip/\(name).txt")))
+            #expect(try GzipInflater.gunzip(compressed) == expected, "\(name)")
+        }
+    }
+
+    @Test func truncatedOrCorruptDataIsAnErrorNotACrash() throws {
+        let truncated = [UInt8](try Data(contentsOf: FixtureFiles.url("tokenizer/gzip/truncated.gz")))
+        #expect(throws: GzipInflater.Failure.self) { try GzipInflater.gunzip(truncated) }
+        var corrupt = [UInt8](try Data(contentsOf: FixtureFiles.url("tokenizer/gzip/dynamic.gz")))
+        corrupt[corrupt.count - 12] ^= 0xFF
+        #expect(throws: GzipInflater.Failure.self) { try GzipInflater.gunzip(corrupt) }
+        #expect(throws: GzipInflater.Failure.self) { try GzipInflater.gunzip([0x50, 0x4B, 3, 4]) }
+        #expect(throws: GzipInflater.Failure.self) { try GzipInflater.gunzip([]) }
+    }
+}

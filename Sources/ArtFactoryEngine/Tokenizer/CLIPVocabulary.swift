@@ -44,17 +44,12 @@ public struct CLIPVocabulary: Sendable {
         do { bytes = try GzipInflater.gunzip([UInt8](compressed)) } catch {
             throw EngineError.tokenizerFile(url.path, "is not valid gzip data (\(error))")
         }
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count > builtInMergeCount else {
-            throw EngineError.tokenizerFile(url.path, "has \(lines.count) lines, expected at least \(builtInMergeCount + 1)")
+        // CLIP skips the first line (a header, not a merge) unconditionally.
+        let pairs = try MergeListParser.pairs(bytes, path: url.path, skipFirstLine: true)
+        guard pairs.count >= builtInMergeCount else {
+            throw EngineError.tokenizerFile(url.path, "has \(pairs.count) merges, expected at least \(builtInMergeCount)")
         }
-        var merges: [(String, String)] = []
-        merges.reserveCapacity(builtInMergeCount)
-        for line in lines[1...builtInMergeCount] {
-            let parts = line.split(separator: " ")
-            guard parts.count == 2 else { throw EngineError.tokenizerFile(url.path, "has a malformed merge line '\(line)'") }
-            merges.append((String(parts[0]), String(parts[1])))
-        }
+        let merges = Array(pairs.prefix(builtInMergeCount))
         let symbols = ByteEncoder.symbolsInCLIPOrder
         var tokens = symbols + symbols.map { $0 + "</w>" }
         tokens += merges.map { $0.0 + $0.1 }
@@ -68,17 +63,11 @@ public struct CLIPVocabulary: Sendable {
     /// Loads `vocab.json` + `merges.txt` (the diffusers/transformers slow-tokenizer files).
     public static func load(vocabJSON: URL, mergesTXT: URL) throws -> CLIPVocabulary {
         let table = try readTokenTable(vocabJSON)
-        let text: String
-        do { text = try String(contentsOf: mergesTXT, encoding: .utf8) } catch {
-            throw EngineError.tokenizerFile(mergesTXT.path, "cannot be read as UTF-8 text")
+        let bytes: Data
+        do { bytes = try Data(contentsOf: mergesTXT) } catch {
+            throw EngineError.tokenizerFile(mergesTXT.path, "cannot be read")
         }
-        var merges: [(String, String)] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if line.hasPrefix("#version") { continue }
-            let parts = line.split(separator: " ")
-            guard parts.count == 2 else { throw EngineError.tokenizerFile(mergesTXT.path, "has a malformed merge line '\(line)'") }
-            merges.append((String(parts[0]), String(parts[1])))
-        }
+        let merges = try MergeListParser.pairs([UInt8](bytes), path: mergesTXT.path)
         return CLIPVocabulary(tokenToID: table, merges: merges)
     }
 
@@ -120,9 +109,60 @@ public struct CLIPVocabulary: Sendable {
     private static func readTokenTable(_ url: URL) throws -> [String: Int32] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw EngineError.tokenizerFile(url.path, "cannot be read") }
-        do { return try JSONDecoder().decode([String: Int32].self, from: data) } catch {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw EngineError.tokenizerFile(url.path, "is not a JSON object of token → integer id")
         }
+        var table: [String: Int32] = [:]
+        table.reserveCapacity(object.count)
+        for (token, value) in object {
+            guard let number = value as? NSNumber, let id = Int32(exactly: number.doubleValue) else {
+                throw EngineError.tokenizerFile(url.path, "maps '\(token)' to something other than an integer id")
+            }
+            table[token] = id
+        }
+        return table
+    }
+}
+
+/// Splits a BPE merge list (`merges.txt` or CLIP's merge file) into pairs, working on UTF-8 bytes.
+/// The `#version` header and empty lines are skipped (merges themselves may start with `#`).
+enum MergeListParser {
+    private static let header = Array("#version".utf8)
+
+    private static func isVersionHeader(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        end - start >= header.count && buffer[start..<(start + header.count)].elementsEqual(header)
+    }
+
+    static func pairs(_ bytes: [UInt8], path: String, skipFirstLine: Bool = false) throws -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        pairs.reserveCapacity(50_000)
+        try bytes.withUnsafeBufferPointer { buffer in
+            var lineStart = 0
+            if skipFirstLine {
+                while lineStart < buffer.count, buffer[lineStart] != 0x0A { lineStart += 1 }
+                lineStart += 1
+            }
+            while lineStart < buffer.count {
+                var lineEnd = lineStart
+                while lineEnd < buffer.count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
+                var end = lineEnd
+                if end > lineStart, buffer[end - 1] == 0x0D { end -= 1 }
+                if end > lineStart, !isVersionHeader(buffer, lineStart, end) {
+                    var space = lineStart
+                    while space < end, buffer[space] != 0x20 { space += 1 }
+                    let secondStart = space + 1
+                    let hasSecondSpace = secondStart < end && buffer[secondStart..<end].contains(0x20)
+                    guard space > lineStart, secondStart < end, !hasSecondSpace else {
+                        let line = String(decoding: UnsafeBufferPointer(rebasing: buffer[lineStart..<end]), as: UTF8.self)
+                        throw EngineError.tokenizerFile(path, "has a malformed merge line '\(line.prefix(80))'")
+                    }
+                    pairs.append((String(decoding: UnsafeBufferPointer(rebasing: buffer[lineStart..<space]), as: UTF8.self),
+                                  String(decoding: UnsafeBufferPointer(rebasing: buffer[secondStart..<end]), as: UTF8.self)))
+                }
+                lineStart = lineEnd + 1
+            }
+        }
+        return pairs
     }
 }
 

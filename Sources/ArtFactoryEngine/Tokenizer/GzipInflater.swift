@@ -5,8 +5,9 @@
 struct GzipInflater {
     private let input: [UInt8]
     private var position = 0
-    private var bitBuffer: UInt32 = 0
+    private var bitBuffer: UInt64 = 0
     private var bitCount = 0
+    private var padding = 0
     private var output: [UInt8] = []
 
     struct Failure: Error, Sendable, CustomStringConvertible {
@@ -47,10 +48,17 @@ struct GzipInflater {
         if flags & 2 != 0 { position += 2 }
     }
 
-    private mutating func checkTrailer() throws {
-        // Drop partial bits; the trailer starts on a byte boundary.
+    /// Drops the partial byte and gives whole buffered bytes back to the input (for byte-aligned reads).
+    private mutating func alignToByte() {
+        let wholeBytes = (bitCount - padding) / 8
+        position -= max(0, wholeBytes)
         bitBuffer = 0
         bitCount = 0
+        padding = 0
+    }
+
+    private mutating func checkTrailer() throws {
+        alignToByte()
         var crcStored: UInt32 = 0
         var sizeStored: UInt32 = 0
         for shift in stride(from: 0, to: 32, by: 8) { crcStored |= UInt32(try byte()) << UInt32(shift) }
@@ -61,43 +69,66 @@ struct GzipInflater {
 
     private mutating func bits(_ count: Int) throws -> Int {
         while bitCount < count {
-            bitBuffer |= UInt32(try byte()) << UInt32(bitCount)
+            bitBuffer |= UInt64(try byte()) << UInt64(bitCount)
             bitCount += 8
         }
-        let value = Int(bitBuffer & ((1 << UInt32(count)) - 1))
-        bitBuffer >>= UInt32(count)
+        guard count <= bitCount - padding else { throw Failure(description: "unexpected end of deflate data") }
+        let value = Int(bitBuffer & ((1 << UInt64(count)) - 1))
+        bitBuffer >>= UInt64(count)
         bitCount -= count
         return value
     }
 
-    /// Canonical Huffman table: counts per length and symbols sorted by code.
+    /// Canonical Huffman table decoded through one lookup of `maxLength` bits: entry = symbol << 4 | length.
     private struct Huffman {
-        var counts = [Int](repeating: 0, count: 16)
-        var symbols: [Int]
+        var table: [UInt32]
+        var maxLength: Int
 
         init(lengths: [Int]) throws {
-            symbols = [Int](repeating: 0, count: lengths.count)
-            for length in lengths { counts[length] += 1 }
-            var offsets = [Int](repeating: 0, count: 16)
-            for length in 1..<15 { offsets[length + 1] = offsets[length] + counts[length] }
-            for (symbol, length) in lengths.enumerated() where length != 0 {
-                symbols[offsets[length]] = symbol
-                offsets[length] += 1
+            maxLength = max(1, lengths.max() ?? 1)
+            guard maxLength <= 15 else { throw Failure(description: "Huffman code longer than 15 bits") }
+            var counts = [Int](repeating: 0, count: 16)
+            for length in lengths where length > 0 { counts[length] += 1 }
+            var next = [Int](repeating: 0, count: 16)
+            var code = 0
+            for length in 1...15 {
+                code = (code + counts[length - 1]) << 1
+                next[length] = code
+            }
+            table = [UInt32](repeating: 0, count: 1 << maxLength)
+            for (symbol, length) in lengths.enumerated() where length > 0 {
+                let canonical = next[length]
+                next[length] += 1
+                guard canonical < (1 << length) else { throw Failure(description: "over-subscribed Huffman code") }
+                var reversed = 0
+                for bit in 0..<length where canonical & (1 << bit) != 0 { reversed |= 1 << (length - 1 - bit) }
+                let entry = UInt32(symbol) << 4 | UInt32(length)
+                var index = reversed
+                while index < table.count {
+                    table[index] = entry
+                    index += 1 << length
+                }
             }
         }
     }
 
-    private mutating func decode(_ table: Huffman) throws -> Int {
-        var code = 0, first = 0, index = 0
-        for length in 1...15 {
-            code |= try bits(1)
-            let count = table.counts[length]
-            if code - count < first { return table.symbols[index + (code - first)] }
-            index += count
-            first = (first + count) << 1
-            code <<= 1
+    private mutating func decode(_ huffman: Huffman) throws -> Int {
+        // Refill; past the end of input pad with zero bits and remember how many were invented.
+        while bitCount < huffman.maxLength {
+            if position < input.count {
+                bitBuffer |= UInt64(input[position]) << UInt64(bitCount)
+                position += 1
+            } else {
+                padding += 8
+            }
+            bitCount += 8
         }
-        throw Failure(description: "invalid Huffman code in deflate stream")
+        let entry = huffman.table[Int(bitBuffer & ((1 << UInt64(huffman.maxLength)) - 1))]
+        let length = Int(entry & 15)
+        guard length > 0, length <= bitCount - padding else { throw Failure(description: "invalid or truncated Huffman code in deflate stream") }
+        bitBuffer >>= UInt64(length)
+        bitCount -= length
+        return Int(entry >> 4)
     }
 
     private static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
@@ -122,8 +153,7 @@ struct GzipInflater {
     }
 
     private mutating func storedBlock() throws {
-        bitBuffer = 0
-        bitCount = 0
+        alignToByte()
         let length = Int(try byte()) | Int(try byte()) << 8
         let complement = Int(try byte()) | Int(try byte()) << 8
         guard length == (~complement & 0xffff), position + length <= input.count else {
