@@ -201,6 +201,29 @@ private struct FakeVAE: LatentAutoencoding {
         #expect { try inpaintModel.generate(noMask) } throws: { ($0 as? EngineError)?.code == "pipeline.bad_request" }
     }
 
+    @Test func cancellingTheEnclosingTaskStopsTheRun() async throws {
+        let (pipeline, _) = try Self.pipeline()
+        let task = Task { () throws -> GenerationResult in
+            var r = Self.request()
+            r.steps = 50
+            return try pipeline.generate(r) { _ in
+                Thread.sleep(forTimeInterval: 0.01)
+                return true
+            }
+        }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+    }
+
+    @Test func strengthDefaultsFollowDiffusers() {
+        var r = Self.request()
+        #expect(r.effectiveStrength == 0.8)
+        r.mask = try? InpaintMask(width: 32, height: 24, values: [UInt8](repeating: 255, count: 32 * 24))
+        #expect(r.effectiveStrength == 1.0)
+        r.strength = 0.3
+        #expect(r.effectiveStrength == 0.3)
+    }
+
     @Test func badRequestsAreClearErrors() throws {
         let (pipeline, _) = try Self.pipeline()
         var r = Self.request()

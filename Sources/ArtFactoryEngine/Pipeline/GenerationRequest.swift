@@ -27,11 +27,15 @@ public struct GenerationRequest: Sendable {
     public var eta: Float = 0
     /// Source image for image-to-image and inpainting, `width × height`.
     public var initImage: RGBImage?
-    /// How much of the schedule to run on the source image (0...1; 1 = start from pure noise). A
-    /// `Double`, so `Int(steps × strength)` rounds as diffusers' Python arithmetic does.
-    public var strength: Double = 0.8
+    /// How much of the schedule to run on the source image (0...1; 1 = start from pure noise); `nil`
+    /// takes diffusers' defaults, 0.8 for image-to-image and 1.0 for inpainting. A `Double`, so
+    /// `Int(steps × strength)` rounds as diffusers' Python arithmetic does.
+    public var strength: Double?
     /// Inpainting mask, `width × height`; requires `initImage`.
     public var mask: InpaintMask?
+
+    /// The strength actually used: `strength`, or diffusers' default for the kind of request.
+    public var effectiveStrength: Double { strength ?? (mask != nil ? 1.0 : 0.8) }
 
     /// A text-to-image request with default settings.
     public init(prompt: String) {

@@ -28,10 +28,11 @@ extension StableDiffusionPipeline {
         var timesteps = scheduler.timesteps
         var startIndex = 0
         if r.initImage != nil {
-            let initSteps = min(Int(Double(r.steps) * r.strength), r.steps)
+            let strength = r.effectiveStrength
+            let initSteps = min(Int(Double(r.steps) * strength), r.steps)
             startIndex = max(r.steps - initSteps, 0) * scheduler.order
             guard startIndex < timesteps.count else {
-                throw EngineError.badRequest("strength \(r.strength) with \(r.steps) steps leaves no step to run; raise either")
+                throw EngineError.badRequest("strength \(strength) with \(r.steps) steps leaves no step to run; raise either")
             }
             timesteps = Array(timesteps[startIndex...])
             scheduler.setBeginIndex(startIndex)
@@ -81,6 +82,7 @@ extension StableDiffusionPipeline {
                 }
                 latents = try Self.blend(known: known, generated: latents, mask: mask)
             }
+            if Task.isCancelled { throw CancellationError() }
             if let progress {
                 let keepGoing = try progress(GenerationProgress(imageIndex: imageIndex, step: i + 1,
                                                                 totalSteps: timesteps.count, timestep: t))
@@ -103,7 +105,7 @@ extension StableDiffusionPipeline {
             let latents = try scheduler.addNoise(original: imageLatents, noise: noise, timestep: firstTimestep)
             return (latents, ImageConditioning(imageLatents: imageLatents, noise: noise))
         }
-        let fullStrength = r.strength >= 1
+        let fullStrength = r.effectiveStrength >= 1
         let blending = unet.inChannels == vae.latentChannels
         var imageLatents: Tensor?
         if blending || !fullStrength {

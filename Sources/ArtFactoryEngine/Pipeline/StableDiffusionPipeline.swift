@@ -39,6 +39,7 @@ public struct StableDiffusionPipeline: Sendable {
 
     /// Runs one request.
     /// - Parameter progress: called after every step; return `false` or throw `CancellationError` to stop.
+    ///   When called inside a `Task`, cancelling the task also stops the run at the next step.
     /// - Returns: the images with their seeds and per-stage timings.
     /// - Throws: `EngineError` for a request the models cannot honour; `CancellationError` when cancelled.
     public func generate(_ request: GenerationRequest, progress: GenerationProgressHandler? = nil) throws -> GenerationResult {
@@ -75,8 +76,9 @@ public struct StableDiffusionPipeline: Sendable {
             throw EngineError.badRequest("guidance scale must be 0...100, got \(r.guidanceScale)")
         }
         guard r.clipSkip >= 1 else { throw EngineError.badRequest("clip skip must be at least 1, got \(r.clipSkip)") }
-        guard r.strength.isFinite, r.strength > 0, r.strength <= 1 else {
-            throw EngineError.badRequest("strength must be in (0, 1], got \(r.strength)")
+        let strength = r.effectiveStrength
+        guard strength.isFinite, strength > 0, strength <= 1 else {
+            throw EngineError.badRequest("strength must be in (0, 1], got \(strength)")
         }
         if let image = r.initImage, image.width != r.width || image.height != r.height {
             throw EngineError.badRequest("the source image is \(image.width)×\(image.height) but the request is \(r.width)×\(r.height); resize it first")
