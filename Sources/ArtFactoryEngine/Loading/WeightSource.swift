@@ -7,6 +7,8 @@ public struct WeightSource: Sendable {
     struct Location: Sendable {
         let file: SafeTensorsFile
         let key: String
+        /// When set, only these rows (outermost dimension) of the stored tensor.
+        var rows: Range<Int>? = nil
     }
 
     private let locations: [String: Location]
@@ -23,11 +25,11 @@ public struct WeightSource: Sendable {
         self.init(locations: locations, prefix: "", path: files.map(\.path).joined(separator: ", "))
     }
 
-    /// Tensors of `file` renamed: `names[diffusersName] = keyInFile`.
-    init(file: SafeTensorsFile, renamed names: [String: String]) {
+    /// Tensors of `file` renamed: `names[diffusersName] = (keyInFile, rows)`.
+    init(file: SafeTensorsFile, renamed names: [String: (key: String, rows: Range<Int>?)]) {
         var locations: [String: Location] = [:]
-        for (name, key) in names where file.entries[key] != nil {
-            locations[name] = Location(file: file, key: key)
+        for (name, source) in names where file.entries[source.key] != nil {
+            locations[name] = Location(file: file, key: source.key, rows: source.rows)
         }
         self.init(locations: locations, prefix: "", path: file.path)
     }
@@ -66,7 +68,13 @@ public struct WeightSource: Sendable {
         guard let location = locations[full] else {
             throw EngineError.weightMismatch(path, "Weight \"\(full)\" is missing")
         }
-        let value = try location.file.tensor(named: location.key)
+        var value = try location.file.tensor(named: location.key)
+        if let rows = location.rows {
+            guard let outer = value.shape.first, rows.upperBound <= outer else {
+                throw EngineError.weightMismatch(path, "Weight \"\(location.key)\" is too small to split")
+            }
+            value = value.slice(batch: rows.lowerBound, count: rows.count)
+        }
         if value.shape == shape { return value }
         if value.count == shape.reduce(1, *), value.shape.filter({ $0 != 1 }) == shape.filter({ $0 != 1 }) {
             return Tensor(shape: shape, data: value.data)
@@ -81,7 +89,8 @@ public struct WeightSource: Sendable {
 
     /// The stored shape of a weight, or nil when absent.
     public func shape(of name: String) -> [Int]? {
-        guard let location = locations[prefix + name] else { return nil }
-        return location.file.entries[location.key]?.shape
+        guard let location = locations[prefix + name], var shape = location.file.entries[location.key]?.shape else { return nil }
+        if let rows = location.rows, !shape.isEmpty { shape[0] = rows.count }
+        return shape
     }
 }
