@@ -90,3 +90,38 @@ import Testing
         #expect(value >= 40, "\(c): PSNR \(value) dB")
     }
 }
+
+@Suite struct PipelineLoadingTests {
+    @Test func defaultConfigIsTheTinyPipelinesSchedulerConfig() throws {
+        let folder = try SchedulerConfig.load(FixtureFiles.url("pipelines/sd1-tiny/scheduler/scheduler_config.json"))
+        let builtIn = StableDiffusionPipeline.defaultSchedulerConfig
+        for kind in SchedulerKind.allCases {
+            let a = try SchedulerFactory.make(kind, config: folder), b = try SchedulerFactory.make(kind, config: builtIn)
+            try a.setTimesteps(10)
+            try b.setTimesteps(10)
+            #expect(a.timesteps == b.timesteps, "\(kind)")
+            #expect(a.initNoiseSigma == b.initNoiseSigma, "\(kind)")
+        }
+    }
+
+    @Test func singleFileCheckpointsGetTheBuiltInTokenizerWithTheRightPadToken() throws {
+        let sd1 = try StableDiffusionPipeline.load(path: FixtureFiles.url("single-file/sd1-tiny-original.safetensors").path)
+        #expect(sd1.tokenizer.padID == 49407)
+        #expect(sd1.schedulerConfig.predictionType == "epsilon")
+        let sd2 = try StableDiffusionPipeline.load(path: FixtureFiles.url("single-file/sd2-tiny-original.safetensors").path,
+                                                   prediction: .vPrediction)
+        #expect(sd2.tokenizer.padID == 0)
+        #expect(sd2.schedulerConfig.predictionType == "v_prediction")
+        #expect(sd2.unet.inChannels == 4)
+    }
+
+    @Test func folderLoadReadsTheFolderTokenizerAndScheduler() throws {
+        let sd2 = try StableDiffusionPipeline.load(path: FixtureFiles.url("pipelines/sd2-tiny").path)
+        #expect(sd2.tokenizer.padID == 0)
+        #expect(sd2.schedulerConfig.predictionType == "v_prediction")
+        let error = #expect(throws: EngineError.self) {
+            try StableDiffusionPipeline.load(path: FixtureFiles.url("pipelines/does-not-exist").path)
+        }
+        #expect(error?.code == "file.missing")
+    }
+}

@@ -25,18 +25,12 @@ public struct StableDiffusionPipeline: Sendable {
         self.schedulerConfig = schedulerConfig
     }
 
-    /// Loads a diffusers folder (`tokenizer/`, `text_encoder/`, `unet/`, `vae/`, `scheduler/`).
+    /// Loads a diffusers folder (`model_index.json`, `tokenizer/`, `text_encoder/`, `unet/`, `vae/`,
+    /// `scheduler/`).
     /// - Throws: `EngineError` naming the file that is missing or invalid.
     public static func load(directory: URL) throws -> StableDiffusionPipeline {
-        func sub(_ name: String) -> URL { directory.appendingPathComponent(name) }
-        return StableDiffusionPipeline(
-            tokenizer: try CLIPTokenizer.load(folder: sub("tokenizer")),
-            textEncoder: try CLIPTextModel(directory: sub("text_encoder").path),
-            unet: try UNet2DConditionModel(directory: sub("unet").path),
-            vae: try AutoencoderKL(directory: sub("vae").path),
-            schedulerConfig: try SchedulerConfig.load(sub("scheduler").appendingPathComponent("scheduler_config.json")))
+        try load(path: directory.path)
     }
-
     /// Runs one request.
     /// - Parameter progress: called after every step; return `false` or throw `CancellationError` to stop.
     ///   When called inside a `Task`, cancelling the task also stops the run at the next step.
