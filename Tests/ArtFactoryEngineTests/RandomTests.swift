@@ -22,7 +22,7 @@ import Testing
                 let shape = try #require(draw["shape"] as? [Int])
                 let indices = try #require(draw["indices"] as? [Int])
                 let values = try #require(draw["values"] as? [Double])
-                let tensor = generator.randn(shape)
+                let tensor = try generator.randn(shape)
                 #expect(tensor.shape == shape)
                 var worst = 0.0
                 for (i, v) in zip(indices, values) { worst = max(worst, abs(Double(tensor.data[i]) - v)) }
@@ -34,13 +34,15 @@ import Testing
         }
     }
 
-    @Test func sameSeedSameNumbersDifferentSeedDifferentNumbers() {
-        let a = TorchGenerator(seed: 11).randn([1, 4, 8, 8])
-        let b = TorchGenerator(seed: 11).randn([1, 4, 8, 8])
-        let c = TorchGenerator(seed: 12).randn([1, 4, 8, 8])
+    @Test func sameSeedSameNumbersDifferentSeedDifferentNumbers() throws {
+        let a = try TorchGenerator(seed: 11).randn([1, 4, 8, 8])
+        let b = try TorchGenerator(seed: 11).randn([1, 4, 8, 8])
+        let c = try TorchGenerator(seed: 12).randn([1, 4, 8, 8])
         #expect(a == b)
         #expect(a != c)
         let mean = a.data.reduce(0, +) / Float(a.count)
         #expect(abs(mean) < 0.3)
+        #expect(throws: EngineError.self) { try TorchGenerator(seed: 1).randn([2, -3]) }
+        #expect(try TorchGenerator(seed: 1).randn([0, 4]).count == 0)
     }
 }

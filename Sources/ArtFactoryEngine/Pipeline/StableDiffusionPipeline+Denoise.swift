@@ -48,7 +48,7 @@ extension StableDiffusionPipeline {
             conditioning = prepared.conditioning
             timings.imageEncode += seconds(clock.now - encodeStart)
         } else {
-            latents = SchedulerMath.scale(generator.randn(shape), scheduler.initNoiseSigma)
+            latents = SchedulerMath.scale(try generator.randn(shape), scheduler.initNoiseSigma)
         }
 
         let loopStart = clock.now
@@ -101,7 +101,7 @@ extension StableDiffusionPipeline {
         guard let maskImage = r.mask else {
             // Image-to-image: latent_dist.sample(generator) · scaling, then add_noise at the first timestep.
             let imageLatents = try encodeSample(imageTensor, generator: generator)
-            let noise = generator.randn(shape)
+            let noise = try generator.randn(shape)
             let latents = try scheduler.addNoise(original: imageLatents, noise: noise, timestep: firstTimestep)
             return (latents, ImageConditioning(imageLatents: imageLatents, noise: noise))
         }
@@ -111,7 +111,7 @@ extension StableDiffusionPipeline {
         if blending || !fullStrength {
             imageLatents = try encodeSample(imageTensor, generator: generator)
         }
-        let noise = generator.randn(shape)
+        let noise = try generator.randn(shape)
         let latents: Tensor
         if fullStrength {
             latents = SchedulerMath.scale(noise, scheduler.initNoiseSigma)
@@ -137,7 +137,7 @@ extension StableDiffusionPipeline {
         guard mean.shape == logVariance.shape, mean.rank == 4, mean.shape[1] == vae.latentChannels else {
             throw EngineError.modelShape("VAE encoder output", expected: [1, vae.latentChannels, -1, -1], got: mean.shape)
         }
-        let epsilon = generator.randn(mean.shape)
+        let epsilon = try generator.randn(mean.shape)
         var out = mean
         for i in out.data.indices {
             let std = (0.5 * min(max(logVariance.data[i], -30), 20)).exp

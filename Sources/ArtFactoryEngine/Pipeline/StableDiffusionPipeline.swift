@@ -61,6 +61,7 @@ public struct StableDiffusionPipeline: Sendable {
 
     private func validate(_ r: GenerationRequest) throws {
         let f = vae.downsampleFactor
+        guard f > 0 else { throw EngineError.badRequest("the VAE reports a downsample factor of \(f)") }
         guard r.width >= f, r.height >= f, r.width % f == 0, r.height % f == 0, r.width <= 4096, r.height <= 4096 else {
             throw EngineError.badRequest("width and height must be multiples of \(f) between \(f) and 4096, got \(r.width)×\(r.height)")
         }

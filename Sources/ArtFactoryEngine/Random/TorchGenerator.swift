@@ -60,8 +60,18 @@ public final class TorchGenerator {
     }
 
     /// Standard normal samples shaped `shape`, exactly as `torch.randn(shape, generator=g)` on the CPU.
-    public func randn(_ shape: [Int]) -> Tensor {
-        let count = shape.reduce(1, *)
+    /// - Throws: `EngineError` (`input.invalid`) for a negative or absurdly large dimension.
+    public func randn(_ shape: [Int]) throws -> Tensor {
+        guard shape.allSatisfy({ $0 >= 0 && $0 <= 1 << 20 }) else {
+            throw EngineError(code: "input.invalid", message: "randn: shape \(shape) has a negative or oversized dimension.")
+        }
+        let (count, overflow) = shape.reduce((1, false)) { acc, d in
+            let (product, o) = acc.0.multipliedReportingOverflow(by: d)
+            return (product, acc.1 || o)
+        }
+        guard !overflow, count <= 1 << 31 else {
+            throw EngineError(code: "input.invalid", message: "randn: shape \(shape) is too large.")
+        }
         guard count > 0 else { return Tensor(shape: shape, data: []) }
         var data = [Float](repeating: 0, count: count)
         if count >= 16 {

@@ -82,7 +82,7 @@ enum SchedulerMath {
         guard let generator else {
             throw EngineError.schedulerState("\(scheduler) needs a random generator for its noise")
         }
-        return generator.randn(tensor.shape)
+        return try generator.randn(tensor.shape)
     }
 
     /// Index of `timestep` in `timesteps` (the second match when it appears twice, like diffusers).
