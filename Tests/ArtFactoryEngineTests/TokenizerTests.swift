@@ -139,3 +139,28 @@ import Testing
         #expect(throws: GzipInflater.Failure.self) { try GzipInflater.gunzip([]) }
     }
 }
+
+@Suite struct PromptWindowTests {
+    @Test func windowBreaksMoveBackToARecentCommaAsA1111Does() throws {
+        let tokenizer = try CLIPTokenizer.builtIn()
+        // 70 × "cat", a comma, then 10 × "dog": the window fills inside the dogs, 10 tokens after the comma.
+        let prompt = Array(repeating: "cat", count: 70).joined(separator: " ") + ", " + Array(repeating: "dog", count: 10).joined(separator: " ")
+        let weighted = tokenizer.weightedWindows(prompt)
+        #expect(weighted.windows.count == 2)
+        #expect(weighted.windows[0][71] == 267)  // "," ends the first window's text
+        #expect(weighted.windows[0][72] == 49407)
+        #expect(weighted.windows[1][1...10].allSatisfy { $0 == 1929 })  // all ten dogs moved on
+        #expect(weighted.windows[1][11] == 49407)
+    }
+
+    @Test func breakKeywordStartsANewWindow() throws {
+        let tokenizer = try CLIPTokenizer.builtIn()
+        let weighted = tokenizer.weightedWindows("a cat BREAK a (dog:1.2) BREAKING news")
+        #expect(weighted.windows.count == 2)
+        #expect(weighted.windows[0][0...3] == [49406, 320, 2368, 49407])
+        #expect(weighted.windows[1][1...4] == [320, 1929, 2755, 1120])  // "BREAKING" is a word, not the keyword
+        #expect(weighted.weights[1][2] == 1.2)
+        let segments = PromptEmphasisParser.parse("one BREAK two")
+        #expect(segments.map(\.isBreak) == [false, true, false])
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses A1111-style emphasis in a prompt into text segments with weights.
 ///
 /// - `(text)` × 1.1, `((text))` × 1.21, `[text]` ÷ 1.1, `(text:1.3)` × 1.3 (replacing the 1.1 of that
@@ -5,12 +7,15 @@
 /// - `\(`, `\)`, `\[`, `\]`, `\\` are the literal characters.
 /// - Unbalanced brackets are forgiving: an unmatched closer is literal text; brackets still open at the
 ///   end apply to the rest of the prompt.
+/// - `BREAK` (upper case, a word of its own) becomes a break segment that starts a new window.
 /// Adjacent segments with equal weight are merged.
 public enum PromptEmphasisParser {
     /// One run of prompt text and its weight.
     public struct Segment: Sendable, Equatable {
         public var text: String
         public var weight: Float
+        /// The `BREAK` keyword: the tokenizer starts a new window here (`text` is empty).
+        public var isBreak = false
     }
 
     private static let roundMultiplier: Float = 1.1
@@ -61,14 +66,39 @@ public enum PromptEmphasisParser {
         for start in roundStarts { multiply(from: start, by: roundMultiplier) }
         for start in squareStarts { multiply(from: start, by: squareMultiplier) }
         var merged: [Segment] = []
-        for segment in segments {
-            if let last = merged.last, last.weight == segment.weight {
+        for segment in segments.flatMap(splitBreaks) {
+            if let last = merged.last, last.weight == segment.weight, !last.isBreak, !segment.isBreak {
                 merged[merged.count - 1].text += segment.text
             } else {
                 merged.append(segment)
             }
         }
         return merged.isEmpty ? [Segment(text: "", weight: 1)] : merged
+    }
+}
+
+extension PromptEmphasisParser {
+    /// Splits a segment on the word `BREAK`, as A1111's `\s*\bBREAK\b\s*`.
+    static func splitBreaks(_ segment: Segment) -> [Segment] {
+        let parts = segment.text.components(separatedBy: "BREAK")
+        guard parts.count > 1 else { return [segment] }
+        var out: [Segment] = []
+        var pending = parts[0]
+        for part in parts.dropFirst() {
+            let before = pending.last.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false
+            let after = part.first.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false
+            if before || after {
+                pending += "BREAK" + part  // part of a longer word, e.g. "BREAKING"
+                continue
+            }
+            let text = pending.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty { out.append(Segment(text: text, weight: segment.weight)) }
+            out.append(Segment(text: "", weight: -1, isBreak: true))
+            pending = part
+        }
+        let text = pending.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !text.isEmpty { out.append(Segment(text: text, weight: segment.weight)) }
+        return out
     }
 }
 

@@ -4,8 +4,9 @@
 /// does); each window becomes `<|startoftext|>` + up to 75 tokens + `<|endoftext|>` + padding (77 ids,
 /// the same layout diffusers uses for one window), each window is encoded on its own and the hidden
 /// states are concatenated along the token axis (77 × windows tokens of context). A prompt of at most
-/// 75 tokens without emphasis gives exactly diffusers' single window. Unlike A1111 we do not move
-/// window breaks back to the last comma. Start, end and pad tokens weigh 1.
+/// 75 tokens without emphasis gives exactly diffusers' single window. As in A1111, when a window
+/// fills up and a comma came within its last 20 tokens, the words after that comma move to the next
+/// window, and the keyword `BREAK` starts a new window. Start, end and pad tokens weigh 1.
 public struct WeightedPrompt: Sendable, Equatable {
     /// Encoder windows, each `maxLength` ids.
     public var windows: [[Int32]]
@@ -24,24 +25,42 @@ extension CLIPTokenizer {
     /// - Parameter minimumWindows: pad with empty windows up to this count (so a negative prompt can match
     ///   the positive prompt's window count).
     public func weightedWindows(_ prompt: String, minimumWindows: Int = 1) -> WeightedPrompt {
-        var tokens: [Int32] = []
-        var tokenWeights: [Float] = []
-        for segment in PromptEmphasisParser.parse(prompt) {
-            let ids = tokenize(segment.text)
-            tokens += ids
-            tokenWeights += [Float](repeating: segment.weight, count: ids.count)
-        }
+        let commaID = tokenize(",").first
         var result = WeightedPrompt(windows: [], weights: [])
-        var start = 0
-        repeat {
-            let end = min(start + tokensPerWindow, tokens.count)
-            let chunk = Array(tokens[start..<end])
+        var chunk: [Int32] = []
+        var chunkWeights: [Float] = []
+        var lastComma = -1
+        func closeWindow() {
             result.windows.append(window(chunk))
-            var w = [Float(1)] + Array(tokenWeights[start..<end]) + [1]
+            var w = [Float(1)] + chunkWeights + [1]
             w += [Float](repeating: 1, count: max(0, maxLength - w.count))
             result.weights.append(w)
-            start = end
-        } while start < tokens.count
+            chunk = []
+            chunkWeights = []
+            lastComma = -1
+        }
+        for segment in PromptEmphasisParser.parse(prompt) {
+            if segment.isBreak {
+                closeWindow()
+                continue
+            }
+            for id in tokenize(segment.text) {
+                if id == commaID {
+                    lastComma = chunk.count
+                } else if chunk.count == tokensPerWindow, lastComma != -1, chunk.count - lastComma <= 20 {
+                    let carried = Array(chunk[(lastComma + 1)...]), carriedWeights = Array(chunkWeights[(lastComma + 1)...])
+                    chunk.removeSubrange((lastComma + 1)...)
+                    chunkWeights.removeSubrange((lastComma + 1)...)
+                    closeWindow()
+                    chunk = carried
+                    chunkWeights = carriedWeights
+                }
+                if chunk.count == tokensPerWindow { closeWindow() }
+                chunk.append(id)
+                chunkWeights.append(segment.weight)
+            }
+        }
+        if !chunk.isEmpty || result.windows.isEmpty { closeWindow() }
         while result.windows.count < minimumWindows {
             result.windows.append(window([]))
             result.weights.append([Float](repeating: 1, count: maxLength))
