@@ -61,6 +61,8 @@ let package = Package(
         .target(
             name: "ArtFactoryEngine",
             dependencies: ["CBLAS"],
+            exclude: ["Tokenizer/Resources/LICENSE-bpe_simple_vocab.txt"],
+            resources: [.copy("Tokenizer/Resources/bpe_simple_vocab_16e6.txt.gz")],
             swiftSettings: swiftSettings + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
 
@@ -128,6 +130,7 @@ let package = Package(
         .testTarget(
             name: "ArtFactoryEngineTests",
             dependencies: ["ArtFactoryEngine"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

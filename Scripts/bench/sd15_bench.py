@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Benchmark helper for Scripts/bench-engine (developers only; nothing is downloaded).
+
+  make DIR   random weights with the real SD 1.5 architecture as a diffusers folder (f16 safetensors),
+             plus fixed inputs (inputs.safetensors) and the FLOP count of one UNet forward.
+  torch DIR  times diffusers + torch on the CPU on the same weights and inputs; writes torch.json and
+             torch-outputs.safetensors (so the Swift side can also check it computes the same thing).
+"""
+import json
+import os
+import shutil
+import statistics
+import sys
+import time
+
+import torch
+from safetensors.torch import load_file, save_file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOKENIZER = os.path.join(HERE, "..", "..", "Tests", "ArtFactoryEngineTests", "Fixtures", "pipelines", "sd1-tiny", "tokenizer")
+
+
+def make(out):
+    from transformers import CLIPTextConfig, CLIPTextModel
+    from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
+    torch.manual_seed(0)
+    unet = UNet2DConditionModel(sample_size=64, cross_attention_dim=768, attention_head_dim=8).eval()
+    vae = AutoencoderKL(block_out_channels=(128, 256, 512, 512), down_block_types=("DownEncoderBlock2D",) * 4,
+                        up_block_types=("UpDecoderBlock2D",) * 4, layers_per_block=2, latent_channels=4,
+                        sample_size=512).eval()
+    text = CLIPTextModel(CLIPTextConfig(vocab_size=49408, hidden_size=768, intermediate_size=3072,
+                                        num_hidden_layers=12, num_attention_heads=12, max_position_embeddings=77,
+                                        hidden_act="quick_gelu")).eval()
+    os.makedirs(out, exist_ok=True)
+    for name, m in (("unet", unet), ("vae", vae), ("text_encoder", text)):
+        m.half().save_pretrained(os.path.join(out, name), safe_serialization=True)
+    shutil.copytree(TOKENIZER, os.path.join(out, "tokenizer"), dirs_exist_ok=True)
+    DDIMScheduler(beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012).save_pretrained(os.path.join(out, "scheduler"))
+    with open(os.path.join(out, "model_index.json"), "w") as f:
+        json.dump({"_class_name": "StableDiffusionPipeline", "unet": ["diffusers", "UNet2DConditionModel"],
+                   "vae": ["diffusers", "AutoencoderKL"], "text_encoder": ["transformers", "CLIPTextModel"],
+                   "tokenizer": ["transformers", "CLIPTokenizer"], "scheduler": ["diffusers", "DDIMScheduler"]}, f)
+    g = torch.Generator("cpu").manual_seed(1)
+    inputs = {"sample": torch.randn((2, 4, 64, 64), generator=g), "context": torch.randn((2, 77, 768), generator=g),
+              "latents": torch.randn((1, 4, 64, 64), generator=g),
+              "ids": torch.randint(0, 49408, (2, 77), generator=g).float()}
+    save_file(inputs, os.path.join(out, "inputs.safetensors"))
+    from torch.utils.flop_counter import FlopCounterMode
+    unet.float()
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        unet(inputs["sample"], torch.tensor(500.0), encoder_hidden_states=inputs["context"])
+    with open(os.path.join(out, "flops.json"), "w") as f:
+        json.dump({"unet_forward_flops": counter.get_total_flops()}, f)
+    print(f"made {out}: UNet forward = {counter.get_total_flops() / 1e9:.1f} GFLOP")
+
+
+def median_time(fn, runs):
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), times
+
+
+@torch.no_grad()
+def bench_torch(out, runs):
+    from transformers import CLIPTextModel
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+    t = time.perf_counter()
+    unet = UNet2DConditionModel.from_pretrained(os.path.join(out, "unet"), torch_dtype=torch.float32).eval()
+    vae = AutoencoderKL.from_pretrained(os.path.join(out, "vae"), torch_dtype=torch.float32).eval()
+    text = CLIPTextModel.from_pretrained(os.path.join(out, "text_encoder"), torch_dtype=torch.float32).eval()
+    load = time.perf_counter() - t
+    x = load_file(os.path.join(out, "inputs.safetensors"))
+    res = {}
+    outputs = {}
+    res["unet_s"], res["unet_runs"] = median_time(
+        lambda: outputs.__setitem__("unet", unet(x["sample"], torch.tensor(500.0), encoder_hidden_states=x["context"]).sample), runs)
+    res["vae_decode_s"], res["vae_runs"] = median_time(lambda: outputs.__setitem__("vae", vae.decode(x["latents"]).sample), runs)
+    res["text_s"], res["text_runs"] = median_time(
+        lambda: outputs.__setitem__("text", text(x["ids"].long()).last_hidden_state), runs)
+    a = torch.randn(2048, 2048)
+    res["sgemm_gflops"] = 2 * 2048 ** 3 / median_time(lambda: a @ a, 5)[0] / 1e9
+    res["load_s"] = load
+    res["threads"] = torch.get_num_threads()
+    import resource
+    res["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    save_file({k: v.contiguous() for k, v in outputs.items()}, os.path.join(out, "torch-outputs.safetensors"))
+    with open(os.path.join(out, "torch.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3 or sys.argv[1] not in ("make", "torch"):
+        sys.exit("usage: sd15_bench.py make|torch DIR [runs]")
+    if sys.argv[1] == "make":
+        make(sys.argv[2])
+    else:
+        bench_torch(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 3)

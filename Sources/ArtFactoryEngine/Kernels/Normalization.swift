@@ -1,0 +1,86 @@
+import Foundation
+
+/// Group norm and layer norm, with statistics accumulated in double precision.
+enum Normalization {
+    /// Group normalisation of an NCHW tensor (PyTorch `GroupNorm`), optionally followed by SiLU.
+    /// - Parameters: gamma/beta `[C]`; `groups` must divide C (checked when the weights load).
+    static func groupNorm(_ x: Tensor, groups: Int, gamma: [Float], beta: [Float], epsilon: Float,
+                          silu: Bool = false) -> Tensor {
+        let n = x.shape[0], c = x.shape[1]
+        let plane = x.count / max(1, n * c)
+        let perGroup = c / groups
+        var out = Tensor(shape: x.shape)
+        x.data.withUnsafeBufferPointer { xp in
+            out.data.withUnsafeMutableBufferPointer { op in
+                gamma.withUnsafeBufferPointer { gp in
+                    beta.withUnsafeBufferPointer { bp in
+                        Parallel.forEachChunk(n * groups) { items in
+                            for item in items {
+                                let b = item / groups, g = item % groups
+                                let start = (b * c + g * perGroup) * plane
+                                let len = perGroup * plane
+                                var sum = 0.0, sumSq = 0.0
+                                var i = 0
+                                while i < len {  // blocks of float sums keep the double cost low
+                                    let end = min(len, i + 256)
+                                    var s: Float = 0, s2: Float = 0
+                                    for j in i..<end { let v = xp[start + j]; s += v; s2 += v * v }
+                                    sum += Double(s); sumSq += Double(s2)
+                                    i = end
+                                }
+                                let mean = sum / Double(len)
+                                let variance = max(0, sumSq / Double(len) - mean * mean)
+                                let inv = Float(1 / (variance + Double(epsilon)).squareRoot())
+                                let meanF = Float(mean)
+                                for ch in 0..<perGroup {
+                                    let channel = g * perGroup + ch
+                                    let scale = gp[channel] * inv
+                                    let shift = bp[channel] - meanF * scale
+                                    let base = start + ch * plane
+                                    if silu {
+                                        for j in 0..<plane {
+                                            let v = xp[base + j] * scale + shift
+                                            op[base + j] = v / (1 + expf(-v))
+                                        }
+                                    } else {
+                                        for j in 0..<plane { op[base + j] = xp[base + j] * scale + shift }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Layer normalisation over the last dimension (PyTorch `LayerNorm`).
+    static func layerNorm(_ x: Tensor, gamma: [Float], beta: [Float], epsilon: Float) -> Tensor {
+        let width = x.shape[x.rank - 1]
+        let rows = x.count / max(1, width)
+        var out = Tensor(shape: x.shape)
+        x.data.withUnsafeBufferPointer { xp in
+            out.data.withUnsafeMutableBufferPointer { op in
+                gamma.withUnsafeBufferPointer { gp in
+                    beta.withUnsafeBufferPointer { bp in
+                        Parallel.forEachChunk(rows, minimumPerChunk: 64) { rs in
+                            for r in rs {
+                                let base = r * width
+                                var sum = 0.0
+                                for j in 0..<width { sum += Double(xp[base + j]) }
+                                let mean = sum / Double(width)
+                                var sq = 0.0
+                                for j in 0..<width { let d = Double(xp[base + j]) - mean; sq += d * d }
+                                let inv = Float(1 / (sq / Double(width) + Double(epsilon)).squareRoot())
+                                let meanF = Float(mean)
+                                for j in 0..<width { op[base + j] = (xp[base + j] - meanF) * inv * gp[j] + bp[j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

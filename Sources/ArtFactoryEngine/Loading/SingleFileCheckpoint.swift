@@ -1,0 +1,170 @@
+import Foundation
+
+/// A single-file Stable Diffusion 1.x/2.x checkpoint in the original layout (as published by
+/// CompVis/Stability and most model sites), as `.safetensors`. The architecture is inferred from
+/// tensor names and shapes: input channels (4, or 9 for inpainting), block widths, layers per block,
+/// transformer depth, linear vs convolutional projections, and the text encoder family
+/// (OpenAI CLIP → SD 1.x, OpenCLIP → SD 2.x). Heads follow each family's convention (SD 1.x: 8 per
+/// block; SD 2.x and CLIP: 64-wide heads); GroupNorm uses 32 groups as every SD checkpoint does.
+public struct SingleFileCheckpoint: Sendable {
+    public let path: String
+    let file: SafeTensorsFile
+    /// The inferred family.
+    public let variant: StableDiffusionModels.Variant
+    public let unetConfiguration: UNetConfiguration
+    public let vaeConfiguration: AutoencoderConfiguration
+    public let textConfiguration: CLIPTextConfiguration
+
+    /// Opens and inspects a checkpoint (weights are read later by `loadModels`).
+    /// - Throws: `EngineError` — `weights.unsupportedFormat` for pickle `.ckpt` files,
+    ///   `checkpoint.unsupported` when the file is not an SD 1.x/2.x checkpoint (e.g. SDXL, a LoRA).
+    public init(path: String) throws {
+        self.path = path
+        if path.lowercased().hasSuffix(".ckpt") || path.lowercased().hasSuffix(".pt") || path.lowercased().hasSuffix(".bin") {
+            throw EngineError(code: "weights.unsupportedFormat",
+                              message: "Pickle checkpoints (.ckpt/.pt/.bin) are not loaded, as they can run code; convert the file to .safetensors.",
+                              path: path)
+        }
+        let opened = try SafeTensorsFile(path: path)
+        file = opened
+        let keys = Set(opened.entries.keys)
+        let shape = { (key: String) -> [Int]? in opened.entries[key]?.shape }
+        let unsupported = { (why: String) -> EngineError in
+            EngineError(code: "checkpoint.unsupported",
+                        message: "This file is not a Stable Diffusion 1.x/2.x checkpoint (\(why)); SD 1.x and 2.x checkpoints are supported.",
+                        path: path)
+        }
+        if keys.contains(where: { $0.hasPrefix("conditioner.embedders.") }) || keys.contains("model.diffusion_model.label_emb.0.0.weight") {
+            throw unsupported("it looks like Stable Diffusion XL")
+        }
+        let u = CheckpointKeyMap.unetPrefix
+        guard let convIn = shape(u + "input_blocks.0.0.weight"), convIn.count == 4 else {
+            throw unsupported("it has no \(u)input_blocks.0.0.weight, so no SD UNet")
+        }
+        let sd2: Bool
+        if keys.contains(where: { $0.hasPrefix(CheckpointKeyMap.openCLIPPrefix) }) {
+            sd2 = true
+        } else if keys.contains(where: { $0.hasPrefix(CheckpointKeyMap.openAIPrefix) }) {
+            sd2 = false
+        } else {
+            throw unsupported("it has no text encoder under cond_stage_model")
+        }
+        guard keys.contains(where: { $0.hasPrefix(CheckpointKeyMap.vaePrefix) }) else {
+            throw unsupported("it has no VAE under first_stage_model")
+        }
+        unetConfiguration = try Self.inferUNet(shape: shape, keys: keys, inChannels: convIn[1], sd2: sd2, unsupported: unsupported)
+        vaeConfiguration = try Self.inferVAE(shape: shape, keys: keys, unsupported: unsupported)
+        textConfiguration = try Self.inferText(shape: shape, keys: keys, sd2: sd2, unsupported: unsupported)
+        let inpainting = unetConfiguration.inChannels == 2 * vaeConfiguration.latentChannels + 1
+        variant = sd2 ? (inpainting ? .sd2Inpainting : .sd2) : (inpainting ? .sd1Inpainting : .sd1)
+    }
+
+    /// Reads the weights into the three networks.
+    public func loadModels() throws -> StableDiffusionModels {
+        let keys = Array(file.entries.keys)
+        let unet = try UNet2DConditionModel(configuration: unetConfiguration,
+            weights: WeightSource(file: file, renamed: CheckpointKeyMap.unet(keys, layersPerBlock: unetConfiguration.layersPerBlock)))
+        let vae = try AutoencoderKL(configuration: vaeConfiguration,
+            weights: WeightSource(file: file, renamed: CheckpointKeyMap.vae(keys, blocks: vaeConfiguration.blockOutChannels.count)))
+        let text = try CLIPTextModel(configuration: textConfiguration,
+            weights: WeightSource(file: file, renamed: CheckpointKeyMap.textEncoder(keys, hiddenSize: textConfiguration.hiddenSize)))
+        return try StableDiffusionModels(textEncoder: text, unet: unet, vae: vae, source: path)
+    }
+
+    private static func inferUNet(shape: (String) -> [Int]?, keys: Set<String>, inChannels: Int, sd2: Bool,
+                                  unsupported: (String) -> EngineError) throws -> UNetConfiguration {
+        let u = CheckpointKeyMap.unetPrefix
+        var c = UNetConfiguration()
+        c.inChannels = inChannels
+        c.outChannels = shape(u + "out.2.weight")?[0] ?? 4
+        // Walk input_blocks: resnets until a downsampler ("op") closes a level.
+        var channels: [Int] = [], cross: [Bool] = [], depth: [Int] = []
+        var layers = 0, current = 0, k = 1
+        while keys.contains(u + "input_blocks.\(k).0.op.weight") || shape(u + "input_blocks.\(k).0.out_layers.3.weight") != nil {
+            if keys.contains(u + "input_blocks.\(k).0.op.weight") {
+                layers = max(layers, current)
+                current = 0
+            } else {
+                if current == 0, let width = shape(u + "input_blocks.\(k).0.out_layers.3.weight")?[0] {
+                    channels.append(width)
+                    let attention = keys.contains(u + "input_blocks.\(k).1.proj_in.weight")
+                    cross.append(attention)
+                    var n = 0
+                    while keys.contains(u + "input_blocks.\(k).1.transformer_blocks.\(n).attn1.to_q.weight") { n += 1 }
+                    depth.append(max(1, n))
+                    if attention { c.useLinearProjection = shape(u + "input_blocks.\(k).1.proj_in.weight")?.count == 2 }
+                }
+                current += 1
+            }
+            k += 1
+        }
+        layers = max(layers, current)
+        guard !channels.isEmpty, layers > 0 else { throw unsupported("its UNet blocks could not be recognised") }
+        c.blockOutChannels = channels
+        c.layersPerBlock = layers
+        c.downBlockTypes = cross.map { $0 ? "CrossAttnDownBlock2D" : "DownBlock2D" }
+        c.upBlockTypes = cross.reversed().map { $0 ? "CrossAttnUpBlock2D" : "UpBlock2D" }
+        c.midBlockType = keys.contains(u + "middle_block.1.proj_in.weight") ? "UNetMidBlock2DCrossAttn" : nil
+        guard let context = keys.first(where: { $0.hasPrefix(u) && $0.hasSuffix("attn2.to_k.weight") }).flatMap(shape) else {
+            throw unsupported("its UNet has no cross-attention")
+        }
+        c.crossAttentionDim = context[1]
+        c.setHeads(sd2 ? channels.map { max(1, $0 / 64) } : channels.map { _ in 8 })
+        c.setTransformerLayers(depth)
+        return c
+    }
+
+    private static func inferVAE(shape: (String) -> [Int]?, keys: Set<String>, unsupported: (String) -> EngineError) throws -> AutoencoderConfiguration {
+        let v = CheckpointKeyMap.vaePrefix
+        var c = AutoencoderConfiguration()
+        var channels: [Int] = []
+        while let width = shape(v + "encoder.down.\(channels.count).block.0.conv1.weight")?[0] { channels.append(width) }
+        var layers = 0
+        while keys.contains(v + "encoder.down.0.block.\(layers).conv1.weight") { layers += 1 }
+        guard !channels.isEmpty, layers > 0, let latent = shape(v + "decoder.conv_in.weight")?[1],
+              let image = shape(v + "encoder.conv_in.weight")?[1], let rgb = shape(v + "decoder.conv_out.weight")?[0] else {
+            throw unsupported("its VAE could not be recognised")
+        }
+        c.blockOutChannels = channels
+        c.layersPerBlock = layers
+        c.latentChannels = latent
+        c.inChannels = image
+        c.outChannels = rgb
+        c.useQuantConv = keys.contains(v + "quant_conv.weight")
+        c.usePostQuantConv = keys.contains(v + "post_quant_conv.weight")
+        c.midBlockAddAttention = keys.contains(v + "encoder.mid.attn_1.q.weight")
+        return c
+    }
+
+    private static func inferText(shape: (String) -> [Int]?, keys: Set<String>, sd2: Bool,
+                                  unsupported: (String) -> EngineError) throws -> CLIPTextConfiguration {
+        var c = CLIPTextConfiguration()
+        if sd2 {
+            let p = CheckpointKeyMap.openCLIPPrefix
+            var layers = 0
+            while keys.contains(p + "transformer.resblocks.\(layers).ln_1.weight") { layers += 1 }
+            guard let embedding = shape(p + "token_embedding.weight"), let positions = shape(p + "positional_embedding"),
+                  let fc1 = shape(p + "transformer.resblocks.0.mlp.c_fc.weight"), layers > 1 else {
+                throw unsupported("its OpenCLIP text encoder could not be recognised")
+            }
+            (c.vocabSize, c.hiddenSize, c.maxPositionEmbeddings, c.intermediateSize) = (embedding[0], embedding[1], positions[0], fc1[0])
+            c.numHiddenLayers = layers - 1  // SD 2.x reads the penultimate layer; diffusers drops the last
+            c.hiddenAct = "gelu"
+        } else {
+            var p = CheckpointKeyMap.openAIPrefix + "text_model."
+            if !keys.contains(p + "embeddings.token_embedding.weight") { p = CheckpointKeyMap.openAIPrefix }
+            var layers = 0
+            while keys.contains(p + "encoder.layers.\(layers).layer_norm1.weight") { layers += 1 }
+            guard let embedding = shape(p + "embeddings.token_embedding.weight"),
+                  let positions = shape(p + "embeddings.position_embedding.weight"),
+                  let fc1 = shape(p + "encoder.layers.0.mlp.fc1.weight"), layers > 0 else {
+                throw unsupported("its CLIP text encoder could not be recognised")
+            }
+            (c.vocabSize, c.hiddenSize, c.maxPositionEmbeddings, c.intermediateSize) = (embedding[0], embedding[1], positions[0], fc1[0])
+            c.numHiddenLayers = layers
+            c.hiddenAct = "quick_gelu"
+        }
+        c.numAttentionHeads = max(1, c.hiddenSize / 64)
+        return c
+    }
+}

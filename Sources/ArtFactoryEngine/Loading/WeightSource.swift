@@ -1,0 +1,96 @@
+/// Named weights for one model, read from one or more safetensors files, possibly under other names
+/// (a single-file checkpoint's keys are renamed to diffusers module names by `CheckpointKeyMap`).
+///
+/// Models ask for each weight with the shape their configuration implies; a missing or differently
+/// shaped weight is an `EngineError` naming the file, so a wrong file is reported rather than crashing.
+public struct WeightSource: Sendable {
+    struct Location: Sendable {
+        let file: SafeTensorsFile
+        let key: String
+        /// When set, only these rows (outermost dimension) of the stored tensor.
+        var rows: Range<Int>? = nil
+    }
+
+    private let locations: [String: Location]
+    private let prefix: String
+    /// Path reported in errors.
+    public let path: String
+
+    /// All tensors of the given files under their own names.
+    public init(files: [SafeTensorsFile]) {
+        var locations: [String: Location] = [:]
+        for file in files {
+            for name in file.entries.keys { locations[name] = Location(file: file, key: name) }
+        }
+        self.init(locations: locations, prefix: "", path: files.map(\.path).joined(separator: ", "))
+    }
+
+    /// Tensors of `file` renamed: `names[diffusersName] = (keyInFile, rows)`.
+    init(file: SafeTensorsFile, renamed names: [String: (key: String, rows: Range<Int>?)]) {
+        var locations: [String: Location] = [:]
+        for (name, source) in names where file.entries[source.key] != nil {
+            locations[name] = Location(file: file, key: source.key, rows: source.rows)
+        }
+        self.init(locations: locations, prefix: "", path: file.path)
+    }
+
+    private init(locations: [String: Location], prefix: String, path: String) {
+        self.locations = locations
+        self.prefix = prefix
+        self.path = path
+    }
+
+    /// The same weights seen under `prefix.` (e.g. `down_blocks.0`).
+    public func scoped(_ component: String) -> WeightSource {
+        WeightSource(locations: locations, prefix: prefix + component + ".", path: path)
+    }
+
+    /// Whether a weight exists (relative to the current scope).
+    public func contains(_ name: String) -> Bool { locations[prefix + name] != nil }
+
+    /// Full names of every weight, for diagnostics.
+    public var allNames: [String] { locations.keys.sorted() }
+
+    /// Removes a leading component from every name (e.g. `text_model.`), keeping names without it.
+    public func strippingPrefix(_ leading: String) -> WeightSource {
+        var stripped: [String: Location] = [:]
+        for (name, location) in locations {
+            let short = name.hasPrefix(leading) ? String(name.dropFirst(leading.count)) : name
+            stripped[short] = location
+        }
+        return WeightSource(locations: stripped, prefix: prefix, path: path)
+    }
+
+    /// Reads a weight and checks its shape (a `[n, m, 1, 1]` tensor also satisfies `[n, m]`, as
+    /// old checkpoints store linear projections as 1x1 convolutions).
+    public func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+        let full = prefix + name
+        guard let location = locations[full] else {
+            throw EngineError.weightMismatch(path, "Weight \"\(full)\" is missing")
+        }
+        var value = try location.file.tensor(named: location.key)
+        if let rows = location.rows {
+            guard let outer = value.shape.first, rows.upperBound <= outer else {
+                throw EngineError.weightMismatch(path, "Weight \"\(location.key)\" is too small to split")
+            }
+            value = value.slice(batch: rows.lowerBound, count: rows.count)
+        }
+        if value.shape == shape { return value }
+        if value.count == shape.reduce(1, *), value.shape.filter({ $0 != 1 }) == shape.filter({ $0 != 1 }) {
+            return Tensor(shape: shape, data: value.data)
+        }
+        throw EngineError.weightMismatch(path, "Weight \"\(full)\" has shape \(value.shape), expected \(shape)")
+    }
+
+    /// Reads a weight as a flat array after checking its shape.
+    public func values(_ name: String, shape: [Int]) throws -> [Float] {
+        try tensor(name, shape: shape).data
+    }
+
+    /// The stored shape of a weight, or nil when absent.
+    public func shape(of name: String) -> [Int]? {
+        guard let location = locations[prefix + name], var shape = location.file.entries[location.key]?.shape else { return nil }
+        if let rows = location.rows, !shape.isEmpty { shape[0] = rows.count }
+        return shape
+    }
+}

@@ -1,0 +1,82 @@
+/// Everything one generation needs: text-to-image, image-to-image (`initImage`) or inpainting
+/// (`initImage` + `mask`).
+public struct GenerationRequest: Sendable {
+    /// The prompt; A1111 emphasis syntax and prompts longer than 75 tokens are supported (see `WeightedPrompt`).
+    public var prompt: String
+    /// What to steer away from; empty = unconditional.
+    public var negativePrompt: String = ""
+    /// Output width in pixels (a multiple of the VAE's downsample factor, 8).
+    public var width: Int = 512
+    /// Output height in pixels (a multiple of 8).
+    public var height: Int = 512
+    /// Denoising steps (before `strength` shortens image-to-image runs).
+    public var steps: Int = 20
+    /// Classifier-free guidance scale; ≤ 1 disables guidance (one UNet row instead of two).
+    public var guidanceScale: Float = 7.5
+    /// Seed of image 0; image `i` uses `seed + i` (its own generator, as one diffusers call per image).
+    public var seed: UInt64 = 0
+    /// Number of images.
+    public var imageCount: Int = 1
+    /// The sampler; `nil` uses the model's own `scheduler_config.json` class (or DDIM when unsupported).
+    public var scheduler: SchedulerKind?
+    /// Overrides `use_karras_sigmas` (Euler, DPM++ 2M).
+    public var karrasSigmas: Bool?
+    /// CLIP skip: 1 = last layer.
+    public var clipSkip: Int = 1
+    /// DDIM's eta (0 = deterministic).
+    public var eta: Float = 0
+    /// Source image for image-to-image and inpainting, `width × height`.
+    public var initImage: RGBImage?
+    /// How much of the schedule to run on the source image (0...1; 1 = start from pure noise); `nil`
+    /// takes diffusers' defaults, 0.8 for image-to-image and 1.0 for inpainting. A `Double`, so
+    /// `Int(steps × strength)` rounds as diffusers' Python arithmetic does.
+    public var strength: Double?
+    /// Inpainting mask, `width × height`; requires `initImage`.
+    public var mask: InpaintMask?
+
+    /// The strength actually used: `strength`, or diffusers' default for the kind of request.
+    public var effectiveStrength: Double { strength ?? (mask != nil ? 1.0 : 0.8) }
+
+    /// A text-to-image request with default settings.
+    public init(prompt: String) {
+        self.prompt = prompt
+    }
+}
+
+/// What the progress callback sees after each denoising step.
+public struct GenerationProgress: Sendable {
+    /// Index of the image being generated (0-based).
+    public let imageIndex: Int
+    /// Steps completed for this image (1-based).
+    public let step: Int
+    /// Steps this image will run.
+    public let totalSteps: Int
+    /// The timestep just denoised.
+    public let timestep: Float
+}
+
+/// Called after every denoising step on the generating thread; return `false` (or throw
+/// `CancellationError`) to stop the generation, which then throws `CancellationError`.
+public typealias GenerationProgressHandler = (GenerationProgress) throws -> Bool
+
+/// Wall-clock seconds spent in each stage of one `generate` call (summed over images).
+public struct StageTimings: Sendable, Equatable {
+    /// Tokenizing and running the text encoder.
+    public var textEncode: Double = 0
+    /// VAE-encoding source images (image-to-image and inpainting).
+    public var imageEncode: Double = 0
+    /// The denoising loop (UNet and scheduler).
+    public var denoise: Double = 0
+    /// VAE decoding and conversion to bytes.
+    public var decode: Double = 0
+}
+
+/// The outcome of one `generate` call.
+public struct GenerationResult: Sendable {
+    /// One image per requested image, in order.
+    public let images: [RGBImage]
+    /// Seeds used, `seed + i`.
+    public let seeds: [UInt64]
+    /// Time per stage.
+    public let timings: StageTimings
+}

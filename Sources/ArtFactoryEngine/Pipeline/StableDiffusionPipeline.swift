@@ -1,0 +1,107 @@
+import Foundation
+
+/// Stable Diffusion text-to-image, image-to-image and inpainting on the engine's models, reproducing
+/// diffusers' `StableDiffusionPipeline`, `StableDiffusionImg2ImgPipeline` and
+/// `StableDiffusionInpaintPipeline` step for step (same seeds → same latents → same images).
+///
+/// The pipeline sees the models only through `TextEncoding`, `NoisePredicting` and
+/// `LatentAutoencoding`, so it can run on fakes in tests. It is immutable and `Sendable`; each
+/// `generate` call builds its own scheduler and generators, and runs on the caller's thread.
+public struct StableDiffusionPipeline: Sendable {
+    public let tokenizer: CLIPTokenizer
+    public let textEncoder: any TextEncoding
+    public let unet: any NoisePredicting
+    public let vae: any LatentAutoencoding
+    /// The model's `scheduler/scheduler_config.json` (betas, prediction type, spacing).
+    public let schedulerConfig: SchedulerConfig
+
+    /// Composes a pipeline from loaded parts.
+    public init(tokenizer: CLIPTokenizer, textEncoder: any TextEncoding, unet: any NoisePredicting,
+                vae: any LatentAutoencoding, schedulerConfig: SchedulerConfig) {
+        self.tokenizer = tokenizer
+        self.textEncoder = textEncoder
+        self.unet = unet
+        self.vae = vae
+        self.schedulerConfig = schedulerConfig
+    }
+
+    /// Loads a diffusers folder (`model_index.json`, `tokenizer/`, `text_encoder/`, `unet/`, `vae/`,
+    /// `scheduler/`).
+    /// - Throws: `EngineError` naming the file that is missing or invalid.
+    public static func load(directory: URL) throws -> StableDiffusionPipeline {
+        try load(path: directory.path)
+    }
+    /// Runs one request.
+    /// - Parameter progress: called after every step; return `false` or throw `CancellationError` to stop.
+    ///   When called inside a `Task`, cancelling the task also stops the run at the next step.
+    /// - Returns: the images with their seeds and per-stage timings.
+    /// - Throws: `EngineError` for a request the models cannot honour; `CancellationError` when cancelled.
+    public func generate(_ request: GenerationRequest, progress: GenerationProgressHandler? = nil) throws -> GenerationResult {
+        try validate(request)
+        var timings = StageTimings()
+        let clock = ContinuousClock()
+        let guided = request.guidanceScale > 1
+        let encodeStart = clock.now
+        let context = try encodePrompts(request, guided: guided)
+        timings.textEncode = seconds(clock.now - encodeStart)
+        var images: [RGBImage] = []
+        var seeds: [UInt64] = []
+        for index in 0..<request.imageCount {
+            let seed = request.seed &+ UInt64(index)
+            let latents = try denoise(request, context: context, guided: guided, seed: seed, imageIndex: index,
+                                      timings: &timings, progress: progress)
+            let start = clock.now
+            let decoded = try vae.decode(latents: SchedulerMath.scale(latents, 1 / vae.scalingFactor))
+            images.append(try RGBImage(tensor: decoded))
+            timings.decode += seconds(clock.now - start)
+            seeds.append(seed)
+        }
+        return GenerationResult(images: images, seeds: seeds, timings: timings)
+    }
+
+    private func validate(_ r: GenerationRequest) throws {
+        let f = vae.downsampleFactor
+        guard f > 0 else { throw EngineError.badRequest("the VAE reports a downsample factor of \(f)") }
+        guard r.width >= f, r.height >= f, r.width % f == 0, r.height % f == 0, r.width <= 4096, r.height <= 4096 else {
+            throw EngineError.badRequest("width and height must be multiples of \(f) between \(f) and 4096, got \(r.width)×\(r.height)")
+        }
+        guard (1...1000).contains(r.steps) else { throw EngineError.badRequest("steps must be 1...1000, got \(r.steps)") }
+        guard (1...64).contains(r.imageCount) else { throw EngineError.badRequest("imageCount must be 1...64, got \(r.imageCount)") }
+        guard r.guidanceScale.isFinite, r.guidanceScale >= 0, r.guidanceScale <= 100 else {
+            throw EngineError.badRequest("guidance scale must be 0...100, got \(r.guidanceScale)")
+        }
+        guard r.clipSkip >= 1 else { throw EngineError.badRequest("clip skip must be at least 1, got \(r.clipSkip)") }
+        let strength = r.effectiveStrength
+        guard strength.isFinite, strength > 0, strength <= 1 else {
+            throw EngineError.badRequest("strength must be in (0, 1], got \(strength)")
+        }
+        if let image = r.initImage, image.width != r.width || image.height != r.height {
+            throw EngineError.badRequest("the source image is \(image.width)×\(image.height) but the request is \(r.width)×\(r.height); resize it first")
+        }
+        if let mask = r.mask {
+            guard r.initImage != nil else { throw EngineError.badRequest("inpainting needs a source image with the mask") }
+            guard mask.width == r.width, mask.height == r.height else {
+                throw EngineError.badRequest("the mask is \(mask.width)×\(mask.height) but the request is \(r.width)×\(r.height)")
+            }
+        }
+        let latentChannels = vae.latentChannels
+        if unet.inChannels == 2 * latentChannels + 1 {
+            guard r.mask != nil else { throw EngineError.badRequest("this is an inpainting model; give a source image and a mask") }
+        } else if unet.inChannels != latentChannels {
+            throw EngineError.badRequest("the UNet takes \(unet.inChannels) channels, which fits neither \(latentChannels) nor \(2 * latentChannels + 1)")
+        }
+    }
+
+    /// The scheduler a request asks for, configured from the model's scheduler config.
+    func makeScheduler(_ r: GenerationRequest) throws -> any Scheduler {
+        let kind = r.scheduler ?? schedulerConfig.kind ?? .ddim
+        let scheduler = try SchedulerFactory.make(kind, config: schedulerConfig, karras: r.karrasSigmas)
+        (scheduler as? DDIMScheduler)?.eta = r.eta
+        return scheduler
+    }
+
+    func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}

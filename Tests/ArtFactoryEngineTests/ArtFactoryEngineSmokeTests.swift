@@ -1,6 +1,0 @@
-import Testing
-@testable import ArtFactoryEngine
-
-@Suite struct ArtFactoryEngineSmokeTests {
-    @Test func moduleLinks() { _ = Tensor.self }
-}
