@@ -99,6 +99,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (figures, not tests; see Scripts/bench-*)
+        .executableTarget(
+            name: "artfactory-bench-rpc",
+            dependencies: ["ArtFactoryProtocol", "ArtFactoryIPC"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
         .target(
             name: "TestSupport",
