@@ -24,6 +24,10 @@ public enum CatalogID {
 
     /// A new id of `kind`, stamped with `millis` (defaults to now).
     public static func make(_ kind: IDKind, millis: Int64 = CatalogClock.now()) -> String {
+        make(kind, millis: millis, state: state)
+    }
+
+    static func make(_ kind: IDKind, millis: Int64, state: MonotonicState) -> String {
         let (time, random) = state.next(millis: millis)
         return kind.rawValue + "_" + encode(time: time, randomHigh: random.high, randomLow: random.low)
     }
@@ -70,7 +74,7 @@ public enum CatalogID {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private final class MonotonicState: @unchecked Sendable {
+    final class MonotonicState: @unchecked Sendable {
         private let lock = NSLock()
         private var lastTime: UInt64 = 0
         private var high: UInt16 = 0

@@ -3,6 +3,9 @@ import GRDB
 
 /// A JSON value as stored in the catalog's JSON columns (generation parameters, job params and
 /// progress, settings). Integers keep 64-bit precision (seeds), separate from doubles.
+///
+/// Numbers compare by value: JSON text does not keep the difference between `2` and `2.0`, so
+/// `.int(2) == .double(2)` (and they hash alike), which keeps values equal across a round trip.
 public enum CatalogJSON: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
@@ -36,6 +39,33 @@ public enum CatalogJSON: Sendable, Hashable, Codable {
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
+        }
+    }
+
+    public static func == (lhs: CatalogJSON, rhs: CatalogJSON) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.int(let a), .int(let b)): a == b
+        case (.double(let a), .double(let b)): a == b
+        case (.int(let a), .double(let b)), (.double(let b), .int(let a)): Double(a) == b && Int64(exactly: b) == a
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a == b
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value): hasher.combine(value)
+        case .int(let value): hasher.combine(value)
+        case .double(let value):
+            if let exact = Int64(exactly: value) { hasher.combine(exact) } else { hasher.combine(value) }
+        case .string(let value): hasher.combine(value)
+        case .array(let value): hasher.combine(value)
+        case .object(let value): hasher.combine(value)
         }
     }
 
