@@ -51,6 +51,18 @@ import Testing
         #expect(catalogError { _ = try catalog.db.searchAssets("castle", cursor: first.nextCursor) }?.code == .invalidArgument)
     }
 
+    @Test func candidateCapRanksOnlyTheNewestMatches() throws {
+        let catalog = try TestCatalog()
+        let (_, old) = try catalog.addGeneration(prompt: "comet comet comet")
+        var newer: [String] = []
+        for _ in 0..<4 { newer += try catalog.addGeneration(prompt: "comet over a very long and winding mountain road").1.map(\.id) }
+        #expect(try catalog.db.searchAssets("comet").hits.first?.asset.id == old[0].id)
+        let capped = try catalog.db.searchAssets("comet", candidateLimit: 3).hits.map(\.asset.id)
+        #expect(capped.count == 3)
+        #expect(Set(capped).isSubset(of: Set(newer.suffix(3))))
+        #expect(catalogError { _ = try catalog.db.searchAssets("comet", candidateLimit: 0) }?.code == .invalidArgument)
+    }
+
     @Test func searchTakesTheListFilters() throws {
         let catalog = try TestCatalog()
         let project = try catalog.db.createProject("P")

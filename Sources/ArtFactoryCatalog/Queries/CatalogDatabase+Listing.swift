@@ -35,6 +35,9 @@ extension CatalogDatabase {
         return AssetPage(items: items, nextCursor: next)
     }
 
+    /// How many of the most recent matches a search ranks (see ``searchAssets(_:filter:cursor:limit:candidateLimit:)``).
+    public static let defaultSearchCandidates = 5_000
+
     /// The images just before and after `assetId` in a listing's order (for next/previous buttons).
     /// - Throws: `not_found` for an unknown asset.
     public func neighbours(of assetId: String, filter: AssetFilter = AssetFilter(),
@@ -57,10 +60,18 @@ extension CatalogDatabase {
     ///
     /// Words are ANDed; `word*` is a prefix search; FTS syntax in `query` is treated as text.
     /// Prompt matches weigh most, then tags, then project and collection names, then negative prompt.
+    ///
+    /// Cost bound: results are ranked among the `candidateLimit` most recently added matching images
+    /// (default ``defaultSearchCandidates``). A word found in fewer images is ranked exactly; a very
+    /// common word (in hundreds of thousands of prompts) is ranked over its most recent matches, which
+    /// keeps a search in milliseconds at a million images; pages end with the candidates.
     /// - Throws: `invalid_argument` for a query without words or a bad cursor/limit.
     public func searchAssets(_ query: String, filter: AssetFilter = AssetFilter(), cursor: String? = nil,
-                             limit: Int = 50) throws -> SearchPage {
+                             limit: Int = 50, candidateLimit: Int = CatalogDatabase.defaultSearchCandidates) throws -> SearchPage {
         try Validation.limit(limit)
+        guard (1...1_000_000).contains(candidateLimit) else {
+            throw CatalogError.invalid("candidateLimit must be 1 to 1000000; got \(candidateLimit).")
+        }
         let parsed = try SearchQuery(query)
         let fingerprint = PageCursor.fingerprint(SearchArguments(terms: parsed.terms, filter: filter))
         var offset = 0
@@ -74,12 +85,17 @@ extension CatalogDatabase {
             var (conditions, arguments) = try AssetQuery.conditions(db, filter)
             conditions.insert("asset_search MATCH ?", at: 0)
             arguments = [parsed.matchExpression] + arguments
-            arguments += [limit + 1, offset]
+            arguments += [candidateLimit, limit + 1, offset]
+            // Newest matches first (FTS5 walks its doclists by rowid), scored as they are read; then
+            // the capped candidate set is sorted by score.
             let rows = try Row.fetchAll(db, sql: """
-                SELECT a.*, bm25(asset_search, 10.0, 1.0, 5.0, 2.0, 2.0) AS search_score
-                FROM asset_search JOIN assets a ON a.seq = asset_search.rowid
-                WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY search_score, a.seq DESC LIMIT ? OFFSET ?
+                WITH candidates(seq, score) AS (
+                    SELECT a.seq, bm25(asset_search, 10.0, 1.0, 5.0, 2.0, 2.0)
+                    FROM asset_search JOIN assets a ON a.seq = asset_search.rowid
+                    WHERE \(conditions.joined(separator: " AND "))
+                    ORDER BY asset_search.rowid DESC LIMIT ?)
+                SELECT a.*, c.score AS search_score FROM candidates c JOIN assets a ON a.seq = c.seq
+                ORDER BY c.score, c.seq DESC LIMIT ? OFFSET ?
                 """, arguments: arguments)
             return try rows.map { row in SearchHit(asset: try Asset(row: row), score: row["search_score"] ?? 0) }
         }
