@@ -19,10 +19,15 @@ enum Measure {
             samples.sort()
             let p50 = samples[samples.count / 2]
             let p99 = samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))]
-            print(String(format: "%-44@ p50 %8.3f ms   p99 %8.3f ms   max %8.3f ms  (%d runs)",
+            say(String(format: "%-44@ p50 %8.3f ms   p99 %8.3f ms   max %8.3f ms  (%d runs)",
                          label as NSString, p50, p99, samples.last ?? 0, runs))
         } catch {
-            print("\(label): FAILED: \(error)")
+            say("\(label): FAILED: \(error)")
         }
     }
+}
+
+/// Writes a line to standard output at once (no buffering, so progress shows when redirected).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -2,6 +2,9 @@ import GRDB
 
 /// SQL for asset listings: filter conditions and keyset pages. Internal; see ``CatalogDatabase``.
 enum AssetQuery {
+    /// A tag on at least this many images is "common" (see the tag filter in ``conditions(_:_:)``).
+    static let commonTag = 2_000
+
     /// A position in a listing: the sort key and id of a row.
     struct Key {
         var value: Int64
@@ -29,8 +32,22 @@ enum AssetQuery {
             sql.append("a.generation_id = ?"); arguments += [generationId]
         }
         for name in filter.tags ?? [] {
-            sql.append("a.id IN (SELECT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id WHERE t.name = ?)")
-            arguments += [name.trimmingCharacters(in: .whitespaces)]
+            guard let tagId = try String.fetchOne(db, sql: "SELECT id FROM tags WHERE name = ?",
+                                                  arguments: [name.trimmingCharacters(in: .whitespaces)]) else {
+                sql.append("0")   // an unknown tag matches nothing
+                continue
+            }
+            // Pick the plan by how common the tag is, at a bounded cost (at most `commonTag` index
+            // entries read): a rare tag's images are collected and sorted; for a common tag the
+            // sort index is walked and each row probed, which finds a page after few probes.
+            let seen = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM asset_tags WHERE tag_id = ? LIMIT ?)",
+                                        arguments: [tagId, commonTag]) ?? 0
+            if seen >= commonTag {
+                sql.append("EXISTS (SELECT 1 FROM asset_tags x WHERE x.asset_id = a.id AND x.tag_id = ?)")
+            } else {
+                sql.append("a.id IN (SELECT asset_id FROM asset_tags WHERE tag_id = ?)")
+            }
+            arguments += [tagId]
         }
         if let favorite = filter.favorite {
             sql.append(favorite ? "a.favorited_at IS NOT NULL" : "a.favorited_at IS NULL")
