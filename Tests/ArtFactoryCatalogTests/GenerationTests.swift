@@ -49,6 +49,27 @@ import Testing
         #expect(try catalog.db.generationDetail(root.id).ancestors.isEmpty)
     }
 
+    @Test func lineageCannotBecomeACycle() throws {
+        let catalog = try TestCatalog()
+        let (root, _) = try catalog.addGeneration(prompt: "root")
+        let (child, _) = try catalog.addGeneration(prompt: "child", parent: root.id)
+        var looped = root
+        looped.parentGenerationId = child.id
+        #expect(catalogError { try catalog.db.updateGeneration(looped) }?.code == .invalidArgument)
+        looped.parentGenerationId = root.id
+        #expect(catalogError { try catalog.db.updateGeneration(looped) }?.code == .invalidArgument)
+        #expect(try catalog.db.generation(root.id).parentGenerationId == nil)
+    }
+
+    @Test func standaloneImageWithUnknownSessionOrAGenerationIsRejected() throws {
+        let catalog = try TestCatalog()
+        let image = Asset(sessionId: "ses_missing", path: "gallery/x.png", sha256: catalog.sha(), width: 1, height: 1, bytes: 1, createdAt: 1)
+        #expect(catalogError { try catalog.db.insertAsset(image) }?.code == .notFound)
+        let owned = Asset(generationId: "gen_x", path: "gallery/y.png", sha256: catalog.sha(), width: 1, height: 1, bytes: 1, createdAt: 1)
+        #expect(catalogError { try catalog.db.insertAsset(owned) }?.code == .invalidArgument)
+        #expect(try catalog.db.assetCount() == 0)
+    }
+
     @Test func neighboursFollowCreatedOrder() throws {
         let catalog = try TestCatalog()
         let (_, first) = try catalog.addGeneration(createdAt: 100)

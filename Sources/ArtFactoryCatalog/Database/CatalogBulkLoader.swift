@@ -122,9 +122,14 @@ public final class CatalogBulkLoader {
 
 extension CatalogDatabase {
     /// Runs `body` with a ``CatalogBulkLoader`` inside one write transaction; an error from `body`
-    /// rolls back everything it added.
+    /// rolls back everything it added. Uses up to 256 MiB of page cache while it runs.
     public func bulkLoad<T>(_ body: (CatalogBulkLoader) throws -> T) throws -> T {
         try write { db in
+            // A large page cache for the duration of the load: with SQLite's small default, a big
+            // transaction spills dirty pages to the WAL again and again (same page, many writes).
+            let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(previous)") }
             let loader = try CatalogBulkLoader(db, now: clock())
             return try body(loader)
         }

@@ -44,8 +44,12 @@ extension CatalogDatabase {
     /// Records a file that belongs to no generation (a plain import). Same crash-safety contract.
     @discardableResult
     public func insertAsset(_ asset: Asset, tags: [String] = []) throws -> Asset {
-        try write { db in
+        guard asset.generationId == nil else {
+            throw CatalogError.invalid("This image names a generation; record it with addAssets(_:toGeneration:) instead.")
+        }
+        return try write { db in
             if let projectId = asset.projectId { try db.requireExists("projects", kind: "project", id: projectId) }
+            if let sessionId = asset.sessionId { try db.requireExists("sessions", kind: "session", id: sessionId) }
             try Validation.asset(asset)
             try insertAssetRow(db, asset)
             try attachTags(db, names: tags, to: [asset.id])
@@ -61,8 +65,17 @@ extension CatalogDatabase {
         try write { db in
             guard try Generation.exists(db, key: generation.id) else { throw CatalogError.notFound("generation", generation.id) }
             try checkReferences(db, generation)
-            if generation.parentGenerationId == generation.id {
-                throw CatalogError.invalid("A generation cannot be its own parent.")
+            if let parentId = generation.parentGenerationId {
+                // The new parent must not descend from this generation (the lineage stays a tree).
+                let cycle = try Bool.fetchOne(db, sql: """
+                    WITH RECURSIVE chain(id, depth) AS (
+                        SELECT ?, 0
+                        UNION ALL
+                        SELECT g.parent_generation_id, chain.depth + 1 FROM generations g JOIN chain ON g.id = chain.id
+                        WHERE g.parent_generation_id IS NOT NULL AND chain.depth < 10000)
+                    SELECT EXISTS(SELECT 1 FROM chain WHERE id = ?)
+                    """, arguments: [parentId, generation.id]) ?? false
+                if cycle { throw CatalogError.invalid("Generation '\(parentId)' descends from '\(generation.id)'; a generation cannot be its own ancestor.") }
             }
             try generation.update(db)
             try db.execute(sql: "UPDATE assets SET project_id = ?, session_id = ?, model = ? WHERE generation_id = ?",
