@@ -150,5 +150,12 @@ let package = Package(
             dependencies: ["ArtFactoryDaemon", "TestSupport", "artfactoryd", "artfactory"],
             swiftSettings: swiftSettings
         ),
+
+        // MARK: Catalog benchmark (Scripts/bench-catalog)
+        .executableTarget(
+            name: "artfactory-bench-catalog",
+            dependencies: ["ArtFactoryCatalog"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

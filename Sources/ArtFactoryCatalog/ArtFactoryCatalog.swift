@@ -1,2 +1,0 @@
-/// ArtFactoryCatalog module. Real contents land with its issue.
-public enum ArtFactoryCatalogModule {}

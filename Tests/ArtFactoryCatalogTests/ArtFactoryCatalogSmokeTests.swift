@@ -1,6 +1,0 @@
-import Testing
-@testable import ArtFactoryCatalog
-
-@Suite struct ArtFactoryCatalogSmokeTests {
-    @Test func moduleLinks() { _ = ArtFactoryCatalogModule.self }
-}

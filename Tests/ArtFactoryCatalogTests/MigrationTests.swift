@@ -1,0 +1,18 @@
+import Testing
+@testable import ArtFactoryCatalog
+
+@Suite struct MigrationTests {
+    @Test func openingRunsNamedMigrationsOnceAndReopenKeepsData() throws {
+        let catalog = try TestCatalog()
+        #expect(try catalog.db.appliedMigrations() == ["v1-initial"])
+        let project = try catalog.db.createProject("Poster")
+        let reopened = try catalog.reopen()
+        #expect(try reopened.appliedMigrations() == ["v1-initial"])
+        #expect(try reopened.project(project.id).name == "Poster")
+    }
+
+    @Test func openingInAMissingFolderFailsWithDatabaseError() {
+        let error = catalogError { _ = try CatalogDatabase(path: "/nonexistent-folder-\(UInt64.random(in: 0...UInt64.max))/c.sqlite") }
+        #expect(error?.code == .database)
+    }
+}
