@@ -1,3 +1,4 @@
+import ArtFactoryCatalog
 import ArtFactoryIPC
 import ArtFactoryProtocol
 import Foundation
@@ -35,6 +36,8 @@ public final class Daemon: @unchecked Sendable {
     let dispatcher: Dispatcher
     public let events: EventBus
     public let logger: Logger
+    /// The SQLite catalog (projects, images, jobs, …), opened and migrated at start.
+    public let catalog: CatalogDatabase
     let sink: LogSink
     private let lock: InstanceLock
     private var stopping = false
@@ -55,6 +58,13 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             lock.release()
             throw error
+        }
+        do {
+            catalog = try CatalogDatabase(path: paths.catalog)
+            chmod(paths.catalog, 0o600)
+        } catch {
+            lock.release()
+            throw DaemonError(.io, "\(error)", cause: error)
         }
         let level = Logger.Level(rawValue: config.logLevel) ?? .info
         let sink = self.sink
