@@ -36,7 +36,7 @@ extension CatalogDatabase {
     }
 
     /// How many of the most recent matches a search ranks (see ``searchAssets(_:filter:cursor:limit:candidateLimit:)``).
-    public static let defaultSearchCandidates = 1_000
+    public static let defaultSearchCandidates = 500
 
     /// The images just before and after `assetId` in a listing's order (for next/previous buttons).
     /// - Throws: `not_found` for an unknown asset.
