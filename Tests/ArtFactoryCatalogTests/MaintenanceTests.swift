@@ -24,5 +24,8 @@ import Testing
         try catalog.db.rebuildSearchIndex()
         #expect(try catalog.db.integrityProblems().isEmpty)
         #expect(try catalog.db.searchAssets("glacier").hits.count == 1)
+        try catalog.db.optimize()
+        #expect(try catalog.db.searchAssets("glacier").hits.count == 1)
+        #expect(try catalog.db.integrityProblems().isEmpty)
     }
 }
