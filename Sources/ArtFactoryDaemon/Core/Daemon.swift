@@ -78,6 +78,7 @@ public final class Daemon: @unchecked Sendable {
         server = SocketServer(loop: loop, configuration: sc)
         dispatcher = Dispatcher(table: table, logger: logger, maxDepth: config.maxJSONDepth)
         events = EventBus(loop: loop)
+        applyRequestLogging(level: level)
         registerCoreMethods()
         if options.specExamples { registerSpecExamples() }
     }
@@ -161,12 +162,22 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
+    /// One log line per request at level info and below (the log level is re-read on SIGHUP).
+    func applyRequestLogging(level: Logger.Level) {
+        guard level <= .info else { dispatcher.requestLog = nil; return }
+        let requestSink = sink
+        dispatcher.requestLog = { method, micros, outcome in
+            requestSink.appendRequest(method: method, micros: micros, outcome: outcome)
+        }
+    }
+
     /// SIGHUP: re-read config.json; on error keep the old settings and log why.
     func reloadConfig() {
         do {
             let new = try DaemonConfig.load(path: paths.configFile)
             config = new
             dispatcher.maxDepth = new.maxJSONDepth
+            applyRequestLogging(level: Logger.Level(rawValue: new.logLevel) ?? .info)
             logger.notice("configuration reloaded", metadata: ["file": .string(paths.configFile)])
             events.publish(topic: EventTopic.daemon, method: "daemon.configReloaded", params: ["file": .string(paths.configFile)])
         } catch {

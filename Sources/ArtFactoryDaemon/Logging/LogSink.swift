@@ -27,6 +27,30 @@ public final class LogSink: @unchecked Sendable {
         close(fd)
     }
 
+    private let secondPrefix = Mutex<(second: Int, text: String)>((-1, ""))
+
+    /// `2026-11-21T20:02:39.138Z` for now; the date-and-second part is formatted once per second.
+    public func timestampNow() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        let second = Int(ts.tv_sec)
+        let prefix = secondPrefix.withLock { cache -> String in
+            if cache.second != second {
+                let full = Timestamp.iso8601(Double(second))
+                cache = (second, String(full.dropLast()))
+            }
+            return cache.text
+        }
+        let ms = Int(ts.tv_nsec / 1_000_000)
+        return prefix + (ms < 10 ? ".00" : ms < 100 ? ".0" : ".") + String(ms) + "Z"
+    }
+
+    /// The per-request line (`method`, duration, outcome; never params), written without going
+    /// through swift-log's metadata dictionaries: this runs once per request on the hot path.
+    public func appendRequest(method: String, micros: UInt64, outcome: String) {
+        append(timestampNow() + " info [artfactoryd] request method=" + method + " outcome=" + outcome + " us=" + String(micros), urgent: false)
+    }
+
     func append(_ line: String, urgent: Bool) {
         let full = buffer.withLock { b -> Bool in
             b.append(contentsOf: line.utf8)
@@ -75,7 +99,7 @@ public struct SinkLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = Self.timestamp() + " " + event.level.rawValue + " [" + label + "] " + event.message.description
+        var line = sink.timestampNow() + " " + event.level.rawValue + " [" + label + "] " + event.message.description
         let merged = event.metadata.map { metadata.merging($0) { $1 } } ?? metadata
         for key in merged.keys.sorted() {
             line += " \(key)=\(merged[key]!)"
@@ -83,11 +107,6 @@ public struct SinkLogHandler: LogHandler {
         sink.append(line, urgent: event.level >= .warning)
     }
 
-    static func timestamp() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Timestamp.iso8601(Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9, milliseconds: true)
-    }
 }
 
 /// ISO 8601 UTC formatting without Foundation's formatters (whose first use loads ICU: ~100 ms).

@@ -13,6 +13,8 @@ public final class Dispatcher: @unchecked Sendable {
     /// Limits concurrently running worker handlers across all connections.
     let workerSlots = DispatchSemaphore(value: 16)
     var maxDepth: Int
+    /// Writes the one log line per request; nil when the log level is above info.
+    var requestLog: (@Sendable (_ method: String, _ micros: UInt64, _ outcome: String) -> Void)?
     /// Set during shutdown: new requests get `shuttingDown`.
     var refusing = false
     /// Requests served (loop thread).
@@ -71,7 +73,7 @@ public final class Dispatcher: @unchecked Sendable {
         }
         served += 1
         guard let entry = table.entries[request.method] else {
-            logger.info("request", metadata: ["method": .string(String(request.method.prefix(64))), "outcome": "methodNotFound"])
+            requestLog?(String(request.method.prefix(64)), 0, "methodNotFound")
             done(request.id.map { RPCResponse(id: $0, error: .methodNotFound(request.method)) })
             return
         }
@@ -119,7 +121,7 @@ public final class Dispatcher: @unchecked Sendable {
         case .failure(let e): outcomeText = "error \(e.code)"
         }
         // Method, duration and outcome only: params may carry secrets and never reach the log.
-        logger.info("request", metadata: ["method": .string(method), "us": .stringConvertible(micros), "outcome": .string(outcomeText)])
+        requestLog?(method, micros, outcomeText)
         guard let id else { return nil }
         switch outcome {
         case .success(let v): return RPCResponse(id: id, result: v)
