@@ -5,7 +5,7 @@ enum Activation {
     /// `x * sigmoid(x)`.
     static func silu(_ p: UnsafeMutableBufferPointer<Float>) {
         Parallel.forEachChunk(p.count, minimumPerChunk: 1 << 15) { r in
-            if let base = p.baseAddress { FastMath.sigmoidGate(base + r.lowerBound, count: r.count) }
+            for i in r { let v = p[i]; p[i] = v / (1 + expf(-v)) }
         }
     }
 
@@ -19,7 +19,7 @@ enum Activation {
     /// CLIP's quick GELU, `x * sigmoid(1.702 x)`.
     static func quickGELU(_ p: UnsafeMutableBufferPointer<Float>) {
         Parallel.forEachChunk(p.count, minimumPerChunk: 1 << 15) { r in
-            if let base = p.baseAddress { FastMath.sigmoidGate(base + r.lowerBound, count: r.count, scale: 1.702) }
+            for i in r { let v = p[i]; p[i] = v / (1 + expf(-1.702 * v)) }
         }
     }
 

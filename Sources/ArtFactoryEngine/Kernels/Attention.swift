@@ -40,7 +40,7 @@ enum Attention {
                                                                             count: m - (r0 + r + 1))
                                     }
                                 }
-                                FastMath.softmaxRows(scores, rows: rows, width: m)
+                                Activation.softmaxRows(scores, rows: rows, width: m)
                                 BLAS.gemm(m: rows, n: d, k: m, a: scores, lda: m,
                                           b: vb + b * m * width + h * d, ldb: width,
                                           c: ob + (b * n + r0) * width + h * d, ldc: width)

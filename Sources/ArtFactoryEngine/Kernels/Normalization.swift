@@ -37,8 +37,14 @@ enum Normalization {
                                     let scale = gp[channel] * inv
                                     let shift = bp[channel] - meanF * scale
                                     let base = start + ch * plane
-                                    for j in 0..<plane { op[base + j] = xp[base + j] * scale + shift }
-                                    if silu, let o = op.baseAddress { FastMath.sigmoidGate(o + base, count: plane) }
+                                    if silu {
+                                        for j in 0..<plane {
+                                            let v = xp[base + j] * scale + shift
+                                            op[base + j] = v / (1 + expf(-v))
+                                        }
+                                    } else {
+                                        for j in 0..<plane { op[base + j] = xp[base + j] * scale + shift }
+                                    }
                                 }
                             }
                         }
