@@ -126,3 +126,4 @@ import Testing
         #expect(abs(ln.data[0] + 1.3416408) < 1e-5 && abs(ln.data[3] - 2.3416408) < 1e-5)
     }
 }
+

@@ -91,10 +91,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
         case .f32:
             UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: count * 4)
         case .f16:
-            Parallel.forEachChunk(count, minimumPerChunk: 1 << 16) { r in
-                for i in r {
-                    let bits = UInt16(littleEndian: src.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
-                    dst[i] = Float(Float16(bitPattern: bits))
+            // A 256 KiB table beats the library call Float16→Float compiles to without F16C.
+            halfToFloat.withUnsafeBufferPointer { table in
+                Parallel.forEachChunk(count, minimumPerChunk: 1 << 16) { r in
+                    for i in r {
+                        dst[i] = table[Int(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))]
+                    }
                 }
             }
         case .bf16:
@@ -106,6 +108,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
             }
         }
     }
+
+    /// Every f16 bit pattern's f32 value.
+    private static let halfToFloat: [Float] = (0..<65536).map { Float(Float16(bitPattern: UInt16($0))) }
 
     private struct Parsed {
         var entries: [String: Entry]
