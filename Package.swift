@@ -87,7 +87,7 @@ let package = Package(
         // MARK: Executables
         .executableTarget(
             name: "artfactoryd",
-            dependencies: ["ArtFactoryDaemon"],
+            dependencies: ["ArtFactoryDaemon", "ArtFactoryEngine"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

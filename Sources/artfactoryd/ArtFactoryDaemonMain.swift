@@ -1,4 +1,5 @@
 import ArtFactoryDaemon
+import ArtFactoryEngine
 import Foundation
 import Glibc
 
@@ -35,7 +36,7 @@ struct ArtFactoryDaemonMain {
                 fail("unknown argument '\(a)'; see artfactoryd --help", code: 2)
             }
         }
-        ensureFastBLAS()
+        if getenv("ARTFACTORY_NO_BLAS_TUNING") == nil { BLASRuntime.reexecWithFastKernelIfNeeded() }
         let inherited = SocketActivation.inheritedListener(environment: env)
         ProcessHygiene.closeInheritedDescriptors(keeping: inherited.map { [$0] } ?? [])
         ProcessHygiene.unblockControlSignals()
@@ -54,17 +55,5 @@ struct ArtFactoryDaemonMain {
     static func fail(_ message: String, code: Int32) -> Never {
         FileHandle.standardError.write(Data("artfactoryd: \(message)\n".utf8))
         exit(code)
-    }
-
-    /// OpenBLAS picks its kernel when the library loads, from OPENBLAS_CORETYPE; on this class of CPU it
-    /// otherwise picks a slow one. When unset and the CPU has AVX-512, set it and re-exec ourselves so
-    /// the dynamic loader sees it. Users can override by setting the variable themselves.
-    static func ensureFastBLAS() {
-        guard getenv("OPENBLAS_CORETYPE") == nil, getenv("ARTFACTORY_NO_BLAS_TUNING") == nil else { return }
-        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8), cpuinfo.contains(" avx512f") else { return }
-        setenv("OPENBLAS_CORETYPE", "SkylakeX", 1)
-        let argv = CommandLine.arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", argv)
-        // exec failed: carry on with the default kernel.
     }
 }

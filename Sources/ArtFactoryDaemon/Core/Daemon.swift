@@ -28,6 +28,8 @@ public final class Daemon: @unchecked Sendable {
     public let options: Options
     public var paths: DaemonPaths { options.paths }
     public let startedAt = Date()
+    /// `startedAt` in ISO 8601, formatted once (status is on the hot path of health checks).
+    lazy var startedAtText = Timestamp.iso8601(startedAt.timeIntervalSince1970)
     let startUptime = DispatchTime.now().uptimeNanoseconds
     public private(set) var config: DaemonConfig
     let loop: EventLoop
@@ -196,6 +198,6 @@ public final class Daemon: @unchecked Sendable {
         return DaemonStatus.Result(
             version: ArtFactoryVersion.string, pid: getpid(),
             uptimeSeconds: Double(DispatchTime.now().uptimeNanoseconds - startUptime) / 1e9,
-            startedAt: Timestamp.iso8601(startedAt.timeIntervalSince1970), home: paths.home, socket: paths.socket, counts: counts)
+            startedAt: startedAtText, home: paths.home, socket: paths.socket, counts: counts)
     }
 }

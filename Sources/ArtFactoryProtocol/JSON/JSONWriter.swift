@@ -22,9 +22,9 @@ public enum JSONWriter {
     /// Appends the compact encoding of `value` to `out`.
     public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
-        case .int(let i): out.append(contentsOf: Array(String(i).utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): if b { out.append(contentsOf: "true".utf8) } else { out.append(contentsOf: "false".utf8) }
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d): writeDouble(d, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
@@ -47,13 +47,13 @@ public enum JSONWriter {
     }
 
     static func writeDouble(_ d: Double, into out: inout [UInt8]) {
-        guard d.isFinite else { out.append(contentsOf: Array("null".utf8)); return }
+        guard d.isFinite else { out.append(contentsOf: "null".utf8); return }
         if d.rounded() == d, abs(d) < 1e15 {
             if d == 0, d.sign == .minus { out.append(UInt8(ascii: "-")) }
-            out.append(contentsOf: Array(String(Int64(d)).utf8))
-            out.append(contentsOf: Array(".0".utf8))
+            out.append(contentsOf: String(Int64(d)).utf8)
+            out.append(contentsOf: ".0".utf8)
         } else {
-            out.append(contentsOf: Array("\(d)".utf8))
+            out.append(contentsOf: "\(d)".utf8)
         }
     }
 
@@ -69,7 +69,7 @@ public enum JSONWriter {
             case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
             case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
             case 0x00..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(contentsOf: "\\u00".utf8)
                 out.append(hex[Int(b >> 4)])
                 out.append(hex[Int(b & 0xF)])
             default: out.append(b)
