@@ -143,6 +143,12 @@ def heldout_test_cases(seed=HELDOUT_SEED):
     return cases
 
 
+def judge_parameters():
+    """The judge's constants (see judge.py), so that the Swift test uses the same numbers."""
+    from . import judge
+    return {"reference_hues_degrees": judge.HUES, **judge.THRESHOLDS}
+
+
 def heldout_document():
     """The JSON document written to heldout.json (read later by the Swift semantic test)."""
     return {
@@ -156,6 +162,7 @@ def heldout_document():
         "sizes": SIZES,
         "heldout_combos": [{"color": c, "shape": s, "position": p} for c, s, p in heldout_combos()],
         "test_cases": heldout_test_cases(),
+        "judge": judge_parameters(),
     }
 
 

@@ -17,6 +17,28 @@ import colorsys
 
 import numpy as np
 
+# Every constant the judge uses; heldout.json repeats them for the Swift semantic test.
+THRESHOLDS = {
+    "rough_foreground_distance": 40.0,   # RGB distance from the background
+    "core_fraction": 0.8,                # core pixels: distance >= 0.8 * max distance
+    "min_foreground_pixels": 6,
+    "achromatic_saturation": 0.25,       # HSV saturation below this -> black / gray / white
+    "achromatic_value": 0.22,            # HSV value below this -> achromatic too
+    "black_below_value": 0.3,
+    "white_above_value": 0.75,
+    "brown_hue_range_degrees": [10.0, 45.0],
+    "brown_below_value": 0.65,
+    "position_low": 0.385,               # centroid x or y below -> left / top
+    "position_high": 0.615,              # above -> right / bottom
+    "hole_box": [0.35, 0.65],            # central part of the bounding box tested for a hole
+    "ring_hole_above": 0.5,
+    "triangle_offset_above": 0.1,        # (centroid y - box centre y) / box height
+    "star_fill_below": 0.45,
+    "square_fill_above": 0.87,
+    "circle_fill_above": 0.68,
+}
+T = THRESHOLDS
+
 HUES = {"red": 0.0, "orange": 32.0, "yellow": 54.0, "green": 124.0, "cyan": 187.0,
         "blue": 226.0, "purple": 276.0, "pink": 325.0}
 
@@ -24,18 +46,21 @@ HUES = {"red": 0.0, "orange": 32.0, "yellow": 54.0, "green": 124.0, "cyan": 187.
 def classify_color(rgb):
     r, g, b = (float(c) / 255.0 for c in rgb)
     h, s, v = colorsys.rgb_to_hsv(r, g, b)
-    if s < 0.25 or v < 0.22:
-        return "black" if v < 0.3 else ("gray" if v < 0.75 else "white")
+    if s < T["achromatic_saturation"] or v < T["achromatic_value"]:
+        return "black" if v < T["black_below_value"] else (
+            "gray" if v < T["white_above_value"] else "white")
     hue = h * 360.0
     name = min(HUES, key=lambda k: min(abs(hue - HUES[k]), 360.0 - abs(hue - HUES[k])))
-    if name in ("orange", "red") and 10.0 <= hue <= 45.0 and v < 0.65:
+    low, high = T["brown_hue_range_degrees"]
+    if name in ("orange", "red") and low <= hue <= high and v < T["brown_below_value"]:
         return "brown"
     return name
 
 
 def position_name(cx, cy):
-    col = "left" if cx < 0.385 else ("right" if cx > 0.615 else "")
-    row = "top" if cy < 0.385 else ("bottom" if cy > 0.615 else "")
+    lo, hi = T["position_low"], T["position_high"]
+    col = "left" if cx < lo else ("right" if cx > hi else "")
+    row = "top" if cy < lo else ("bottom" if cy > hi else "")
     if row and col:
         return f"{row} {col}"
     return row or col or "centre"
@@ -47,13 +72,13 @@ def foreground(image):
     border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
     bg = np.median(border, axis=0)
     dist = np.linalg.norm(img - bg, axis=2)
-    rough = dist > 40.0
-    if rough.sum() < 6:
+    rough = dist > T["rough_foreground_distance"]
+    if rough.sum() < T["min_foreground_pixels"]:
         return None
-    core = rough & (dist >= 0.8 * dist.max())
+    core = rough & (dist >= T["core_fraction"] * dist.max())
     fg = np.median(img[core], axis=0)
     mask = np.linalg.norm(img - fg, axis=2) < dist
-    if mask.sum() < 6:
+    if mask.sum() < T["min_foreground_pixels"]:
         return None
     return mask, bg, fg
 
@@ -66,23 +91,24 @@ def shape_features(mask):
     fill = mask.sum() / float(h * w)
     cy_rel = ((ys.mean() + 0.5) - (y0 + y1) / 2.0) / h
     # Hole: share of background in the central 30% x 30% of the box.
-    hy0, hy1 = int(round(h * 0.35)), max(int(round(h * 0.65)), int(round(h * 0.35)) + 1)
-    hx0, hx1 = int(round(w * 0.35)), max(int(round(w * 0.65)), int(round(w * 0.35)) + 1)
+    a, b = T["hole_box"]
+    hy0, hy1 = int(round(h * a)), max(int(round(h * b)), int(round(h * a)) + 1)
+    hx0, hx1 = int(round(w * a)), max(int(round(w * b)), int(round(w * a)) + 1)
     hole = 1.0 - box[hy0:hy1, hx0:hx1].mean()
     return {"fill": float(fill), "offset": float(cy_rel), "hole": float(hole),
             "aspect": float(w / h)}
 
 
 def classify_shape(f):
-    if f["hole"] > 0.5:
+    if f["hole"] > T["ring_hole_above"]:
         return "ring"
-    if f["offset"] > 0.1:
+    if f["offset"] > T["triangle_offset_above"]:
         return "triangle"
-    if f["fill"] < 0.45:
+    if f["fill"] < T["star_fill_below"]:
         return "star"
-    if f["fill"] > 0.87:
+    if f["fill"] > T["square_fill_above"]:
         return "square"
-    if f["fill"] > 0.68:
+    if f["fill"] > T["circle_fill_above"]:
         return "circle"
     return "cross"
 
