@@ -77,3 +77,50 @@ def vae_report(vae, count=64):
     batch = images_to_tensor(render_seeds(seeds))
     recon = vae.decode(vae.encode(batch).latent_dist.mode()).sample.clamp(-1, 1)
     return ((recon - batch).abs().mean() * 127.5).item()
+
+
+def finetune_decoder(args, deadline):
+    """Sharpens the finished VAE's decoder at full resolution with the encoder frozen.
+
+    The latent space does not change, so a UNet trained on the old latents stays valid and this
+    can run beside (or after) the diffusion phase. Updates vae_final.pt atomically now and then.
+    """
+    final_path = Path(args.checkpoint_dir) / "vae_final.pt"
+    state = torch.load(final_path, map_location="cpu")
+    vae = make_vae()
+    vae.load_state_dict(state["vae"])
+    vae.requires_grad_(False)
+    vae.decoder.requires_grad_(True)
+    vae.post_quant_conv.requires_grad_(True)
+    params = [p for p in vae.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=args.vae_lr * 0.5, weight_decay=0.0)
+    done = state.get("decoder_finetune_steps", 0)
+    progress = Progress("decoder", done + 100000, deadline)
+    step, last_save, rec_hist = done, time.time(), []
+
+    def save():
+        atomic_save({**state, "vae": vae.state_dict(), "decoder_finetune_steps": step}, final_path)
+        log(f"decoder: saved after {step} fine-tuning steps")
+
+    while time.time() < deadline:
+        seeds = [VAE_SEED_BASE + 5_000_000 + step * args.vae_batch + i for i in range(args.vae_batch)]
+        batch = images_to_tensor(render_seeds(seeds))
+        with torch.no_grad():
+            posterior = vae.encode(batch).latent_dist
+            latents = posterior.sample()
+        recon = vae.decode(latents).sample
+        loss = (recon - batch).abs().mean() + 2.0 * (recon - batch).pow(2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        rec_hist.append(loss.item())
+        progress.update(step, loss.item())
+        if time.time() - last_save > args.checkpoint_minutes * 60:
+            save()
+            last_save = time.time()
+    save()
+    tail = rec_hist[-50:]
+    log(f"decoder: mean reconstruction loss of the last {len(tail)} steps "
+        f"{sum(tail) / max(len(tail), 1):.5f}; error on held-back scenes {vae_report(vae.eval()):.2f} / 255")
