@@ -1,0 +1,80 @@
+"""Standard diffusers / transformers architectures, sized for 64x64 images on two CPU cores."""
+
+TEXT_HIDDEN = 64
+
+VAE_CONFIG = dict(
+    in_channels=3, out_channels=3,
+    down_block_types=("DownEncoderBlock2D",) * 4,
+    up_block_types=("UpDecoderBlock2D",) * 4,
+    block_out_channels=(16, 32, 64, 64),
+    layers_per_block=1,
+    latent_channels=4,
+    norm_num_groups=16,
+    sample_size=64,
+)
+
+TEXT_CONFIG = dict(
+    vocab_size=49408,
+    hidden_size=TEXT_HIDDEN,
+    intermediate_size=TEXT_HIDDEN * 4,
+    num_hidden_layers=3,
+    num_attention_heads=4,
+    max_position_embeddings=77,
+    hidden_act="quick_gelu",
+    projection_dim=TEXT_HIDDEN,
+    bos_token_id=49406,
+    eos_token_id=49407,
+    pad_token_id=49407,
+)
+
+UNET_CONFIG = dict(
+    sample_size=8,
+    in_channels=4, out_channels=4,
+    down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
+    up_block_types=("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"),
+    block_out_channels=(32, 64, 64),
+    layers_per_block=1,
+    cross_attention_dim=TEXT_HIDDEN,
+    attention_head_dim=4,  # diffusers' legacy name: the number of heads per attention layer
+    norm_num_groups=32,
+)
+
+# Stable Diffusion's training noise schedule (epsilon prediction, scaled_linear betas).
+NOISE_SCHEDULE = dict(
+    num_train_timesteps=1000,
+    beta_start=0.00085,
+    beta_end=0.012,
+    beta_schedule="scaled_linear",
+    prediction_type="epsilon",
+)
+
+
+def make_vae():
+    from diffusers import AutoencoderKL
+    return AutoencoderKL(**VAE_CONFIG)
+
+
+def make_text_encoder():
+    from transformers import CLIPTextConfig, CLIPTextModel
+    return CLIPTextModel(CLIPTextConfig(**TEXT_CONFIG))
+
+
+def make_unet():
+    from diffusers import UNet2DConditionModel
+    return UNet2DConditionModel(**UNET_CONFIG)
+
+
+def make_train_scheduler():
+    from diffusers import DDPMScheduler
+    return DDPMScheduler(**NOISE_SCHEDULE, clip_sample=False)
+
+
+def make_inference_scheduler():
+    """The scheduler saved with the model: DDIM with Stable Diffusion 1.x's settings."""
+    from diffusers import DDIMScheduler
+    return DDIMScheduler(**NOISE_SCHEDULE, clip_sample=False, set_alpha_to_one=False,
+                         steps_offset=1, timestep_spacing="leading")
+
+
+def count_parameters(module):
+    return sum(p.numel() for p in module.parameters())

@@ -1,0 +1,139 @@
+"""Phase 2: jointly train the CLIP text encoder and the UNet on VAE latents (epsilon prediction)."""
+
+import copy
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .common import Progress, atomic_save, images_to_tensor, log, render_seeds
+from .dataset import caption_for, sample_scene
+from .models import make_text_encoder, make_train_scheduler, make_unet
+
+
+class LatentCache:
+    """VAE posterior (mean, logvar) of each training scene, encoded lazily and kept on disk."""
+
+    def __init__(self, path, count):
+        self.path = Path(path)
+        if self.path.exists():
+            data = np.load(self.path)
+            self.mean, self.logvar, self.filled = data["mean"], data["logvar"], data["filled"]
+        else:
+            self.mean = np.zeros((count, 4, 8, 8), np.float32)
+            self.logvar = np.zeros((count, 4, 8, 8), np.float32)
+            self.filled = np.zeros(count, bool)
+
+    @torch.no_grad()
+    def get(self, vae, indices):
+        missing = [int(i) for i in indices if not self.filled[i]]
+        if missing:
+            dist = vae.encode(images_to_tensor(render_seeds(missing))).latent_dist
+            self.mean[missing] = dist.mean.numpy()
+            self.logvar[missing] = dist.logvar.numpy()
+            self.filled[missing] = True
+        return torch.from_numpy(self.mean[indices]), torch.from_numpy(self.logvar[indices])
+
+    def save(self):
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, mean=self.mean, logvar=self.logvar, filled=self.filled)
+        tmp.replace(self.path)
+
+
+def ema_update(ema, model, decay):
+    with torch.no_grad():
+        for e, p in zip(ema.parameters(), model.parameters()):
+            e.mul_(decay).add_(p.detach(), alpha=1 - decay)
+
+
+def tokenize(tokenizer, captions):
+    return tokenizer(captions, padding="max_length", max_length=77, truncation=True,
+                     return_tensors="pt").input_ids
+
+
+def estimate_scaling_factor(cache, vae, count=512):
+    _, _ = cache.get(vae, np.arange(count))
+    return float(1.0 / cache.mean[:count].std())
+
+
+def train_unet(args, vae, tokenizer, deadline):
+    """Trains (or resumes) text encoder + UNet until `args.unet_steps` or the deadline."""
+    out = Path(args.checkpoint_dir)
+    ckpt_path = out / "unet_ckpt.pt"
+    unet, text = make_unet(), make_text_encoder()
+    params = list(unet.parameters()) + list(text.parameters())
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    cache = LatentCache(out / "latents.npz", args.num_scenes)
+    step, scaling = 0, None
+    ema_unet, ema_text = copy.deepcopy(unet), copy.deepcopy(text)
+    if args.resume and ckpt_path.exists():
+        state = torch.load(ckpt_path, map_location="cpu")
+        unet.load_state_dict(state["unet"]), text.load_state_dict(state["text"])
+        ema_unet.load_state_dict(state["ema_unet"]), ema_text.load_state_dict(state["ema_text"])
+        opt.load_state_dict(state["opt"])
+        torch.set_rng_state(state["rng_torch"])
+        step, scaling = state["step"], state["scaling_factor"]
+        log(f"UNet: resumed at step {step}")
+    if scaling is None:
+        scaling = estimate_scaling_factor(cache, vae)
+        log(f"UNet: latent scaling factor {scaling:.4f}")
+    for p in vae.parameters():
+        p.requires_grad_(False)
+    noise_sched = make_train_scheduler()
+    alphas = noise_sched.alphas_cumprod
+    snr = alphas / (1 - alphas)
+    rng = random.Random(args.seed * 31 + step)
+    order_rng = np.random.default_rng(args.seed + step)
+
+    def save():
+        atomic_save({"unet": unet.state_dict(), "text": text.state_dict(),
+                     "ema_unet": ema_unet.state_dict(), "ema_text": ema_text.state_dict(),
+                     "opt": opt.state_dict(), "rng_torch": torch.get_rng_state(),
+                     "step": step, "scaling_factor": scaling}, ckpt_path)
+        cache.save()
+        log(f"UNet: checkpoint saved at step {step} ({int(cache.filled.sum())} latents cached)")
+
+    progress = Progress("unet", args.unet_steps, deadline)
+    last_save, recent = time.time(), []
+    unet.train(), text.train()
+    while step < args.unet_steps and time.time() < deadline:
+        indices = order_rng.integers(0, args.num_scenes, args.batch)
+        mean, logvar = cache.get(vae, indices)
+        latents = (mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)) * scaling
+        captions = []
+        for i in indices:
+            scene = sample_scene(int(i))
+            captions.append("" if rng.random() < args.caption_dropout
+                            else caption_for(scene, rng.randrange(1 << 30)))
+        ids = tokenize(tokenizer, captions)
+        noise = torch.randn_like(latents)
+        t = torch.randint(0, noise_sched.config.num_train_timesteps, (len(indices),))
+        noisy = noise_sched.add_noise(latents, noise, t)
+        hidden = text(ids)[0]
+        pred = unet(noisy, t, hidden).sample
+        per_sample = (pred - noise).pow(2).mean(dim=(1, 2, 3))
+        weight = torch.clamp(snr[t], max=args.min_snr_gamma) / snr[t]  # Min-SNR-gamma weighting
+        loss = (per_sample * weight).mean()
+        warm = min(1.0, (step + 1) / args.warmup)
+        for group in opt.param_groups:
+            group["lr"] = args.lr * warm
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        decay = min(args.ema_decay, (1 + step) / (10 + step))
+        ema_update(ema_unet, unet, decay), ema_update(ema_text, text, decay)
+        plain = per_sample.mean().item()
+        recent.append(plain)
+        progress.update(step, plain)
+        if time.time() - last_save > args.checkpoint_minutes * 60:
+            save()
+            last_save = time.time()
+    save()
+    tail = recent[-100:]
+    log(f"UNet: stopped at step {step}; mean eps-MSE of the last {len(tail)} steps "
+        f"{sum(tail) / max(len(tail), 1):.5f}")
+    return ema_unet.eval(), ema_text.eval(), scaling, step
