@@ -1,0 +1,119 @@
+"""End-to-end tests of artfactory_client against a real artfactoryd (run by Scripts/test).
+
+ARTFACTORY_BIN names the folder holding the built artfactoryd (Scripts/test sets it)."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+
+from artfactory_client import (  # noqa: E402
+    ArtFactoryClient, DaemonUnavailable, InvalidParams, MethodNotFound, NotFound, default_socket_path,
+)
+
+
+def daemon_binary():
+    folder = os.environ.get("ARTFACTORY_BIN")
+    if not folder:
+        folder = subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    return os.path.join(folder, "artfactoryd")
+
+
+class DaemonTestCase(unittest.TestCase):
+    """Starts a daemon in a fresh home for each test class."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.home = tempfile.mkdtemp(prefix="afpy-", dir="/tmp")
+        models = os.path.join(cls.home, "models")
+        os.makedirs(models, exist_ok=True)
+        shutil.copytree(os.path.join(REPO, "Tests/ArtFactoryEngineTests/Fixtures/pipelines/sd1-tiny"),
+                        os.path.join(models, "sd1-tiny"))
+        env = dict(os.environ, ARTFACTORY_HOME=cls.home)
+        cls.proc = subprocess.Popen([daemon_binary(), "--detached"], env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cls.socket = os.path.join(cls.home, "artfactoryd.sock")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with ArtFactoryClient(cls.socket, timeout=5) as c:
+                    c.status()
+                return
+            except Exception:
+                time.sleep(0.02)
+        raise RuntimeError("artfactoryd did not start")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.terminate()
+        cls.proc.wait(timeout=30)
+        shutil.rmtree(cls.home, ignore_errors=True)
+
+    def client(self):
+        return ArtFactoryClient(self.socket, timeout=120)
+
+
+class CoreTests(DaemonTestCase):
+    def test_status_and_discover(self):
+        with self.client() as af:
+            status = af.status()
+            self.assertEqual(status["home"], self.home)
+            self.assertEqual(status["pid"], self.proc.pid)
+            names = {m["name"] for m in af.discover()["methods"]}
+            self.assertIn("daemon.status", names)
+
+    def test_errors_are_mapped_to_exceptions(self):
+        with self.client() as af:
+            with self.assertRaises(MethodNotFound):
+                af.call("no.such.method")
+            with self.assertRaises(InvalidParams) as ctx:
+                af.call("daemon.status", {"verbose": True})
+            self.assertEqual(ctx.exception.path, "verbose")
+            with self.assertRaises(InvalidParams):
+                af.subscribe("weather")
+
+    def test_unreachable_daemon_is_a_clear_error(self):
+        with self.assertRaises(DaemonUnavailable) as ctx:
+            ArtFactoryClient(os.path.join(self.home, "nope.sock"))
+        self.assertIn("artfactory daemon start", str(ctx.exception))
+
+    def test_default_socket_path_follows_the_daemon_rules(self):
+        self.assertEqual(default_socket_path({"ARTFACTORY_HOME": "/x/y"}), "/x/y/artfactoryd.sock")
+        self.assertEqual(default_socket_path({"XDG_RUNTIME_DIR": "/run/user/7", "HOME": "/h"}),
+                         "/run/user/7/artfactory/artfactoryd.sock")
+        self.assertEqual(default_socket_path({"HOME": "/h"}), "/h/.local/share/artfactory/artfactoryd.sock")
+
+
+class GenerationTests(DaemonTestCase):
+    def setUp(self):
+        with self.client() as af:
+            names = {m["name"] for m in af.discover()["methods"]}
+        if not {"generate", "gallery.search"} <= names:
+            self.skipTest("this daemon has no generate/gallery.search methods")
+
+    def test_generate_with_progress_then_search(self):
+        seen = []
+        with self.client() as af:
+            job = af.generate("a small red circle in the corner", model="sd1-tiny", count=2, steps=3,
+                              width=64, height=64, seed=7, progress=seen.append)
+            self.assertEqual(job["status"], "succeeded")
+            self.assertEqual(len(job["images"]), 2)
+            for image in job["images"]:
+                self.assertTrue(os.path.exists(image["path"]), image["path"])
+                self.assertEqual((image["width"], image["height"]), (64, 64))
+            self.assertEqual([i["seed"] for i in job["images"]], [7, 8])
+            self.assertTrue(seen, "progress callbacks arrived")
+            hits = af.gallery_search("circle")["hits"]
+            self.assertGreaterEqual(len(hits), 2)
+            with self.assertRaises(NotFound):
+                af.job("job_00000000000000000000000000")
+
+
+if __name__ == "__main__":
+    unittest.main()
