@@ -7,6 +7,8 @@ import Testing
     static let methods: [OpenRPCDocument.Entry] = [
         .init(DaemonStatus.self), .init(DaemonShutdown.self), .init(EventsSubscribe.self),
         .init(EventsUnsubscribe.self), .init(RPCDiscover.self),
+        .init(Generate.self), .init(JobGet.self), .init(JobList.self), .init(JobCancel.self), .init(JobRetry.self),
+        .init(QueuePause.self), .init(QueueResume.self), .init(QueueReorder.self), .init(ModelsList.self), .init(PresetList.self),
     ]
 
     @Test(arguments: methods.map(\.name))
