@@ -135,7 +135,7 @@ struct GenerateValidator {
 
     /// A source given as a gallery asset id or an absolute file path.
     private func resolveSource(_ source: String) throws -> Probed {
-        if source.hasPrefix("ast_") {
+        if source.hasPrefix("img_") {
             let asset = try CatalogErrors.map { try catalog.asset(source) }
             let path = (galleryDir as NSString).appendingPathComponent(asset.path)
             var info = try probe(path, field: "source")

@@ -101,7 +101,7 @@ struct GenerateCommand: ParsableCommand {
 
     /// Relative paths are taken from the current directory (the daemon requires absolute ones).
     static func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") || path.hasPrefix("ast_") { return path }
+        if path.hasPrefix("/") || path.hasPrefix("img_") { return path }
         return FileManager.default.currentDirectoryPath + "/" + path
     }
 }

@@ -130,7 +130,7 @@ public struct GeneratedImage: Codable, Sendable, Equatable {
         .init("height", .integer("pixels", minimum: 1), required: true),
     ])
 
-    static let example = GeneratedImage(assetId: "ast_01J0000000000000000000000", path: "/home/me/.local/share/artfactory/gallery/2026/01/gen_01J0000000000000000000000-0.png",
+    static let example = GeneratedImage(assetId: "img_01J0000000000000000000000", path: "/home/me/.local/share/artfactory/gallery/2026/01/gen_01J0000000000000000000000-0.png",
                                         thumbnail: "/home/me/.local/share/artfactory/thumbnails/gen_01J0000000000000000000000-0.webp",
                                         seed: 1234, width: 512, height: 512)
 }
