@@ -9,7 +9,8 @@ import TestSupport
     /// here or in the daemon fails this test.
     static let expected: Set<String> = ["daemon.status", "daemon.shutdown", "events.subscribe", "events.unsubscribe", "rpc.discover",
                                           "generate", "job.get", "job.list", "job.cancel", "job.retry",
-                                          "queue.pause", "queue.resume", "queue.reorder", "models.list", "preset.list"]
+                                          "queue.pause", "queue.resume", "queue.reorder", "models.list", "preset.list",
+                                          "session.create", "session.list", "session.get"]
 
     @Test func discoverListsExactlyTheDispatchedMethods() throws {
         let daemon = try DaemonProcess.start()

@@ -173,4 +173,39 @@ import TestSupport
         #expect(try runCLI(["queue", "pause"], home: f.home, environment: env).stdout.contains("paused"))
         #expect(try runCLI(["queue", "resume"], home: f.home, environment: env).stdout.contains("running"))
     }
+
+    @Test func sessionTreeRecordsBranchesAndTheCLIDrawsIt() throws {
+        let f = try GenerationFixture.start()
+        defer { f.cleanUp() }
+        let c = try f.daemon.client()
+        let session = try c.call(SessionCreate.self, .init(name: "poster"))
+        var root = GenerationFixture.params("a lighthouse", count: 1, seed: 1, steps: 2)
+        root.session = session.id
+        let first = try c.call(Generate.self, root)
+        let firstInfo = try f.wait(first.jobId)
+        var branch = GenerationFixture.params("a lighthouse at night", count: 1, seed: 2, steps: 2)
+        branch.session = session.id
+        branch.source = try #require(firstInfo.images.first).assetId
+        let second = try c.call(Generate.self, branch)
+        #expect(try f.wait(second.jobId).status == "succeeded")
+
+        let tree = try c.call(SessionGet.self, .init(id: session.id))
+        #expect(tree.nodes.map(\.generationId) == [first.generationId, second.generationId])
+        #expect(tree.nodes[1].parentId == first.generationId)
+        #expect(tree.nodes.allSatisfy { $0.status == "succeeded" && $0.assetIds.count == 1 && $0.durationMs != nil })
+        #expect(tree.nodes[0].parameters["steps"] == 2)
+        #expect(tree.nodes[0].parameters["modelPath"] == nil)
+        #expect(try c.call(SessionList.self, .init()).sessions.map(\.id) == [session.id])
+        do {
+            _ = try c.call(SessionGet.self, .init(id: "ses_nope"))
+            Issue.record("an unknown session must fail")
+        } catch let e as RPCError { #expect(e.code == RPCErrorCode.notFound) }
+
+        let shown = try runCLI(["session", "show", session.id], home: f.home, environment: ["ARTFACTORY_NO_AUTOSTART": "1"])
+        #expect(shown.status == 0)
+        let lines = shown.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("└─ \(first.generationId)"))
+        #expect(lines[2].hasPrefix("   └─ \(second.generationId)"))
+    }
 }

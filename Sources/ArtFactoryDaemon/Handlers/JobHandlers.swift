@@ -18,6 +18,7 @@ extension Daemon {
         registerQueueMethods(service)
         registerModelMethods(service)
         registerPresetMethods(service)
+        registerSessionMethods()
         counters["jobProgressReports"] = { runner.reportCost.count }
         counters["jobProgressNanos"] = { runner.reportCost.nanos }
         shutdownHooks.append { runner.stop() }

@@ -31,6 +31,8 @@ final class JobRunner: @unchecked Sendable {
     private var cancelRequested: Set<String> = []
     private var progressById: [String: JobProgress] = [:]
     private(set) var runningJobId: String?
+    private var lastPersistNs: UInt64 = 0
+    static let persistIntervalNs: UInt64 = 2_000_000_000
     private var reportCount: Int64 = 0
     private var reportNanos: Int64 = 0
 
@@ -128,15 +130,21 @@ final class JobRunner: @unchecked Sendable {
         return (reportCount, reportNanos)
     }
 
+    /// Publishes progress to subscribers at once; the catalog copy (for polling after a restart) is
+    /// written at most every ``persistIntervalNs``, since a database commit costs more than a
+    /// notification. `job.get` reads the live copy while the job runs.
     func publishProgress(_ id: String, _ progress: JobProgress) {
+        let now = DispatchTime.now().uptimeNanoseconds
         condition.lock()
         progressById[id] = progress
+        let persist = now &- lastPersistNs >= Self.persistIntervalNs
+        if persist { lastPersistNs = now }
         condition.unlock()
         if let value = try? JSONValueEncoder().encode(progress) {
             // `{"id": job id, "progress": JobProgress}` on the `job` topic.
             events.publish(topic: EventTopic.job, method: "job.progress", params: .object(JSONObject([("id", .string(id)), ("progress", value)])))
         }
-        if let json = try? JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(progress)) {
+        if persist, let json = try? JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(progress)) {
             try? catalog.updateJobProgress(id, json)
         }
     }
