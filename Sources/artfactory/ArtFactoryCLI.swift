@@ -20,7 +20,8 @@ struct ArtFactoryCLI: ParsableCommand {
         """,
         version: ArtFactoryVersion.string,
         subcommands: [DaemonCommand.self, StatusCommand.self, RPCCommand.self, ManualCommand.self,
-                      GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, PresetCommand.self, SessionCommand.self]
+                      GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, PresetCommand.self, SessionCommand.self,
+                      PromptCommand.self]
     )
 
     static func main() {

@@ -10,7 +10,7 @@ import TestSupport
     static let expected: Set<String> = ["daemon.status", "daemon.shutdown", "events.subscribe", "events.unsubscribe", "rpc.discover",
                                           "generate", "job.get", "job.list", "job.cancel", "job.retry",
                                           "queue.pause", "queue.resume", "queue.reorder", "models.list", "preset.list",
-                                          "session.create", "session.list", "session.get"]
+                                          "session.create", "session.list", "session.get", "prompt.preview"]
 
     @Test func discoverListsExactlyTheDispatchedMethods() throws {
         let daemon = try DaemonProcess.start()

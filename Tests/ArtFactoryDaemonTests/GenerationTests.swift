@@ -208,4 +208,24 @@ import TestSupport
         #expect(lines[1].hasPrefix("└─ \(first.generationId)"))
         #expect(lines[2].hasPrefix("   └─ \(second.generationId)"))
     }
+
+    @Test func promptPreviewExpandsAndCountsCLIPTokens() throws {
+        let f = try GenerationFixture.start()
+        defer { f.cleanUp() }
+        let c = try f.daemon.client()
+        let r = try c.call(PromptPreview.self, .init(prompt: "a {red|blue} lighthouse", count: 5, mode: "combinatorial"))
+        #expect(r.finals.map(\.prompt) == ["a red lighthouse", "a blue lighthouse"])
+        #expect(r.combinationCount == 2)
+        #expect(r.tokenWindow == 75)
+        #expect(r.finals.allSatisfy { $0.tokenCount == 3 })
+        let long = try c.call(PromptPreview.self, .init(prompt: String(repeating: "red, ", count: 99), count: 1))
+        #expect(long.warnings.contains { $0.code == "over_window" })
+        do {
+            _ = try c.call(PromptPreview.self, .init(prompt: "a {red|blue"))
+            Issue.record("broken syntax must fail")
+        } catch let e as RPCError { #expect(e.code == RPCErrorCode.invalidParams) }
+        let cli = try runCLI(["prompt", "preview", "a {red|blue} lighthouse", "--combinatorial"], home: f.home,
+                             environment: ["ARTFACTORY_NO_AUTOSTART": "1"])
+        #expect(cli.stdout.contains("2. a blue lighthouse  [3/75 tokens]"))
+    }
 }

@@ -19,6 +19,7 @@ extension Daemon {
         registerModelMethods(service)
         registerPresetMethods(service)
         registerSessionMethods()
+        registerPromptMethods(service)
         counters["jobProgressReports"] = { runner.reportCost.count }
         counters["jobProgressNanos"] = { runner.reportCost.nanos }
         shutdownHooks.append { runner.stop() }
