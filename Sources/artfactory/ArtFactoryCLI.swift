@@ -19,7 +19,9 @@ struct ArtFactoryCLI: ParsableCommand {
         Exit codes: 0 success, 1 failure reported by the daemon, 2 usage error, 3 daemon unreachable.
         """,
         version: ArtFactoryVersion.string,
-        subcommands: [DaemonCommand.self, StatusCommand.self, RPCCommand.self, ManualCommand.self]
+        subcommands: [DaemonCommand.self, StatusCommand.self, RPCCommand.self, ManualCommand.self,
+                      GalleryCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
+                      TemplateCommand.self, ProfileCommand.self]
     )
 
     static func main() {
