@@ -21,7 +21,9 @@ struct ArtFactoryCLI: ParsableCommand {
         version: ArtFactoryVersion.string,
         subcommands: [DaemonCommand.self, StatusCommand.self, RPCCommand.self, ManualCommand.self,
                       GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, PresetCommand.self, SessionCommand.self,
-                      PromptCommand.self]
+                      PromptCommand.self,
+                      GalleryCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
+                      TemplateCommand.self, ProfileCommand.self]
     )
 
     static func main() {

@@ -97,6 +97,8 @@ import TestSupport
             while let rel = walker.nextObject() as? String { if rel.hasSuffix(".png") { files.append(rel) } }
         }
         #expect(Set(files) == Set(detail.assets.map(\.path)))
+        let fsck = try f.daemon.client().call("gallery.fsck", params: ["verifyHashes": true])
+        #expect(fsck["clean"] == true, "\(fsck)")
     }
 }
 

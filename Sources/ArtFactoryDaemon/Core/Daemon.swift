@@ -79,6 +79,7 @@ public final class Daemon: @unchecked Sendable {
         dispatcher = Dispatcher(table: table, logger: logger, maxDepth: config.maxJSONDepth)
         events = EventBus(loop: loop)
         registerCoreMethods()
+        registerGalleryMethods()
         registerGenerationMethods()
         if options.specExamples { registerSpecExamples() }
     }

@@ -97,11 +97,12 @@ struct GenerateValidator {
             throw RPCError.invalidParams("strength must be between 0 and 1 (got \(strength))", field: "strength")
         }
         try checkReferences(project: params.project, session: params.session, parent: parent)
+        if let collection = params.collection { _ = try CatalogErrors.map { try catalog.collection(collection) } }
         return GenerationSpec(generationId: CatalogID.make(.generation), prompt: prompt, negativePrompt: params.negativePrompt ?? "",
                               model: model.name, modelPath: model.path, count: count, width: width, height: height, steps: steps,
                               guidance: guidance, sampler: sampler, seed: seed, preset: preset?.rawValue, upscale: preset?.upscale ?? 1,
                               source: sourcePath, mask: maskPath, strength: params.strength, projectId: params.project,
-                              sessionId: params.session, parentId: parent, tags: params.tags ?? [])
+                              sessionId: params.session, parentId: parent, tags: params.tags ?? [], collectionId: params.collection)
     }
 
     /// `again` (new seed) or `reorder` (same seed): the earlier generation's spec with a new id.
@@ -122,6 +123,10 @@ struct GenerateValidator {
         }
         if let session = params.session { spec.sessionId = session }
         if let tags = params.tags { spec.tags = tags }
+        if let collection = params.collection {
+            _ = try CatalogErrors.map { try catalog.collection(collection) }
+            spec.collectionId = collection
+        }
         try checkReferences(project: spec.projectId, session: spec.sessionId, parent: spec.parentId)
         return spec
     }

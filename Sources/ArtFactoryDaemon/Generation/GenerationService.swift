@@ -13,15 +13,14 @@ final class GenerationService: @unchecked Sendable {
 
     var wildcardsDir: String { paths.home + "/wildcards" }
 
-    init(catalog: CatalogDatabase, runner: JobRunner, paths: DaemonPaths) {
+    init(catalog: CatalogDatabase, runner: JobRunner, paths: DaemonPaths, gallery: GalleryService) {
         self.catalog = catalog
         self.runner = runner
         self.paths = paths
         models = ModelRegistry(modelsDir: paths.modelsDir, configFile: paths.configFile)
         calibration = StepCalibration(catalog: catalog)
-        let executor = GenerationExecutor(catalog: catalog, models: models, galleryDir: paths.galleryDir,
-                                          thumbnailsDir: paths.thumbnailsDir, wildcardsDir: paths.home + "/wildcards",
-                                          calibration: calibration)
+        let executor = GenerationExecutor(catalog: catalog, models: models, gallery: gallery,
+                                          wildcardsDir: paths.home + "/wildcards", calibration: calibration)
         runner.register(kind: "generate") { context in try executor.run(context) }
         runner.describe = { [unowned self] job in describe(job) }
     }
@@ -56,12 +55,12 @@ final class GenerationService: @unchecked Sendable {
         guard job.kind == "generate", let spec = try? GenerationSpec(catalogJSON: job.params) else { return info }
         info.generationId = spec.generationId
         if job.status == .succeeded, let detail = try? catalog.generationDetail(spec.generationId) {
-            info.images = detail.assets.filter { $0.role == .output }.map { asset in
-                let index = Int64(asset.path.split(separator: "-").last?.split(separator: ".").first ?? "") ?? 0
-                return GeneratedImage(assetId: asset.id, path: paths.galleryDir + "/" + asset.path,
-                                      thumbnail: asset.thumbnailPath.map { paths.thumbnailsDir + "/" + $0 },
-                                      seed: spec.seed + index, width: asset.width, height: asset.height)
-            }.sorted { $0.seed < $1.seed }
+            // Assets come in creation order, which is image order: image i has seed S+i.
+            info.images = detail.assets.filter { $0.role == .output }.enumerated().map { index, asset in
+                GeneratedImage(assetId: asset.id, path: paths.galleryDir + "/" + asset.path,
+                               thumbnail: asset.thumbnailPath.map { paths.thumbnailsDir + "/" + $0 },
+                               seed: spec.seed + Int64(index), width: asset.width, height: asset.height)
+            }
         }
         return info
     }

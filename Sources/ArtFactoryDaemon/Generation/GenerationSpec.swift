@@ -27,6 +27,8 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     var sessionId: String?
     var parentId: String?
     var tags: [String]
+    /// Collection every image is added to.
+    var collectionId: String?
 
     /// The spec as catalog JSON (job params and the generation's recorded parameters).
     func catalogJSON() throws -> CatalogJSON {
@@ -41,7 +43,7 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     init(generationId: String, prompt: String, negativePrompt: String, model: String, modelPath: String, count: Int,
          width: Int, height: Int, steps: Int, guidance: Double, sampler: String?, seed: Int64, preset: String?,
          upscale: Int, source: String?, mask: String?, strength: Double?, projectId: String?, sessionId: String?,
-         parentId: String?, tags: [String]) {
+         parentId: String?, tags: [String], collectionId: String?) {
         self.generationId = generationId
         self.prompt = prompt
         self.negativePrompt = negativePrompt
@@ -63,5 +65,6 @@ struct GenerationSpec: Codable, Sendable, Equatable {
         self.sessionId = sessionId
         self.parentId = parentId
         self.tags = tags
+        self.collectionId = collectionId
     }
 }

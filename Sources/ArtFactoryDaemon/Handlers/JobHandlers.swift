@@ -4,7 +4,7 @@ extension Daemon {
     /// generate, job.*, queue.*, models.*: the generation service and its queue. Starts the worker.
     func registerGenerationMethods() {
         let runner = JobRunner(catalog: catalog, events: events, logger: logger)
-        let service = GenerationService(catalog: catalog, runner: runner, paths: paths)
+        let service = GenerationService(catalog: catalog, runner: runner, paths: paths, gallery: gallery)
         table.register(Generate.self, on: .worker) { params, _ in try service.submit(params) }
         table.register(JobGet.self, on: .worker) { params, _ in try service.job(params.id) }
         table.register(JobList.self, on: .worker) { params, _ in try service.list(params) }

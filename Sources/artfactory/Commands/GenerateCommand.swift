@@ -29,6 +29,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Quality preset: draft, standard, high, ultra.") var preset: String?
     @Option(help: "Negative prompt.") var negative: String?
     @Option(help: "Project id.") var project: String?
+    @Option(help: "Collection id for every image.") var collection: String?
     @Option(name: .customLong("tag"), help: "Tag for every image (repeatable).") var tags: [String] = []
     @Option(help: "Session id.") var session: String?
     @Option(help: "Parent generation id.") var parent: String?
@@ -65,6 +66,7 @@ struct GenerateCommand: ParsableCommand {
         params.project = project
         params.session = session
         params.parent = parent
+        params.collection = collection
         params.tags = tags.isEmpty ? nil : tags
         params.source = source.map(Self.absolute)
         params.mask = mask.map(Self.absolute)

@@ -39,6 +39,8 @@ public enum Generate: RPCMethod {
         public var project: String?
         public var session: String?
         public var parent: String?
+        /// Collection id every output image is added to.
+        public var collection: String?
         /// Tag names for every output image.
         public var tags: [String]?
         /// Absolute path of a source image for image-to-image, or an asset id from the gallery.
@@ -91,6 +93,7 @@ public enum Generate: RPCMethod {
         .init("project", .string("project id")),
         .init("session", .string("session id")),
         .init("parent", .string("parent generation id")),
+        .init("collection", .string("collection id for every image")),
         .init("tags", .array(.string(), "tag names", maxItems: 64)),
         .init("source", .string("absolute path of a source image, or an asset id (image-to-image)")),
         .init("mask", .string("absolute path of an inpainting mask")),
