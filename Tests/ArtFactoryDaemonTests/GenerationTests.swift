@@ -18,6 +18,15 @@ import TestSupport
         let models = try c.call(ModelsList.self, NoParams())
         #expect(models.models.map(\.name) == ["sd1-tiny"])
         #expect(models.defaultModel == "sd1-tiny")
+        #expect(models.models[0].loaded == false)
+        let load = try c.call(ModelsLoad.self, .init())
+        #expect(load.resident == ["sd1-tiny"])
+        #expect(try c.call(ModelsList.self, NoParams()).models[0].loaded)
+        #expect(try c.call(ModelsUnload.self, .init(name: "sd1-tiny")).resident.isEmpty)
+        do {
+            _ = try c.call(ModelsLoad.self, .init(name: "nope"))
+            Issue.record("loading an unknown model must fail")
+        } catch let e as RPCError { #expect(e.code == RPCErrorCode.notFound) }
 
         var params = GenerationFixture.params("a red {circle|square}", count: 2, seed: 42)
         params.tags = ["shapes"]
