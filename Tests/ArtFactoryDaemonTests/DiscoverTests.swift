@@ -10,7 +10,7 @@ import TestSupport
     static let expected: Set<String> = ["daemon.status", "daemon.shutdown", "events.subscribe", "events.unsubscribe", "rpc.discover",
                                           "generate", "job.get", "job.list", "job.cancel", "job.retry",
                                           "queue.pause", "queue.resume", "queue.reorder", "models.list", "preset.list",
-                                          "session.create", "session.list", "session.get", "prompt.preview", "models.load", "models.unload",
+                                          "session.create", "session.list", "session.get", "prompt.preview", "models.load", "models.unload", "batch.submit",
         // gallery-rpc
         "gallery.list", "gallery.search", "gallery.get", "gallery.compare", "gallery.favorite", "gallery.rate", "gallery.delete",
         "gallery.import", "gallery.export", "gallery.fsck", "gallery.retention", "project.create", "project.list", "project.rename", "project.delete",

@@ -9,7 +9,7 @@ import Testing
         .init(EventsUnsubscribe.self), .init(RPCDiscover.self),
         .init(Generate.self), .init(JobGet.self), .init(JobList.self), .init(JobCancel.self), .init(JobRetry.self),
         .init(QueuePause.self), .init(QueueResume.self), .init(QueueReorder.self), .init(ModelsList.self), .init(PresetList.self),
-        .init(SessionCreate.self), .init(SessionList.self), .init(SessionGet.self), .init(PromptPreview.self), .init(ModelsLoad.self), .init(ModelsUnload.self),
+        .init(SessionCreate.self), .init(SessionList.self), .init(SessionGet.self), .init(PromptPreview.self), .init(ModelsLoad.self), .init(ModelsUnload.self), .init(BatchSubmit.self),
         // gallery-rpc
         .init(GalleryList.self), .init(GallerySearch.self), .init(GalleryGet.self), .init(GalleryCompare.self),
         .init(GalleryFavorite.self), .init(GalleryRate.self), .init(GalleryDelete.self), .init(GalleryImport.self),

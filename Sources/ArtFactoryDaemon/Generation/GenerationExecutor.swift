@@ -18,8 +18,21 @@ struct GenerationExecutor {
     let wildcardsDir: String
     let calibration: StepCalibration
 
+    /// Runs a `generate` job.
     func run(_ context: JobContext) throws {
         let spec = try GenerationSpec(catalogJSON: context.job.params)
+        try run(spec, context: context, progress: BatchPosition(done: 0, total: spec.count))
+    }
+
+    /// Where a generation sits in its job: images done before it and images in the whole job
+    /// (a batch runs many generations in one job).
+    struct BatchPosition {
+        var done: Int
+        var total: Int
+    }
+
+    /// Makes one generation's images that are not stored yet.
+    func run(_ spec: GenerationSpec, context: JobContext, progress position: BatchPosition) throws {
         var generation = try catalog.generation(spec.generationId)
         let stored = try catalog.generationDetail(spec.generationId).assets.filter { $0.role == .output }.count
         if stored >= spec.count {
@@ -31,7 +44,7 @@ struct GenerationExecutor {
         generation.startedAt = Int64(started.timeIntervalSince1970 * 1000)
         try catalog.updateGeneration(generation)
         do {
-            try makeImages(spec, from: stored, generation: generation, context: context)
+            try makeImages(spec, from: stored, generation: generation, context: context, position: position)
             generation = try catalog.generation(spec.generationId)
             generation.status = .succeeded
         } catch is CancellationError {
@@ -51,7 +64,8 @@ struct GenerationExecutor {
     }
 
     /// Makes and stores images `first..<count` (earlier ones survived an interrupted run).
-    private func makeImages(_ spec: GenerationSpec, from first: Int, generation: Generation, context: JobContext) throws {
+    private func makeImages(_ spec: GenerationSpec, from first: Int, generation: Generation, context: JobContext,
+                            position: BatchPosition) throws {
         let pipeline: StableDiffusionPipeline
         do {
             pipeline = try models.cache.value(for: spec.modelPath)
@@ -64,7 +78,8 @@ struct GenerationExecutor {
         let expander = PromptExpander(wildcards: FolderWildcardSource(root: URL(fileURLWithPath: wildcardsDir)))
         var stepSeconds = calibration.secondsPerStep(model: spec.model, width: spec.width, height: spec.height)
         for index in first..<spec.count {
-            let prompt = try expander.randomPrompt(spec.prompt, seed: UInt64(spec.seed), index: index)
+            // Consistent batches keep one expansion of the prompt and vary only the seed.
+            let prompt = try expander.randomPrompt(spec.prompt, seed: UInt64(spec.seed), index: spec.fixedPrompt == true ? 0 : index)
             var request = GenerationRequest(prompt: prompt)
             request.negativePrompt = spec.negativePrompt
             request.width = spec.width
@@ -82,8 +97,9 @@ struct GenerationExecutor {
                 let measured = now.timeIntervalSince(stepStart)
                 stepStart = now
                 stepSeconds = stepSeconds.map { $0 * 0.7 + measured * 0.3 } ?? measured
-                let remaining = (p.totalSteps - p.step) + (spec.count - index - 1) * p.totalSteps
-                try context.report(JobProgress(step: p.step, totalSteps: p.totalSteps, image: index + 1, images: spec.count,
+                let imageNumber = position.done + index + 1
+                let remaining = (p.totalSteps - p.step) + (position.total - imageNumber) * p.totalSteps
+                try context.report(JobProgress(step: p.step, totalSteps: p.totalSteps, image: imageNumber, images: position.total,
                                                etaSeconds: stepSeconds.map { $0 * Double(remaining) }))
                 return true
             }

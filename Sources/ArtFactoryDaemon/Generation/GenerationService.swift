@@ -22,6 +22,8 @@ final class GenerationService: @unchecked Sendable {
         let executor = GenerationExecutor(catalog: catalog, models: models, gallery: gallery,
                                           wildcardsDir: paths.home + "/wildcards", calibration: calibration)
         runner.register(kind: "generate") { context in try executor.run(context) }
+        let batch = BatchExecutor(catalog: catalog, generation: executor, batchesDir: paths.home + "/batches")
+        runner.register(kind: "batch") { context in try batch.run(context) }
         runner.describe = { [unowned self] job in describe(job) }
     }
 
@@ -48,10 +50,35 @@ final class GenerationService: @unchecked Sendable {
         return Generate.Result(jobId: job.id, generationId: spec.generationId, seed: spec.seed, model: spec.model, position: ahead)
     }
 
+    /// Validates a batch, records its generations (status queued) and queues it as one job.
+    func submitBatch(_ params: BatchSubmit.Params) throws -> BatchSubmit.Result {
+        let validator = GenerateValidator(catalog: catalog, models: models, galleryDir: paths.galleryDir, wildcardsDir: wildcardsDir)
+        let plan = try BatchPlan.make(params, validator: validator)
+        let job = try CatalogErrors.map { try catalog.enqueue(kind: "batch", params: try plan.catalogJSON()) }
+        do {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            for spec in plan.specs {
+                _ = try CatalogErrors.map {
+                    try catalog.insertGeneration(Generation(
+                        id: spec.generationId, sessionId: spec.sessionId, parentGenerationId: spec.parentId, projectId: spec.projectId,
+                        prompt: spec.prompt, negativePrompt: spec.negativePrompt, params: try spec.catalogJSON(), model: spec.model,
+                        seed: spec.seed, status: .queued, createdAt: now, jobId: job.id, batchId: job.id))
+                }
+            }
+        } catch {
+            _ = try? catalog.cancelJob(job.id)
+            throw error
+        }
+        runner.publishState(job)
+        runner.wake()
+        return BatchSubmit.Result(jobId: job.id, batchId: job.id, generationIds: plan.specs.map(\.generationId), total: plan.total)
+    }
+
     /// The client view of a job: generation id and, once it succeeded, its images.
     func describe(_ job: Job) -> JobInfo {
         var info = JobRunner.baseInfo(job)
         if let live = runner.liveProgress(job.id) { info.progress = live }
+        if job.kind == "batch", let plan = try? BatchPlan(catalogJSON: job.params) { return describeBatch(job, plan, info) }
         guard job.kind == "generate", let spec = try? GenerationSpec(catalogJSON: job.params) else { return info }
         info.generationId = spec.generationId
         if job.status == .succeeded, let detail = try? catalog.generationDetail(spec.generationId) {
@@ -61,6 +88,28 @@ final class GenerationService: @unchecked Sendable {
                                thumbnail: asset.thumbnailPath.map { paths.thumbnailsDir + "/" + $0 },
                                seed: spec.seed + Int64(index), width: asset.width, height: asset.height)
             }
+        }
+        return info
+    }
+
+    private func describeBatch(_ job: Job, _ plan: BatchPlan, _ base: JobInfo) -> JobInfo {
+        var info = base
+        var failed = 0
+        for spec in plan.specs {
+            guard let detail = try? catalog.generationDetail(spec.generationId) else { continue }
+            let outputs = detail.assets.filter { $0.role == .output }
+            if detail.generation.status == .failed { failed += spec.count - outputs.count }
+            info.images += outputs.enumerated().map { index, asset in
+                GeneratedImage(assetId: asset.id, path: paths.galleryDir + "/" + asset.path,
+                               thumbnail: asset.thumbnailPath.map { paths.thumbnailsDir + "/" + $0 },
+                               seed: spec.seed + Int64(index), width: asset.width, height: asset.height)
+            }
+        }
+        info.failedImages = failed
+        let dir = paths.home + "/batches"
+        if job.status == .succeeded {
+            info.zip = FileManager.default.fileExists(atPath: BatchExecutor.zipPath(dir, job.id)) ? BatchExecutor.zipPath(dir, job.id) : nil
+            info.contactSheet = FileManager.default.fileExists(atPath: BatchExecutor.sheetPath(dir, job.id)) ? BatchExecutor.sheetPath(dir, job.id) : nil
         }
         return info
     }

@@ -29,6 +29,11 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     var tags: [String]
     /// Collection every image is added to.
     var collectionId: String?
+    /// Expand the prompt once for every image (consistent batches); otherwise image i gets expansion i.
+    var fixedPrompt: Bool?
+    /// Batch this generation belongs to, and its grid cell label (`steps=20, guidance=7`).
+    var batchId: String?
+    var label: String?
 
     /// The spec as catalog JSON (job params and the generation's recorded parameters).
     func catalogJSON() throws -> CatalogJSON {

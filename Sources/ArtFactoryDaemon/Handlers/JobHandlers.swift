@@ -20,6 +20,7 @@ extension Daemon {
         registerPresetMethods(service)
         registerSessionMethods()
         registerPromptMethods(service)
+        registerBatchMethods(service)
         counters["jobProgressReports"] = { runner.reportCost.count }
         counters["jobProgressNanos"] = { runner.reportCost.nanos }
         shutdownHooks.append { runner.stop() }

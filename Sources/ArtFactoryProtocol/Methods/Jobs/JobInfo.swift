@@ -24,6 +24,11 @@ public struct JobInfo: Codable, Sendable, Equatable {
     public var generationId: String?
     /// Finished images, in order (kind `generate`, once succeeded).
     public var images: [GeneratedImage]
+    /// Batches: images that failed so far (success rate = 1 - failedImages / total).
+    public var failedImages: Int?
+    /// Batches, once finished: ZIP of every image, and for grids the contact-sheet PNG.
+    public var zip: String?
+    public var contactSheet: String?
 
     public init(id: String, kind: String, status: String, priority: Int, attempts: Int, maxAttempts: Int,
                 error: String? = nil, createdAt: Int64, startedAt: Int64? = nil, finishedAt: Int64? = nil,
@@ -58,6 +63,9 @@ public struct JobInfo: Codable, Sendable, Equatable {
         .init("progress", JobProgress.schema),
         .init("generationId", .string("the generation this job produces")),
         .init("images", .array(GeneratedImage.schema, "finished images in order"), required: true),
+        .init("failedImages", .integer("batch images that failed", minimum: 0)),
+        .init("zip", .string("batch: ZIP of every image")),
+        .init("contactSheet", .string("grid batch: contact-sheet PNG")),
     ])
 
     static let example = JobInfo(id: "job_01J0000000000000000000000", kind: "generate", status: "succeeded", priority: 0,
