@@ -21,7 +21,7 @@ struct ArtFactoryCLI: ParsableCommand {
         version: ArtFactoryVersion.string,
         subcommands: [DaemonCommand.self, StatusCommand.self, RPCCommand.self, ManualCommand.self,
                       GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, PresetCommand.self, SessionCommand.self,
-                      PromptCommand.self,
+                      PromptCommand.self, BatchCommand.self,
                       GalleryCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
                       TemplateCommand.self, ProfileCommand.self]
     )

@@ -118,4 +118,22 @@ import TestSupport
         let fsck = try f.daemon.client().call("gallery.fsck", params: ["verifyHashes": true])
         #expect(fsck["clean"] == true, "\(fsck)")
     }
+
+    @Test func cliBatchFromAFileOfPrompts() throws {
+        let f = try GenerationFixture.start()
+        defer { f.cleanUp() }
+        let file = f.home + "/prompts.txt"
+        try "a red dot\n\na blue dot\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try runCLI(["batch", file, "--steps", "2", "--width", "64", "--height", "64", "--wait", "--json"], home: f.home,
+                           environment: ["ARTFACTORY_NO_AUTOSTART": "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONParser().parse(r.stdout)
+        #expect(json["status"] == "succeeded")
+        #expect(json["images"]?.arrayValue?.count == 2)
+        #expect(json["zip"]?.stringValue?.hasSuffix(".zip") == true)
+        let bad = try runCLI(["batch", "-"], home: f.home, environment: ["ARTFACTORY_NO_AUTOSTART": "1"],
+                             stdin: (0..<11).map { "p\($0)" }.joined(separator: "\n"))
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("1 to 10 prompts"))
+    }
 }
