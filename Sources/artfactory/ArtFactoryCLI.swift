@@ -19,7 +19,11 @@ struct ArtFactoryCLI: ParsableCommand {
         Exit codes: 0 success, 1 failure reported by the daemon, 2 usage error, 3 daemon unreachable.
         """,
         version: ArtFactoryVersion.string,
-        subcommands: [DaemonCommand.self, StatusCommand.self, RPCCommand.self, ManualCommand.self]
+        subcommands: [DaemonCommand.self, StatusCommand.self, RPCCommand.self, ManualCommand.self,
+                      GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, PresetCommand.self, SessionCommand.self,
+                      PromptCommand.self, BatchCommand.self,
+                      GalleryCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
+                      TemplateCommand.self, ProfileCommand.self]
     )
 
     static func main() {

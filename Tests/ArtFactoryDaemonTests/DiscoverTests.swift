@@ -7,7 +7,16 @@ import TestSupport
 @Suite(.serialized) struct DiscoverTests {
     /// Every method the daemon dispatches, as the daemon's own test of the table: a method missing
     /// here or in the daemon fails this test.
-    static let expected: Set<String> = ["daemon.status", "daemon.shutdown", "events.subscribe", "events.unsubscribe", "rpc.discover"]
+    static let expected: Set<String> = ["daemon.status", "daemon.shutdown", "events.subscribe", "events.unsubscribe", "rpc.discover",
+                                          "generate", "job.get", "job.list", "job.cancel", "job.retry",
+                                          "queue.pause", "queue.resume", "queue.reorder", "models.list", "preset.list",
+                                          "session.create", "session.list", "session.get", "prompt.preview", "models.load", "models.unload", "batch.submit",
+        // gallery-rpc
+        "gallery.list", "gallery.search", "gallery.get", "gallery.compare", "gallery.favorite", "gallery.rate", "gallery.delete",
+        "gallery.import", "gallery.export", "gallery.fsck", "gallery.retention", "project.create", "project.list", "project.rename", "project.delete",
+        "tag.add", "tag.remove", "tag.list", "tag.rename",
+        "collection.create", "collection.list", "collection.add", "collection.remove", "collection.delete",
+        "template.save", "template.list", "template.delete", "profile.save", "profile.list", "profile.delete"]
 
     @Test func discoverListsExactlyTheDispatchedMethods() throws {
         let daemon = try DaemonProcess.start()

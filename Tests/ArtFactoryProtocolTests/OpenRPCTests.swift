@@ -7,6 +7,17 @@ import Testing
     static let methods: [OpenRPCDocument.Entry] = [
         .init(DaemonStatus.self), .init(DaemonShutdown.self), .init(EventsSubscribe.self),
         .init(EventsUnsubscribe.self), .init(RPCDiscover.self),
+        .init(Generate.self), .init(JobGet.self), .init(JobList.self), .init(JobCancel.self), .init(JobRetry.self),
+        .init(QueuePause.self), .init(QueueResume.self), .init(QueueReorder.self), .init(ModelsList.self), .init(PresetList.self),
+        .init(SessionCreate.self), .init(SessionList.self), .init(SessionGet.self), .init(PromptPreview.self), .init(ModelsLoad.self), .init(ModelsUnload.self), .init(BatchSubmit.self),
+        // gallery-rpc
+        .init(GalleryList.self), .init(GallerySearch.self), .init(GalleryGet.self), .init(GalleryCompare.self),
+        .init(GalleryFavorite.self), .init(GalleryRate.self), .init(GalleryDelete.self), .init(GalleryImport.self),
+        .init(GalleryFsck.self), .init(GalleryExport.self), .init(GalleryRetention.self),
+        .init(ProjectCreate.self), .init(ProjectList.self), .init(ProjectRename.self), .init(ProjectDelete.self), .init(TagAdd.self), .init(TagRemove.self), .init(TagList.self), .init(TagRename.self),
+        .init(CollectionCreate.self), .init(CollectionList.self), .init(CollectionAdd.self), .init(CollectionRemove.self),
+        .init(CollectionDelete.self), .init(TemplateSave.self), .init(TemplateList.self), .init(TemplateDelete.self),
+        .init(ProfileSave.self), .init(ProfileList.self), .init(ProfileDelete.self),
     ]
 
     @Test(arguments: methods.map(\.name))

@@ -82,6 +82,8 @@ public final class Daemon: @unchecked Sendable {
         events = EventBus(loop: loop)
         applyRequestLogging(level: level)
         registerCoreMethods()
+        registerGalleryMethods()
+        registerGenerationMethods()
         if options.specExamples { registerSpecExamples() }
     }
 

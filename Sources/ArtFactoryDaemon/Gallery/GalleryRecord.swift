@@ -1,0 +1,84 @@
+import ArtFactoryCatalog
+import ArtFactoryImaging
+import Foundation
+
+/// The metadata the gallery embeds in every PNG it writes and reads back on import: the
+/// `artfactory` iTXt JSON record and the A1111-style `parameters` text made from it.
+enum GalleryRecord {
+    /// Record format version written in the `artfactory` chunk.
+    static let version: Int64 = 1
+
+    /// The JSON text of the `artfactory` chunk for `generation`: prompt, negative prompt, model,
+    /// provider, seed, all parameters (under `parameters`), tags and the image size.
+    static func json(_ generation: Generation, tags: [String], width: Int, height: Int) -> String {
+        var members: [String: CatalogJSON] = [
+            "version": .int(version),
+            "generationId": .string(generation.id),
+            "prompt": .string(generation.prompt),
+            "negativePrompt": .string(generation.negativePrompt),
+            "model": .string(generation.model),
+            "provider": .string(generation.provider),
+            "parameters": generation.params,
+            "tags": .array(tags.map { .string($0) }),
+            "width": .int(Int64(width)),
+            "height": .int(Int64(height)),
+            "createdAt": .int(generation.createdAt),
+        ]
+        if let seed = generation.seed { members["seed"] = .int(seed) }
+        if let parent = generation.parentGenerationId { members["parentGenerationId"] = .string(parent) }
+        return CatalogJSON.object(members).jsonText
+    }
+
+    /// The A1111-compatible view of `generation` (for the `parameters` tEXt chunk).
+    static func metadata(_ generation: Generation, width: Int, height: Int) -> GenerationMetadata {
+        let params = generation.params.objectValue ?? [:]
+        func int(_ key: String) -> Int? {
+            if case .int(let v)? = params[key] { return Int(v) }
+            if case .double(let v)? = params[key] { return Int(v) }
+            return nil
+        }
+        func double(_ key: String) -> Double? {
+            if case .double(let v)? = params[key] { return v }
+            if case .int(let v)? = params[key] { return Double(v) }
+            return nil
+        }
+        func string(_ key: String) -> String? {
+            if case .string(let v)? = params[key] { return v }
+            return nil
+        }
+        return GenerationMetadata(source: .artfactory, prompt: generation.prompt, negativePrompt: generation.negativePrompt,
+                                  steps: int("steps"), sampler: string("sampler"), scheduler: string("scheduler"),
+                                  cfgScale: double("cfgScale") ?? double("guidanceScale"),
+                                  seed: generation.seed.map { UInt64(bitPattern: $0) }, width: width, height: height,
+                                  model: generation.model.isEmpty ? nil : generation.model)
+    }
+
+    /// A generation row for an imported image whose PNG carried metadata: our own record keeps
+    /// every parameter; other tools' formats keep what ``GenerationMetadata`` holds.
+    static func generation(from metadata: GenerationMetadata, projectId: String?, createdAt: Int64) -> Generation {
+        var params: [String: CatalogJSON] = [:]
+        if metadata.source == .artfactory, let raw = metadata.rawJSON, let record = try? CatalogJSON.parse(raw),
+           let object = record.objectValue {
+            params = object["parameters"]?.objectValue ?? [:]
+        } else {
+            if let v = metadata.steps { params["steps"] = .int(Int64(v)) }
+            if let v = metadata.sampler { params["sampler"] = .string(v) }
+            if let v = metadata.scheduler { params["scheduler"] = .string(v) }
+            if let v = metadata.cfgScale { params["cfgScale"] = .double(v) }
+            if let v = metadata.width { params["width"] = .int(Int64(v)) }
+            if let v = metadata.height { params["height"] = .int(Int64(v)) }
+            if let v = metadata.modelHash { params["modelHash"] = .string(v) }
+            for field in metadata.extra { params[field.key] = .string(field.value) }
+        }
+        return Generation(projectId: projectId, prompt: metadata.prompt, negativePrompt: metadata.negativePrompt,
+                          params: .object(params), model: metadata.model ?? "", provider: "import:" + metadata.source.rawValue,
+                          seed: metadata.seed.map { Int64(bitPattern: $0) }, status: .succeeded, createdAt: createdAt)
+    }
+
+    /// Tag names recorded in our own `artfactory` record, or `[]`.
+    static func tags(from metadata: GenerationMetadata) -> [String] {
+        guard metadata.source == .artfactory, let raw = metadata.rawJSON, let record = try? CatalogJSON.parse(raw),
+              case .array(let list)? = record.objectValue?["tags"] else { return [] }
+        return list.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+    }
+}

@@ -1,0 +1,63 @@
+import ArtFactoryCatalog
+import ArtFactoryProtocol
+import Foundation
+
+/// Converts catalog records to the wire types of ``ArtFactoryProtocol`` (the CLI and plugins never
+/// see catalog types), and wire filters to catalog filters.
+enum GalleryWire {
+    static func image(_ asset: Asset, paths: DaemonPaths, inlineThumbnail: Bool = false) -> GalleryImage {
+        let thumb = asset.thumbnailPath.map { paths.thumbnailsDir + "/" + $0 }
+        var base64: String?
+        if inlineThumbnail, let thumb, let data = FileManager.default.contents(atPath: thumb) {
+            base64 = data.base64EncodedString()
+        }
+        return GalleryImage(id: asset.id, generationId: asset.generationId, projectId: asset.projectId, sessionId: asset.sessionId,
+                            model: asset.model, role: asset.role.rawValue, path: paths.galleryDir + "/" + asset.path,
+                            thumbnailPath: thumb, sha256: asset.sha256, width: asset.width, height: asset.height,
+                            bytes: asset.bytes, mime: asset.mime, createdAt: asset.createdAt, pinned: asset.pinned,
+                            favorite: asset.isFavorite, rating: asset.rating, thumbnailBase64: base64)
+    }
+
+    static func generation(_ g: Generation) -> GalleryGeneration {
+        GalleryGeneration(id: g.id, sessionId: g.sessionId, parentGenerationId: g.parentGenerationId, projectId: g.projectId,
+                          prompt: g.prompt, negativePrompt: g.negativePrompt, params: json(g.params), model: g.model,
+                          provider: g.provider, seed: g.seed, status: g.status.rawValue, error: g.error,
+                          createdAt: g.createdAt, completedAt: g.completedAt, durationMs: g.durationMs)
+    }
+
+    static func project(_ p: Project) -> ProjectInfo {
+        ProjectInfo(id: p.id, name: p.name, slug: p.slug, description: p.description, defaultProfileId: p.defaultProfileId,
+                    createdAt: p.createdAt)
+    }
+
+    static func filter(_ f: GalleryFilter?) -> AssetFilter {
+        guard let f else { return AssetFilter() }
+        return AssetFilter(projectId: f.projectId, collectionId: f.collectionId, tags: f.tags, favorite: f.favorite,
+                           mimePrefix: f.mediaType, createdFrom: f.createdFrom, createdTo: f.createdTo, minBytes: f.minBytes,
+                           maxBytes: f.maxBytes, model: f.model, sessionId: f.sessionId, minRating: f.minRating)
+    }
+
+    static func json(_ value: CatalogJSON) -> JSONValue {
+        switch value {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .array(let a): return .array(a.map(json))
+        case .object(let o): return .object(JSONObject(o.keys.sorted().map { ($0, json(o[$0]!)) }))
+        }
+    }
+
+    static func catalogJSON(_ value: JSONValue) -> CatalogJSON {
+        switch value {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .array(let a): return .array(a.map(catalogJSON))
+        case .object(let o): return .object(Dictionary(o.members.map { ($0.key, catalogJSON($0.value)) }, uniquingKeysWith: { $1 }))
+        }
+    }
+}

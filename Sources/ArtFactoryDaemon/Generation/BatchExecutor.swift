@@ -1,0 +1,86 @@
+import ArtFactoryCatalog
+import ArtFactoryImaging
+import ArtFactoryProtocol
+import Foundation
+import ZIPFoundation
+
+/// Runs a `batch` job: its generations in order on the one worker, skipping images already stored
+/// (so a restart after a crash neither repeats nor loses any), counting failures without stopping,
+/// then writes a ZIP of every image and, for grids, a contact sheet.
+struct BatchExecutor {
+    let catalog: CatalogDatabase
+    let generation: GenerationExecutor
+    let batchesDir: String
+    /// Long side of one contact-sheet cell, in pixels.
+    var cellSide = 256
+
+    static func zipPath(_ dir: String, _ jobId: String) -> String { "\(dir)/\(jobId).zip" }
+    static func sheetPath(_ dir: String, _ jobId: String) -> String { "\(dir)/\(jobId)-grid.png" }
+
+    func run(_ context: JobContext) throws {
+        let plan = try BatchPlan(catalogJSON: context.job.params)
+        var done = 0
+        var failed = 0
+        for spec in plan.specs {
+            do {
+                try generation.run(spec, context: context, progress: .init(done: done, total: plan.total))
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // Recorded on the generation (status failed); job.get derives the success rate from it.
+                failed += spec.count - storedCount(spec)
+            }
+            done += spec.count
+        }
+        let files = try plan.specs.map { spec in
+            try catalog.generationDetail(spec.generationId).assets.filter { $0.role == .output }.map { $0.path }
+        }
+        try writeZip(files.flatMap { $0 }, jobId: context.job.id)
+        if let columns = plan.columns, let rows = plan.rows {
+            try writeContactSheet(plan, cells: files.map(\.first), columns: columns, rows: rows, jobId: context.job.id)
+        }
+        if failed == plan.total { throw RPCError.internalError("every image of the batch failed; see job errors in the daemon log") }
+    }
+
+    private func storedCount(_ spec: GenerationSpec) -> Int {
+        (try? catalog.generationDetail(spec.generationId).assets.filter { $0.role == .output }.count) ?? 0
+    }
+
+    private var galleryDir: String { generation.gallery.paths.galleryDir }
+
+    private func writeZip(_ relativePaths: [String], jobId: String) throws {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for relative in relativePaths {
+            try archive.addEntry(with: relative, fileURL: URL(fileURLWithPath: galleryDir + "/" + relative), compressionMethod: .none)
+        }
+        guard let data = archive.data else { throw RPCError.internalError("the batch ZIP could not be assembled") }
+        try AtomicFile.write(data, to: URL(fileURLWithPath: Self.zipPath(batchesDir, jobId)))
+    }
+
+    /// Cells row by row (y values down, x values across), each scaled to fit `cellSide`, on a white
+    /// sheet with a 4 px gutter. The axis labels go into the PNG's text chunks.
+    private func writeContactSheet(_ plan: BatchPlan, cells: [String?], columns: Int, rows: Int, jobId: String) throws {
+        let gutter = 4
+        let sheetWidth = columns * (cellSide + gutter) + gutter
+        let sheetHeight = rows * (cellSide + gutter) + gutter
+        var sheet = try PixelBuffer(width: sheetWidth, height: sheetHeight, channels: 3, filledWith: 255)
+        for (index, relative) in cells.enumerated() {
+            guard let relative else { continue }
+            let image = try ImageDecoder().decode(fileAt: URL(fileURLWithPath: galleryDir + "/" + relative)).pixels.rgb()
+            let cell = try Resampler().fit(image, maxSide: cellSide)
+            let originX = gutter + (index % columns) * (cellSide + gutter)
+            let originY = gutter + (index / columns) * (cellSide + gutter)
+            for y in 0..<cell.height {
+                let src = y * cell.width * 3
+                let dst = ((originY + y) * sheetWidth + originX) * 3
+                sheet.bytes.replaceSubrange(dst..<(dst + cell.width * 3), with: cell.bytes[src..<(src + cell.width * 3)])
+            }
+        }
+        let labels = plan.specs.enumerated().map { "\($0.offset): \($0.element.label ?? "")" }.joined(separator: "\n")
+        let axes = "x=\(plan.xLabel ?? "") y=\(plan.yLabel ?? "") columns=\(columns) rows=\(rows)"
+        let png = try PNGEncoder().encode(sheet, textChunks: [
+            PNGTextChunk(kind: .iTXt, keyword: "artfactory-grid", text: axes + "\n" + labels),
+        ])
+        try AtomicFile.write(png, to: URL(fileURLWithPath: Self.sheetPath(batchesDir, jobId)))
+    }
+}

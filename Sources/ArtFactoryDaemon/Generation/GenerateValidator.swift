@@ -1,0 +1,178 @@
+import ArtFactoryCatalog
+import ArtFactoryEngine
+import ArtFactoryImaging
+import ArtFactoryPrompts
+import ArtFactoryProtocol
+import Foundation
+
+/// Turns `generate` params into a ``GenerationSpec``, rejecting anything that could not run, with an
+/// error that says what to change. Runs on a worker thread before anything is queued, so a bad
+/// request leaves no job and no row behind.
+struct GenerateValidator {
+    let catalog: CatalogDatabase
+    let models: ModelRegistry
+    let galleryDir: String
+    let wildcardsDir: String
+
+    /// Sampler names accepted on the wire → the engine's scheduler classes.
+    static let samplers: [String: SchedulerKind] = [
+        "ddim": .ddim, "euler": .euler, "euler-a": .eulerAncestral, "dpm++2m": .dpmSolverMultistep, "lcm": .lcm,
+    ]
+
+    func spec(for params: Generate.Params) throws -> GenerationSpec {
+        if let again = params.again ?? params.reorder {
+            return try repeatSpec(of: again, exact: params.reorder != nil, params: params)
+        }
+        guard let rawPrompt = params.prompt else {
+            throw RPCError.invalidParams("a prompt is required (or pass again/reorder with a generation id)", field: "prompt")
+        }
+        let prompt = rawPrompt.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !prompt.isEmpty else { throw RPCError.invalidParams("the prompt is empty; describe what to draw", field: "prompt") }
+        guard prompt.count <= Generate.maxPromptLength else {
+            throw RPCError.invalidParams("the prompt has \(prompt.count) characters; shorten it to at most \(Generate.maxPromptLength)", field: "prompt")
+        }
+        do {
+            try PromptExpander(wildcards: FolderWildcardSource(root: URL(fileURLWithPath: wildcardsDir))).validate(prompt)
+        } catch let e as PromptError {
+            throw RPCError.invalidParams("the prompt cannot be expanded: \(e.message)", field: "prompt")
+        } catch {
+            throw RPCError.invalidParams("the prompt cannot be expanded: \(error)", field: "prompt")
+        }
+        let model = try models.resolve(params.model)
+        let count = params.count ?? 4
+        guard (1...Generate.maxCount).contains(count) else {
+            throw RPCError(code: RPCErrorCode.limitExceeded, message: "count must be between 1 and \(Generate.maxCount) (got \(count)); use batch.submit for more images.",
+                           data: ["kind": "limitExceeded", "path": "count"])
+        }
+        var preset: QualityPreset?
+        if let name = params.preset {
+            guard let p = QualityPreset(rawValue: name.lowercased()) else {
+                throw RPCError.invalidParams("unknown preset '\(name)'; use draft, standard, high or ultra", field: "preset")
+            }
+            preset = p
+        }
+        let steps = params.steps ?? preset?.steps ?? QualityPreset.standard.steps
+        guard (1...150).contains(steps) else { throw RPCError.invalidParams("steps must be between 1 and 150 (got \(steps))", field: "steps") }
+        let guidance = params.guidance ?? 7.5
+        guard (0...30).contains(guidance) else { throw RPCError.invalidParams("guidance must be between 0 and 30 (got \(guidance))", field: "guidance") }
+        var sampler: String?
+        if let name = params.sampler {
+            guard let kind = Self.samplers[name.lowercased()] else {
+                throw RPCError.invalidParams("unknown sampler '\(name)'; use one of \(Self.samplers.keys.sorted().joined(separator: ", "))", field: "sampler")
+            }
+            sampler = kind.rawValue
+        }
+        let seed = params.seed ?? Int64.random(in: 0...Int64(UInt32.max))
+        guard (0...Int64(UInt32.max)).contains(seed) else {
+            throw RPCError.invalidParams("seed must be between 0 and 4294967295 (got \(seed))", field: "seed")
+        }
+        var parent = params.parent
+        var sourcePath: String?
+        var sourceSize: (Int, Int)?
+        if let source = params.source {
+            let resolved = try resolveSource(source)
+            sourcePath = resolved.path
+            sourceSize = (resolved.width, resolved.height)
+            if parent == nil { parent = resolved.generationId }
+        }
+        let width = params.width ?? sourceSize.map { $0.0 / 8 * 8 } ?? 512
+        let height = params.height ?? sourceSize.map { $0.1 / 8 * 8 } ?? 512
+        for (name, value) in [("width", width), ("height", height)] {
+            guard value % 8 == 0, (64...2048).contains(value) else {
+                throw RPCError.invalidParams("\(name) must be a multiple of 8 between 64 and 2048 (got \(value))", field: name)
+            }
+        }
+        var maskPath: String?
+        if let mask = params.mask {
+            guard let sourceSize else { throw RPCError.invalidParams("a mask needs a source image to repaint; pass source too", field: "mask") }
+            let info = try probe(mask, field: "mask")
+            guard info.width == sourceSize.0, info.height == sourceSize.1 else {
+                throw RPCError(code: RPCErrorCode.invalidFile,
+                               message: "The mask is \(info.width)×\(info.height) but the source image is \(sourceSize.0)×\(sourceSize.1); make them the same size.",
+                               data: ["kind": "invalidFile", "path": "mask"])
+            }
+            maskPath = info.path
+        }
+        if let strength = params.strength, !(0...1).contains(strength) {
+            throw RPCError.invalidParams("strength must be between 0 and 1 (got \(strength))", field: "strength")
+        }
+        try checkReferences(project: params.project, session: params.session, parent: parent)
+        if let collection = params.collection { _ = try CatalogErrors.map { try catalog.collection(collection) } }
+        return GenerationSpec(generationId: CatalogID.make(.generation), prompt: prompt, negativePrompt: params.negativePrompt ?? "",
+                              model: model.name, modelPath: model.path, count: count, width: width, height: height, steps: steps,
+                              guidance: guidance, sampler: sampler, seed: seed, preset: preset?.rawValue, upscale: preset?.upscale ?? 1,
+                              source: sourcePath, mask: maskPath, strength: params.strength, projectId: params.project,
+                              sessionId: params.session, parentId: parent, tags: params.tags ?? [], collectionId: params.collection)
+    }
+
+    /// `again` (new seed) or `reorder` (same seed): the earlier generation's spec with a new id.
+    private func repeatSpec(of id: String, exact: Bool, params: Generate.Params) throws -> GenerationSpec {
+        let earlier = try CatalogErrors.map { try catalog.generation(id) }
+        guard var spec = try? GenerationSpec(catalogJSON: earlier.params) else {
+            throw RPCError.conflict("Generation '\(id)' was not made by this daemon's generate; it cannot be repeated.")
+        }
+        spec.generationId = CatalogID.make(.generation)
+        spec.modelPath = try models.resolve(spec.model).path
+        if !exact { spec.seed = Int64.random(in: 0...Int64(UInt32.max)) }
+        if let count = params.count, !exact {
+            guard (1...Generate.maxCount).contains(count) else {
+                throw RPCError(code: RPCErrorCode.limitExceeded, message: "count must be between 1 and \(Generate.maxCount) (got \(count)).",
+                               data: ["kind": "limitExceeded", "path": "count"])
+            }
+            spec.count = count
+        }
+        if let session = params.session { spec.sessionId = session }
+        if let tags = params.tags { spec.tags = tags }
+        if let collection = params.collection {
+            _ = try CatalogErrors.map { try catalog.collection(collection) }
+            spec.collectionId = collection
+        }
+        try checkReferences(project: spec.projectId, session: spec.sessionId, parent: spec.parentId)
+        return spec
+    }
+
+    private struct Probed {
+        var path: String
+        var width: Int
+        var height: Int
+        var generationId: String?
+    }
+
+    /// A source given as a gallery asset id or an absolute file path.
+    private func resolveSource(_ source: String) throws -> Probed {
+        if source.hasPrefix("img_") {
+            let asset = try CatalogErrors.map { try catalog.asset(source) }
+            let path = (galleryDir as NSString).appendingPathComponent(asset.path)
+            var info = try probe(path, field: "source")
+            info.generationId = asset.generationId
+            return info
+        }
+        return try probe(source, field: "source")
+    }
+
+    private func probe(_ path: String, field: String) throws -> Probed {
+        guard path.hasPrefix("/") else {
+            throw RPCError(code: RPCErrorCode.pathNotAllowed, message: "\(field) must be an absolute path (got '\(path)').",
+                           data: ["kind": "pathNotAllowed", "path": .string(field)])
+        }
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: real, isDirectory: &isDir), !isDir.boolValue else {
+            throw RPCError(code: RPCErrorCode.invalidFile, message: "\(field) '\(path)' does not exist or is not a file; give the path of a PNG, JPEG or WebP image.",
+                           data: ["kind": "invalidFile", "path": .string(field)])
+        }
+        do {
+            let info = try ImageProbe().probe(fileAt: URL(fileURLWithPath: real))
+            return Probed(path: real, width: info.width, height: info.height)
+        } catch {
+            throw RPCError(code: RPCErrorCode.invalidFile, message: "\(field) '\(path)' is not an image we can read (\(error)); give a PNG, JPEG or WebP file.",
+                           data: ["kind": "invalidFile", "path": .string(field)])
+        }
+    }
+
+    private func checkReferences(project: String?, session: String?, parent: String?) throws {
+        if let project { _ = try CatalogErrors.map { try catalog.project(project) } }
+        if let session { _ = try CatalogErrors.map { try catalog.session(session) } }
+        if let parent { _ = try CatalogErrors.map { try catalog.generation(parent) } }
+    }
+}

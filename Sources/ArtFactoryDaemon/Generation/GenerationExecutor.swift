@@ -1,0 +1,132 @@
+import ArtFactoryCatalog
+import ArtFactoryEngine
+import ArtFactoryImaging
+import ArtFactoryPrompts
+import ArtFactoryProtocol
+import Foundation
+
+/// Runs one `generate` job on the worker thread: loads the model (kept warm by the cache), makes
+/// each image with seed S+i, upscales for High/Ultra, and stores it through ``GalleryService``
+/// (PNG with `parameters` and `artfactory` metadata, WebP thumbnail, rows in one transaction).
+///
+/// Re-running after a crash is safe: each image is stored whole or not at all (the gallery's
+/// intent records), and a rerun starts at the first image not yet stored, so nothing is made twice.
+struct GenerationExecutor {
+    let catalog: CatalogDatabase
+    let models: ModelRegistry
+    let gallery: GalleryService
+    let wildcardsDir: String
+    let calibration: StepCalibration
+
+    /// Runs a `generate` job.
+    func run(_ context: JobContext) throws {
+        let spec = try GenerationSpec(catalogJSON: context.job.params)
+        try run(spec, context: context, progress: BatchPosition(done: 0, total: spec.count))
+    }
+
+    /// Where a generation sits in its job: images done before it and images in the whole job
+    /// (a batch runs many generations in one job).
+    struct BatchPosition {
+        var done: Int
+        var total: Int
+    }
+
+    /// Makes one generation's images that are not stored yet.
+    func run(_ spec: GenerationSpec, context: JobContext, progress position: BatchPosition) throws {
+        var generation = try catalog.generation(spec.generationId)
+        let stored = try catalog.generationDetail(spec.generationId).assets.filter { $0.role == .output }.count
+        if stored >= spec.count {
+            if generation.status != .succeeded { generation.status = .succeeded; try catalog.updateGeneration(generation) }
+            return
+        }
+        let started = Date()
+        generation.status = .running
+        generation.startedAt = Int64(started.timeIntervalSince1970 * 1000)
+        try catalog.updateGeneration(generation)
+        do {
+            try makeImages(spec, from: stored, generation: generation, context: context, position: position)
+            generation = try catalog.generation(spec.generationId)
+            generation.status = .succeeded
+        } catch is CancellationError {
+            generation.status = context.isCanceled && (try? catalog.job(context.job.id).status) == .canceled ? .canceled : .queued
+            try? catalog.updateGeneration(generation)
+            throw CancellationError()
+        } catch {
+            generation.status = .failed
+            generation.error = (error as? RPCError)?.message ?? "\(error)"
+            try? catalog.updateGeneration(generation)
+            throw error
+        }
+        let finished = Date()
+        generation.completedAt = Int64(finished.timeIntervalSince1970 * 1000)
+        generation.durationMs = Int64(finished.timeIntervalSince(started) * 1000)
+        try catalog.updateGeneration(generation)
+    }
+
+    /// Makes and stores images `first..<count` (earlier ones survived an interrupted run).
+    private func makeImages(_ spec: GenerationSpec, from first: Int, generation: Generation, context: JobContext,
+                            position: BatchPosition) throws {
+        let pipeline: StableDiffusionPipeline
+        do {
+            pipeline = try models.cache.value(for: spec.modelPath)
+        } catch {
+            throw RPCError(code: RPCErrorCode.unavailable, message: "Model '\(spec.model)' could not be loaded (\(error)); check the files in \(spec.modelPath).",
+                           data: ["kind": "unavailable"])
+        }
+        let initImage = try spec.source.map { try rgbImage(at: $0, width: spec.width, height: spec.height) }
+        let mask = try spec.mask.map { try inpaintMask(at: $0, width: spec.width, height: spec.height) }
+        let expander = PromptExpander(wildcards: FolderWildcardSource(root: URL(fileURLWithPath: wildcardsDir)))
+        var stepSeconds = calibration.secondsPerStep(model: spec.model, width: spec.width, height: spec.height)
+        for index in first..<spec.count {
+            // Consistent batches keep one expansion of the prompt and vary only the seed.
+            let prompt = try expander.randomPrompt(spec.prompt, seed: UInt64(spec.seed), index: spec.fixedPrompt == true ? 0 : index)
+            var request = GenerationRequest(prompt: prompt)
+            request.negativePrompt = spec.negativePrompt
+            request.width = spec.width
+            request.height = spec.height
+            request.steps = spec.steps
+            request.guidanceScale = Float(spec.guidance)
+            request.seed = UInt64(spec.seed) + UInt64(index)
+            request.scheduler = spec.sampler.flatMap(SchedulerKind.init(rawValue:))
+            request.initImage = initImage
+            request.mask = mask
+            request.strength = initImage == nil ? nil : spec.strength
+            var stepStart = Date()
+            let result = try pipeline.generate(request) { p in
+                let now = Date()
+                let measured = now.timeIntervalSince(stepStart)
+                stepStart = now
+                stepSeconds = stepSeconds.map { $0 * 0.7 + measured * 0.3 } ?? measured
+                let imageNumber = position.done + index + 1
+                let remaining = (p.totalSteps - p.step) + (position.total - imageNumber) * p.totalSteps
+                try context.report(JobProgress(step: p.step, totalSteps: p.totalSteps, image: imageNumber, images: position.total,
+                                               etaSeconds: stepSeconds.map { $0 * Double(remaining) }))
+                return true
+            }
+            guard let image = result.images.first else { throw RPCError.internalError("the engine returned no image") }
+            var pixels = try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
+            if spec.upscale > 1 { pixels = try Resampler().upscale(pixels, factor: spec.upscale) }
+            // The record carries this image's own prompt and seed into its metadata chunks.
+            var record = generation
+            record.prompt = prompt
+            record.seed = spec.seed + Int64(index)
+            record.completedAt = Int64(Date().timeIntervalSince1970 * 1000)
+            try gallery.storeGenerated(pixels: pixels, generation: record, tags: spec.tags, collectionId: spec.collectionId)
+        }
+        if let stepSeconds { calibration.record(model: spec.model, width: spec.width, height: spec.height, secondsPerStep: stepSeconds) }
+    }
+
+    private func rgbImage(at path: String, width: Int, height: Int) throws -> RGBImage {
+        var pixels = try ImageDecoder().decode(fileAt: URL(fileURLWithPath: path)).pixels.rgb()
+        if pixels.width != width || pixels.height != height { pixels = try Resampler().resize(pixels, width: width, height: height) }
+        return try RGBImage(width: width, height: height, pixels: pixels.bytes)
+    }
+
+    private func inpaintMask(at path: String, width: Int, height: Int) throws -> InpaintMask {
+        var pixels = try ImageDecoder().decode(fileAt: URL(fileURLWithPath: path)).pixels.rgb()
+        if pixels.width != width || pixels.height != height { pixels = try Resampler().resize(pixels, width: width, height: height) }
+        var values = [UInt8](repeating: 0, count: width * height)
+        for i in 0..<(width * height) { values[i] = pixels.bytes[i * 3] }
+        return try InpaintMask(width: width, height: height, values: values)
+    }
+}

@@ -1,0 +1,101 @@
+import ArtFactoryEngine
+import ArtFactoryProtocol
+import Foundation
+
+/// The models in `$ARTFACTORY_HOME/models/` (diffusers folders and single `.safetensors` files) and
+/// the cache that keeps the last used pipelines' weights in memory.
+///
+/// The folder is scanned on each call (cheap: one directory listing), so models copied in appear
+/// without a restart. Thread-safe: the cache locks itself; scanning touches no shared state.
+final class ModelRegistry: @unchecked Sendable {
+    /// One model on disk.
+    struct Entry: Sendable, Equatable {
+        var name: String
+        var format: String
+        var path: String
+        var bytes: Int64
+    }
+
+    let modelsDir: String
+    let configFile: String
+    let cache: ModelCache<StableDiffusionPipeline>
+
+    /// - Parameter budgetBytes: memory the cache may hold before evicting the least recently used model.
+    init(modelsDir: String, configFile: String, budgetBytes: Int = 8 << 30) {
+        self.modelsDir = modelsDir
+        self.configFile = configFile
+        cache = ModelCache(budgetBytes: budgetBytes, loader: .init(
+            estimate: { path in Int(ModelRegistry.size(of: path)) },
+            load: { path in
+                let pipeline = try StableDiffusionPipeline.load(path: path)
+                return (pipeline, Int(ModelRegistry.size(of: path)))
+            }))
+    }
+
+    /// Every model found, sorted by name.
+    func scan() -> [Entry] {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: modelsDir) else { return [] }
+        var entries: [Entry] = []
+        for name in names where !name.hasPrefix(".") {
+            let path = modelsDir + "/" + name
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDir) else { continue }
+            if isDir.boolValue, fm.fileExists(atPath: path + "/model_index.json") {
+                entries.append(Entry(name: name, format: "diffusers", path: path, bytes: Self.size(of: path)))
+            } else if !isDir.boolValue, name.hasSuffix(".safetensors") {
+                entries.append(Entry(name: String(name.dropLast(".safetensors".count)), format: "safetensors",
+                                     path: path, bytes: Self.size(of: path)))
+            }
+        }
+        return entries.sorted { $0.name < $1.name }
+    }
+
+    /// The configured default (`defaultModel` in config.json) when present, else the only or first model.
+    func defaultModel(among entries: [Entry]) -> String? {
+        if let data = FileManager.default.contents(atPath: configFile),
+           let value = try? JSONParser().parse(String(decoding: data, as: UTF8.self)),
+           case .string(let name)? = value["defaultModel"] {
+            return name
+        }
+        return entries.first?.name
+    }
+
+    /// The model called `name`, or the default model when `name` is nil.
+    /// - Throws: `notFound` naming the models that exist; `unavailable` when there are none.
+    func resolve(_ name: String?) throws -> Entry {
+        let entries = scan()
+        guard let wanted = name ?? defaultModel(among: entries) else {
+            throw RPCError(code: RPCErrorCode.unavailable,
+                           message: "No model is installed: copy a diffusers folder or a .safetensors file into \(modelsDir), then try again.",
+                           data: ["kind": "unavailable"])
+        }
+        guard let entry = entries.first(where: { $0.name == wanted }) else {
+            let known = entries.map(\.name).joined(separator: ", ")
+            throw RPCError(code: RPCErrorCode.notFound,
+                           message: "Unknown model '\(wanted)'. Installed: \(known.isEmpty ? "none" : known) (see `artfactory models list`).",
+                           data: ["kind": "notFound", "object": "model", "id": .string(wanted)])
+        }
+        return entry
+    }
+
+    /// The loaded pipeline for `entry` (from the cache, or loaded now).
+    func pipeline(_ entry: Entry) throws -> StableDiffusionPipeline {
+        try cache.value(for: entry.path)
+    }
+
+    /// Bytes of a file, or of every file under a folder.
+    static func size(of path: String) -> Int64 {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDir) else { return 0 }
+        if !isDir.boolValue { return ((try? fm.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0 }
+        var total: Int64 = 0
+        if let walker = fm.enumerator(atPath: path) {
+            while let rel = walker.nextObject() as? String {
+                total += ((try? fm.attributesOfItem(atPath: path + "/" + rel))?[.size] as? NSNumber)?.int64Value ?? 0
+            }
+        }
+        return total
+    }
+}

@@ -1,0 +1,33 @@
+import ArtFactoryProtocol
+
+extension Daemon {
+    /// generate, job.*, queue.*, models.*: the generation service and its queue. Starts the worker.
+    func registerGenerationMethods() {
+        let runner = JobRunner(catalog: catalog, events: events, logger: logger)
+        let service = GenerationService(catalog: catalog, runner: runner, paths: paths, gallery: gallery)
+        table.register(Generate.self, on: .worker) { params, _ in try service.submit(params) }
+        table.register(JobGet.self, on: .worker) { params, _ in try service.job(params.id) }
+        table.register(JobList.self, on: .worker) { params, _ in try service.list(params) }
+        table.register(JobCancel.self, on: .worker) { params, _ in service.describe(try runner.cancel(params.id)) }
+        table.register(JobRetry.self, on: .worker) { params, _ in
+            let job = try CatalogErrors.map { try service.catalog.retryJob(params.id) }
+            runner.publishState(job)
+            runner.wake()
+            return service.describe(job)
+        }
+        registerQueueMethods(service)
+        registerModelMethods(service)
+        registerPresetMethods(service)
+        registerSessionMethods()
+        registerPromptMethods(service)
+        registerBatchMethods(service)
+        counters["jobProgressReports"] = { runner.reportCost.count }
+        counters["jobProgressNanos"] = { runner.reportCost.nanos }
+        shutdownHooks.append { runner.stop() }
+        do {
+            try runner.start()
+        } catch {
+            logger.error("the job queue could not start: \(error)")
+        }
+    }
+}

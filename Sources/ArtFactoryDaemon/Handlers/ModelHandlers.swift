@@ -1,0 +1,43 @@
+import ArtFactoryProtocol
+import Foundation
+
+extension Daemon {
+    /// models.list, models.load, models.unload.
+    func registerModelMethods(_ service: GenerationService) {
+        table.register(ModelsList.self, on: .worker) { _, _ in
+            let registry = service.models
+            let entries = registry.scan()
+            let fallback = registry.defaultModel(among: entries)
+            let resident = Set(registry.cache.residentKeys)
+            return ModelsList.Result(models: entries.map {
+                ModelsList.Model(name: $0.name, format: $0.format, path: $0.path, bytes: $0.bytes,
+                                 loaded: resident.contains($0.path), isDefault: $0.name == fallback)
+            }, defaultModel: fallback)
+        }
+        table.register(ModelsLoad.self, on: .worker) { params, _ in
+            let registry = service.models
+            let entry = try registry.resolve(params.name)
+            let start = Date()
+            do {
+                _ = try registry.pipeline(entry)
+            } catch {
+                throw RPCError(code: RPCErrorCode.unavailable, message: "Model '\(entry.name)' could not be loaded (\(error)); check the files in \(entry.path).",
+                               data: ["kind": "unavailable"])
+            }
+            return ModelsLoad.Result(name: entry.name, loaded: true, seconds: Date().timeIntervalSince(start),
+                                     resident: Self.residentNames(registry))
+        }
+        table.register(ModelsUnload.self, on: .worker) { params, _ in
+            let registry = service.models
+            let entry = try registry.resolve(params.name)
+            _ = registry.cache.unload(entry.path)
+            return ModelsLoad.Result(name: entry.name, loaded: false, seconds: 0, resident: Self.residentNames(registry))
+        }
+    }
+
+    /// Names of the models in memory, most recently used first.
+    private static func residentNames(_ registry: ModelRegistry) -> [String] {
+        let byPath = Dictionary(registry.scan().map { ($0.path, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return registry.cache.residentKeys.map { byPath[$0] ?? $0 }
+    }
+}

@@ -1,0 +1,38 @@
+import ArtFactoryCatalog
+import ArtFactoryProtocol
+
+extension Daemon {
+    /// profile.save, profile.list, profile.delete.
+    func registerProfileMethods() {
+        table.register(ProfileSave.self, on: .worker) { [unowned self] p, _ in
+            try GalleryError.mapped {
+                let terms = p.terms.map { ProfileTerm(term: $0.term, weight: $0.weight) }
+                guard let id = p.id else {
+                    return Daemon.wire(try catalog.createProfile(p.name, terms: terms, sliders: p.sliders ?? [:],
+                                                                 description: p.description ?? "", enabled: p.enabled ?? true))
+                }
+                var profile = try catalog.profile(id)
+                profile.name = p.name
+                profile.terms = terms
+                if let sliders = p.sliders { profile.sliders = sliders }
+                if let description = p.description { profile.description = description }
+                if let enabled = p.enabled { profile.enabled = enabled }
+                return Daemon.wire(try catalog.updateProfile(profile))
+            }
+        }
+        table.register(ProfileList.self, on: .worker) { [unowned self] _, _ in
+            try GalleryError.mapped { ProfileList.Result(profiles: try catalog.listProfiles().map(Daemon.wire)) }
+        }
+        table.register(ProfileDelete.self, on: .worker) { [unowned self] p, _ in
+            try GalleryError.mapped {
+                try catalog.deleteProfile(p.id)
+                return ProfileDelete.Result(deleted: p.id)
+            }
+        }
+    }
+
+    static func wire(_ p: StyleProfile) -> ProfileInfo {
+        ProfileInfo(id: p.id, name: p.name, description: p.description, terms: p.terms.map { ProfileInfo.Term(term: $0.term, weight: $0.weight) },
+                    sliders: p.sliders, enabled: p.enabled, updatedAt: p.updatedAt)
+    }
+}

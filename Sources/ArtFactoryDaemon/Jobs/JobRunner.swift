@@ -1,0 +1,221 @@
+import ArtFactoryCatalog
+import ArtFactoryProtocol
+import Foundation
+import Logging
+
+/// Runs queued jobs one at a time on one worker thread, in claim order (priority, then position).
+///
+/// The queue is the catalog's `jobs` table, so it survives crashes: at start, jobs left running
+/// are re-queued (or failed once they have used their attempts). Pausing is a catalog setting, so
+/// it survives restarts too. Progress and state changes go out on the `job` topic; the worker sleeps
+/// on a condition that submit, resume and cancel signal.
+final class JobRunner: @unchecked Sendable {
+    /// Does one job's work; throw to fail it (the message is shown to the user), or
+    /// `CancellationError` when ``JobContext/report(_:)`` saw a cancel.
+    typealias Executor = @Sendable (JobContext) throws -> Void
+
+    static let pausedSetting = "queue.paused"
+
+    let catalog: CatalogDatabase
+    let events: EventBus
+    let logger: Logger
+    /// Minimum milliseconds between two `job.progress` notifications of one job.
+    let throttleMs: UInt64
+    /// Builds the client view of a job (kind-specific fields such as images).
+    var describe: (Job) -> JobInfo = { JobRunner.baseInfo($0) }
+
+    private var executors: [String: Executor] = [:]
+    private let condition = NSCondition()
+    private var paused = false
+    private var stopping = false
+    private var cancelRequested: Set<String> = []
+    private var progressById: [String: JobProgress] = [:]
+    private(set) var runningJobId: String?
+    private var lastPersistNs: UInt64 = 0
+    static let persistIntervalNs: UInt64 = 2_000_000_000
+    private var reportCount: Int64 = 0
+    private var reportNanos: Int64 = 0
+
+    init(catalog: CatalogDatabase, events: EventBus, logger: Logger, throttleMs: UInt64 = 200) {
+        self.catalog = catalog
+        self.events = events
+        self.logger = logger
+        self.throttleMs = throttleMs
+    }
+
+    /// Registers the executor for a job kind (before ``start()``).
+    func register(kind: String, _ executor: @escaping Executor) { executors[kind] = executor }
+
+    /// Re-queues interrupted jobs, restores the paused flag and starts the worker thread.
+    func start() throws {
+        let report = try catalog.requeueInterrupted()
+        if !report.requeued.isEmpty || !report.failed.isEmpty {
+            logger.notice("recovered interrupted jobs", metadata: [
+                "requeued": .stringConvertible(report.requeued.count), "failed": .stringConvertible(report.failed.count),
+            ])
+        }
+        if case .bool(let value)? = try catalog.setting(Self.pausedSetting) { paused = value }
+        let thread = Thread { [self] in workLoop() }
+        thread.name = "artfactory-jobs"
+        thread.start()
+    }
+
+    /// Wakes the worker (a job was queued or resumed).
+    func wake() {
+        condition.lock()
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Stops claiming jobs; a running job is asked to stop and is re-queued at the next start.
+    func stop() {
+        condition.lock()
+        stopping = true
+        if let id = runningJobId { cancelRequested.insert(id) }
+        condition.signal()
+        condition.unlock()
+    }
+
+    var isPaused: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return paused
+    }
+
+    /// Pauses or resumes the queue (persisted).
+    func setPaused(_ value: Bool) throws {
+        try catalog.setSetting(Self.pausedSetting, .bool(value))
+        condition.lock()
+        paused = value
+        condition.signal()
+        condition.unlock()
+        events.publish(topic: EventTopic.job, method: value ? "queue.paused" : "queue.resumed", params: ["paused": .bool(value)])
+    }
+
+    /// Cancels a job; a running one stops at its next progress report.
+    func cancel(_ id: String) throws -> Job {
+        let job = try CatalogErrors.map { try catalog.cancelJob(id) }
+        condition.lock()
+        if runningJobId == id { cancelRequested.insert(id) }
+        condition.unlock()
+        publishState(job)
+        return job
+    }
+
+    func isCancelRequested(_ id: String) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelRequested.contains(id)
+    }
+
+    /// Live progress of a running job (newer than the stored copy, which is throttled).
+    func liveProgress(_ id: String) -> JobProgress? {
+        condition.lock()
+        defer { condition.unlock() }
+        return progressById[id]
+    }
+
+    /// Time spent in progress reporting (for `daemon.status` counters and Scripts/bench-queue).
+    func recordReportCost(_ nanos: UInt64) {
+        condition.lock()
+        reportCount += 1
+        reportNanos += Int64(nanos)
+        condition.unlock()
+    }
+
+    /// Progress reports handled and nanoseconds they took, in total.
+    var reportCost: (count: Int64, nanos: Int64) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (reportCount, reportNanos)
+    }
+
+    /// Publishes progress to subscribers at once; the catalog copy (for polling after a restart) is
+    /// written at most every ``persistIntervalNs``, since a database commit costs more than a
+    /// notification. `job.get` reads the live copy while the job runs.
+    func publishProgress(_ id: String, _ progress: JobProgress) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        condition.lock()
+        progressById[id] = progress
+        let persist = now &- lastPersistNs >= Self.persistIntervalNs
+        if persist { lastPersistNs = now }
+        condition.unlock()
+        if let value = try? JSONValueEncoder().encode(progress) {
+            // `{"id": job id, "progress": JobProgress}` on the `job` topic.
+            events.publish(topic: EventTopic.job, method: "job.progress", params: .object(JSONObject([("id", .string(id)), ("progress", value)])))
+        }
+        if persist, let json = try? JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(progress)) {
+            try? catalog.updateJobProgress(id, json)
+        }
+    }
+
+    func publishState(_ job: Job) {
+        guard let value = try? JSONValueEncoder().encode(describe(job)) else { return }
+        events.publish(topic: EventTopic.job, method: "job.state", params: value)
+    }
+
+    private func workLoop() {
+        while true {
+            condition.lock()
+            while paused && !stopping { condition.wait() }
+            if stopping {
+                condition.unlock()
+                return
+            }
+            condition.unlock()
+            let job: Job?
+            do {
+                job = try catalog.claimNext(kinds: Array(executors.keys))
+            } catch {
+                logger.error("could not claim a job: \(error)")
+                job = nil
+            }
+            guard let job else {
+                condition.lock()
+                if !stopping && !paused { _ = condition.wait(until: Date().addingTimeInterval(1)) }
+                condition.unlock()
+                continue
+            }
+            run(job)
+        }
+    }
+
+    private func run(_ job: Job) {
+        condition.lock()
+        runningJobId = job.id
+        condition.unlock()
+        publishState(job)
+        let context = JobContext(job: job, runner: self)
+        var outcome: Job?
+        do {
+            guard let executor = executors[job.kind] else { throw RPCError.internalError("no executor for job kind \(job.kind)") }
+            try executor(context)
+            outcome = try catalog.finishJob(job.id, status: .succeeded)
+        } catch is CancellationError {
+            // Canceled by job.cancel (already recorded) or interrupted by shutdown (re-queued at next start).
+            outcome = try? catalog.job(job.id)
+        } catch {
+            let message = (error as? RPCError)?.message ?? "\(error)"
+            logger.warning("job failed", metadata: ["job": .string(job.id), "kind": .string(job.kind), "error": .string(message)])
+            outcome = (try? catalog.finishJob(job.id, status: .failed, error: message)) ?? (try? catalog.job(job.id))
+        }
+        condition.lock()
+        runningJobId = nil
+        cancelRequested.remove(job.id)
+        progressById[job.id] = nil
+        let shuttingDown = stopping
+        condition.unlock()
+        if let outcome, !(shuttingDown && outcome.status == .running) { publishState(outcome) }
+    }
+
+    /// The kind-independent fields of a job.
+    static func baseInfo(_ job: Job) -> JobInfo {
+        var progress: JobProgress?
+        if let json = job.progress, let data = try? JSONEncoder().encode(json) {
+            progress = try? JSONDecoder().decode(JobProgress.self, from: data)
+        }
+        return JobInfo(id: job.id, kind: job.kind, status: job.status.rawValue, priority: job.priority, attempts: job.attempts,
+                       maxAttempts: job.maxAttempts, error: job.error, createdAt: job.createdAt, startedAt: job.startedAt,
+                       finishedAt: job.finishedAt, progress: progress)
+    }
+}

@@ -1,0 +1,120 @@
+/// `generate`: queue a generation; answers at once with the job id.
+public enum Generate: RPCMethod {
+    public static let method = "generate"
+    public static let summary = "Queue an image generation (text-to-image or image-to-image) and return its job id at once."
+    public static let details = """
+        Everything is validated before anything is queued. Progress arrives on the `job` topic as `job.progress` ({id, progress}) and `job.state` (a job object), \
+        and is readable with `job.get`. Image i uses seed S+i; S is random when absent and always recorded. \
+        `again` repeats a generation's parameters with a new seed; `reorder` reproduces it exactly.
+        """
+    public static let errors = [RPCErrorCode.notFound, RPCErrorCode.invalidFile, RPCErrorCode.pathNotAllowed, RPCErrorCode.unavailable]
+
+    /// The most images one `generate` call may make.
+    public static let maxCount = 16
+    /// The longest prompt accepted, in characters.
+    public static let maxPromptLength = 500
+
+    public struct Params: Codable, Sendable, Equatable {
+        /// What to draw (≤ 500 characters; Dynamic Prompts syntax is expanded per image). Required unless `again`/`reorder`.
+        public var prompt: String?
+        public var negativePrompt: String?
+        /// Model name from `models.list`; absent = the configured default model.
+        public var model: String?
+        /// Images to make (1…16, default 4).
+        public var count: Int?
+        /// Pixels, multiples of 8 in 64…2048 (default 512, or the source image's size).
+        public var width: Int?
+        public var height: Int?
+        /// Denoising steps (1…150); overrides the preset's.
+        public var steps: Int?
+        /// Classifier-free guidance scale (0…30, default 7.5).
+        public var guidance: Double?
+        /// ddim, euler, euler-a, dpm++2m, lcm; absent = the model's own scheduler.
+        public var sampler: String?
+        /// Seed of image 0 (0…2^32-1); random when absent.
+        public var seed: Int64?
+        /// draft (15 steps), standard (28), high (40, 2× upscale) or ultra (50, 4× upscale).
+        public var preset: String?
+        /// Project, session and parent generation ids to record the result under.
+        public var project: String?
+        public var session: String?
+        public var parent: String?
+        /// Collection id every output image is added to.
+        public var collection: String?
+        /// Tag names for every output image.
+        public var tags: [String]?
+        /// Absolute path of a source image for image-to-image, or an asset id from the gallery.
+        public var source: String?
+        /// Absolute path of an inpainting mask (white = repaint), the size of the output.
+        public var mask: String?
+        /// How much of the source to repaint (0…1, default 0.8).
+        public var strength: Double?
+        /// Repeat this generation's parameters with a new seed.
+        public var again: String?
+        /// Reproduce this generation exactly (same seed and parameters).
+        public var reorder: String?
+
+        public init(prompt: String? = nil) { self.prompt = prompt }
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        /// The queued job.
+        public var jobId: String
+        /// The generation row the images will belong to.
+        public var generationId: String
+        /// Seed of image 0 (image i uses seed + i).
+        public var seed: Int64
+        /// The model used.
+        public var model: String
+        /// Jobs ahead of this one.
+        public var position: Int
+
+        public init(jobId: String, generationId: String, seed: Int64, model: String, position: Int) {
+            self.jobId = jobId
+            self.generationId = generationId
+            self.seed = seed
+            self.model = model
+            self.position = position
+        }
+    }
+
+    public static let params: [Schema.Property] = [
+        .init("prompt", .string("what to draw; Dynamic Prompts syntax", maxLength: maxPromptLength)),
+        .init("negativePrompt", .string("what to avoid")),
+        .init("model", .string("model name (models.list); absent = default")),
+        .init("count", .integer("images to make, default 4", minimum: 1, maximum: Int64(maxCount))),
+        .init("width", .integer("pixels, multiple of 8", minimum: 64, maximum: 2048)),
+        .init("height", .integer("pixels, multiple of 8", minimum: 64, maximum: 2048)),
+        .init("steps", .integer("denoising steps", minimum: 1, maximum: 150)),
+        .init("guidance", .number("guidance scale, default 7.5", minimum: 0, maximum: 30)),
+        .init("sampler", .enumeration(["ddim", "euler", "euler-a", "dpm++2m", "lcm"], "sampler")),
+        .init("seed", .integer("seed of image 0; random when absent", minimum: 0, maximum: 4_294_967_295)),
+        .init("preset", .enumeration(["draft", "standard", "high", "ultra"], "quality preset")),
+        .init("project", .string("project id")),
+        .init("session", .string("session id")),
+        .init("parent", .string("parent generation id")),
+        .init("collection", .string("collection id for every image")),
+        .init("tags", .array(.string(), "tag names", maxItems: 64)),
+        .init("source", .string("absolute path of a source image, or an asset id (image-to-image)")),
+        .init("mask", .string("absolute path of an inpainting mask")),
+        .init("strength", .number("repaint strength", minimum: 0, maximum: 1)),
+        .init("again", .string("generation id to repeat with a new seed")),
+        .init("reorder", .string("generation id to reproduce exactly")),
+    ]
+    public static let result = Schema.object([
+        .init("jobId", .string("queued job"), required: true),
+        .init("generationId", .string("generation the images belong to"), required: true),
+        .init("seed", .integer("seed of image 0", minimum: 0), required: true),
+        .init("model", .string("model used"), required: true),
+        .init("position", .integer("jobs ahead", minimum: 0), required: true),
+    ])
+    public static let exampleParams: Params = {
+        var p = Params(prompt: "a lighthouse at dusk, {oil painting|watercolor}")
+        p.count = 2
+        p.preset = "standard"
+        p.tags = ["coast"]
+        return p
+    }()
+    public static let exampleResult = Result(jobId: "job_01J0000000000000000000000", generationId: "gen_01J0000000000000000000000",
+                                             seed: 1234, model: "sd1-tiny", position: 0)
+}

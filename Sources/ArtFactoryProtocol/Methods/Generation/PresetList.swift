@@ -1,0 +1,84 @@
+/// `preset.list`: the quality presets with their estimated time on this machine.
+public enum PresetList: RPCMethod {
+    public static let method = "preset.list"
+    public static let summary = "List the quality presets (draft, standard, high, ultra) with estimated seconds for a model and size."
+    public static let details = """
+        Estimates come from step times measured on this machine (kept in the catalog, updated after every \
+        generation); they are absent until the model has run once.
+        """
+    public static let errors = [RPCErrorCode.notFound, RPCErrorCode.unavailable]
+
+    public struct Params: Codable, Sendable, Equatable {
+        /// Model name; absent = the default model.
+        public var model: String?
+        /// Image size (default 512×512).
+        public var width: Int?
+        public var height: Int?
+        /// Images per generation (default 4).
+        public var count: Int?
+        public init(model: String? = nil, width: Int? = nil, height: Int? = nil, count: Int? = nil) {
+            self.model = model
+            self.width = width
+            self.height = height
+            self.count = count
+        }
+    }
+
+    /// One preset.
+    public struct Preset: Codable, Sendable, Equatable {
+        public var name: String
+        public var steps: Int
+        /// Upscale factor applied to each image (1, 2 or 4).
+        public var upscale: Int
+        /// Estimated seconds for `count` images, or nil when the model was never measured.
+        public var estimatedSeconds: Double?
+        public init(name: String, steps: Int, upscale: Int, estimatedSeconds: Double?) {
+            self.name = name
+            self.steps = steps
+            self.upscale = upscale
+            self.estimatedSeconds = estimatedSeconds
+        }
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        public var model: String
+        public var width: Int
+        public var height: Int
+        public var count: Int
+        /// Measured seconds per denoising step for this model and size, if known.
+        public var secondsPerStep: Double?
+        public var presets: [Preset]
+        public init(model: String, width: Int, height: Int, count: Int, secondsPerStep: Double?, presets: [Preset]) {
+            self.model = model
+            self.width = width
+            self.height = height
+            self.count = count
+            self.secondsPerStep = secondsPerStep
+            self.presets = presets
+        }
+    }
+
+    public static let params: [Schema.Property] = [
+        .init("model", .string("model name; absent = default")),
+        .init("width", .integer("pixels", minimum: 64, maximum: 2048)),
+        .init("height", .integer("pixels", minimum: 64, maximum: 2048)),
+        .init("count", .integer("images", minimum: 1, maximum: Int64(Generate.maxCount))),
+    ]
+    public static let result = Schema.object([
+        .init("model", .string(), required: true),
+        .init("width", .integer(), required: true),
+        .init("height", .integer(), required: true),
+        .init("count", .integer(), required: true),
+        .init("secondsPerStep", .number("measured step time", minimum: 0)),
+        .init("presets", .array(.object([
+            .init("name", .enumeration(["draft", "standard", "high", "ultra"]), required: true),
+            .init("steps", .integer(minimum: 1), required: true),
+            .init("upscale", .integer(minimum: 1), required: true),
+            .init("estimatedSeconds", .number("estimate for count images", minimum: 0)),
+        ])), required: true),
+    ])
+    public static let exampleParams = Params(model: "sd1-tiny", width: 512, height: 512, count: 4)
+    public static let exampleResult = Result(model: "sd1-tiny", width: 512, height: 512, count: 4, secondsPerStep: 0.9, presets: [
+        Preset(name: "draft", steps: 15, upscale: 1, estimatedSeconds: 54),
+    ])
+}

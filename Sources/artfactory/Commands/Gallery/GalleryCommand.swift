@@ -1,0 +1,56 @@
+import ArgumentParser
+import ArtFactoryProtocol
+import Foundation
+
+/// `artfactory gallery ...`: browse, search and maintain the image gallery.
+struct GalleryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gallery",
+        abstract: "Browse, search, import and maintain the image gallery.",
+        subcommands: [GalleryListCommand.self, GallerySearchCommand.self, GalleryShowCommand.self, GalleryCompareCommand.self,
+                      GalleryFavoriteCommand.self, GalleryRateCommand.self, GalleryDeleteCommand.self,
+                      GalleryImportCommand.self, GalleryExportCommand.self, GalleryFsckCommand.self,
+                      GalleryHTMLCommand.self])
+
+    /// Prints any encodable result as pretty JSON.
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        Console.json(try JSONValueEncoder().encode(value))
+    }
+
+    /// The table rows people see for images.
+    static func printImages(_ images: [GalleryImage], scores: [Double]? = nil) {
+        let formatter = ISO8601DateFormatter()
+        var header = ["ID", "CREATED", "SIZE", "BYTES", "FAV", "RATING", "MODEL"]
+        if scores != nil { header.append("SCORE") }
+        Console.table(header, images.enumerated().map { i, image in
+            var row = [image.id, formatter.string(from: Date(timeIntervalSince1970: Double(image.createdAt) / 1000)),
+                       "\(image.width)x\(image.height)", "\(image.bytes)", image.favorite ? "*" : "",
+                       image.rating > 0 ? String(repeating: "★", count: image.rating) : "", image.model]
+            if let scores { row.append(String(format: "%.2f", scores[i])) }
+            return row
+        })
+    }
+
+    /// Makes a path the user typed absolute (the daemon accepts only absolute paths).
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path == "~" || path.hasPrefix("~/") { return NSString(string: path).expandingTildeInPath }
+        return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+    }
+}
+
+/// Filter options shared by `gallery list` and `gallery search`.
+struct GalleryFilterOptions: ParsableArguments {
+    @Option(help: "Only this project (id).") var project: String?
+    @Option(help: "Only this collection (id).") var collection: String?
+    @Option(name: .customLong("tag"), help: "Only images with this tag (repeat for several).") var tags: [String] = []
+    @Flag(help: "Only favorites.") var favorites = false
+    @Option(help: "Only this model.") var model: String?
+    @Option(help: "Only images rated at least this (1-5).") var minRating: Int?
+
+    var filter: GalleryFilter? {
+        let f = GalleryFilter(projectId: project, collectionId: collection, tags: tags.isEmpty ? nil : tags,
+                              favorite: favorites ? true : nil, model: model, minRating: minRating)
+        return f == GalleryFilter() ? nil : f
+    }
+}

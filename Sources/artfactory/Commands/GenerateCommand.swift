@@ -1,0 +1,109 @@
+import ArgumentParser
+import ArtFactoryProtocol
+import Foundation
+
+/// `artfactory generate "prompt" [options] [--wait]`: queue a generation, optionally follow it.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate images from a prompt (queued in the daemon; --wait follows it to the end).",
+        discussion: """
+        Prints the job id at once, or with --wait a live progress bar (on a terminal) and the PNG paths.
+        --json prints {generationId, jobId, status, images:[{path, thumbnail, seed, width, height}]}.
+        Presets: draft (15 steps), standard (28), high (40 + 2x upscale), ultra (50 + 4x upscale).
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The prompt (at most 500 characters; {a|b} and __wildcard__ syntax is expanded).")
+    var prompt: String?
+
+    @Option(help: "Model name (see `artfactory models list`).") var model: String?
+    @Option(help: "Images to make (1-16, default 4).") var count: Int?
+    @Option(help: "Width in pixels (multiple of 8).") var width: Int?
+    @Option(help: "Height in pixels (multiple of 8).") var height: Int?
+    @Option(help: "Denoising steps.") var steps: Int?
+    @Option(help: "Guidance scale (default 7.5).") var guidance: Double?
+    @Option(help: "Sampler: ddim, euler, euler-a, dpm++2m, lcm.") var sampler: String?
+    @Option(help: "Seed of the first image (random when absent).") var seed: Int64?
+    @Option(help: "Quality preset: draft, standard, high, ultra.") var preset: String?
+    @Option(help: "Negative prompt.") var negative: String?
+    @Option(help: "Project id.") var project: String?
+    @Option(help: "Collection id for every image.") var collection: String?
+    @Option(name: .customLong("tag"), help: "Tag for every image (repeatable).") var tags: [String] = []
+    @Option(help: "Session id.") var session: String?
+    @Option(help: "Parent generation id.") var parent: String?
+    @Option(help: "Source image (absolute path or asset id) for image-to-image.") var source: String?
+    @Option(help: "Inpainting mask (absolute path, same size as the source).") var mask: String?
+    @Option(help: "Image-to-image strength 0-1.") var strength: Double?
+    @Option(help: "Repeat generation ID with new seeds.") var again: String?
+    @Option(help: "Reproduce generation ID exactly.") var reorder: String?
+    @Flag(help: "Wait for the images and print their paths.") var wait = false
+    @Flag(help: "Only show each preset's estimated time for these settings; queue nothing.") var estimate = false
+
+    func validate() throws {
+        if prompt == nil && again == nil && reorder == nil && !estimate {
+            throw ValidationError("Give a prompt, or --again/--reorder with a generation id.")
+        }
+    }
+
+    func run() throws {
+        if estimate {
+            let r = try global.connect().call(PresetList.self, .init(model: model, width: width, height: height, count: count))
+            return PresetCommand.print(r, global)
+        }
+        var params = Generate.Params(prompt: prompt)
+        params.negativePrompt = negative
+        params.model = model
+        params.count = count
+        params.width = width
+        params.height = height
+        params.steps = steps
+        params.guidance = guidance
+        params.sampler = sampler
+        params.seed = seed
+        params.preset = preset
+        params.project = project
+        params.session = session
+        params.parent = parent
+        params.collection = collection
+        params.tags = tags.isEmpty ? nil : tags
+        params.source = source.map(Self.absolute)
+        params.mask = mask.map(Self.absolute)
+        params.strength = strength
+        params.again = again
+        params.reorder = reorder
+        let client = try global.connect()
+        let queued = try client.call(Generate.self, params)
+        guard wait else {
+            if global.json {
+                Console.json(["jobId": .string(queued.jobId), "generationId": .string(queued.generationId), "status": "queued",
+                              "seed": .int(queued.seed), "model": .string(queued.model), "images": []])
+            } else if !global.quiet {
+                Console.out("Queued \(queued.jobId) (generation \(queued.generationId), seed \(queued.seed), \(queued.position) ahead). Follow it with `artfactory jobs watch \(queued.jobId)`.")
+            }
+            return
+        }
+        let follower = JobFollower(client: client, showProgress: Console.stderrIsTTY && !global.quiet && !global.json)
+        let info = try follower.wait(for: queued.jobId)
+        if global.json {
+            Console.json(["jobId": .string(info.id), "generationId": .string(queued.generationId), "status": .string(info.status),
+                          "error": info.error.map(JSONValue.string) ?? .null,
+                          "images": .array(info.images.map { image in
+                              ["path": .string(image.path), "thumbnail": image.thumbnail.map(JSONValue.string) ?? .null,
+                               "seed": .int(image.seed), "width": .int(Int64(image.width)), "height": .int(Int64(image.height))]
+                          })])
+        } else {
+            for image in info.images { Console.out(image.path) }
+        }
+        guard info.status == "succeeded" else {
+            throw CLIFailure.failed("Generation \(info.status)\(info.error.map { ": \($0)" } ?? ".")")
+        }
+    }
+
+    /// Relative paths are taken from the current directory (the daemon requires absolute ones).
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") || path.hasPrefix("img_") { return path }
+        return FileManager.default.currentDirectoryPath + "/" + path
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import ArtFactoryProtocol
+
+/// `artfactory preset list`: presets with estimated times on this machine.
+struct PresetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preset",
+        abstract: "Show the quality presets and how long each takes here.",
+        subcommands: [List.self],
+        defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List presets with estimated times (measured step times).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Model name.") var model: String?
+        @Option(help: "Width in pixels.") var width: Int?
+        @Option(help: "Height in pixels.") var height: Int?
+        @Option(help: "Images per generation.") var count: Int?
+
+        func run() throws {
+            let r = try global.connect().call(PresetList.self, .init(model: model, width: width, height: height, count: count))
+            PresetCommand.print(r, global)
+        }
+    }
+
+    static func print(_ r: PresetList.Result, _ global: GlobalOptions) {
+        if global.json { return Console.json((try? JSONValueEncoder().encode(r)) ?? .null) }
+        Console.out("\(r.model), \(r.width)x\(r.height), \(r.count) image(s):")
+        Console.table(["PRESET", "STEPS", "UPSCALE", "ESTIMATE"], r.presets.map {
+            [$0.name, "\($0.steps)", "\($0.upscale)x", $0.estimatedSeconds.map(Console.duration) ?? "unknown (run the model once)"]
+        })
+    }
+}
