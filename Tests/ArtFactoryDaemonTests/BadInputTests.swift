@@ -75,7 +75,7 @@ import TestSupport
         #expect(worst < 2.0, "the well-behaved client was never blocked (worst \(worst) s)")
         let c = try daemon.client()
         #expect(try c.call("daemon.status")["pid"]?.intValue == Int64(daemon.pid))
-        #expect(daemon.process.isRunning)
+        #expect(daemon.isRunning)
     }
 
     @Test func oversizedLineGetsErrorAndClose() throws {

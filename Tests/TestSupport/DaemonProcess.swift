@@ -4,12 +4,16 @@ import Foundation
 import Glibc
 
 /// A real `artfactoryd` process in its own temporary home, for tests that go through the socket.
+///
+/// Spawned with posix_spawn and reaped with waitpid: Foundation's `Process` reaps children on a
+/// background queue, and with several daemons per test run that queue was seen to stall.
 public final class DaemonProcess: @unchecked Sendable {
     public let home: String
-    public let process: Process
+    public let pid: Int32
     public var socketPath: String { home + "/artfactoryd.sock" }
-    public var pid: Int32 { process.processIdentifier }
     private let ownsHome: Bool
+    private let lock = NSLock()
+    private var exitStatus: Int32?
 
     /// Starts a daemon and waits until it answers `daemon.status`.
     /// - Parameters:
@@ -23,18 +27,43 @@ public final class DaemonProcess: @unchecked Sendable {
 
     init(home: String?, environment: [String: String]) throws {
         self.ownsHome = home == nil
-        self.home = try home ?? TestPaths.makeTempDir(prefix: "afd")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.product("artfactoryd"))
-        process.arguments = ["--detached"]
+        let home = try home ?? TestPaths.makeTempDir(prefix: "afd")
+        self.home = home
         var env = ProcessInfo.processInfo.environment
-        env["ARTFACTORY_HOME"] = self.home
+        env["ARTFACTORY_HOME"] = home
         env["OPENBLAS_CORETYPE"] = env["OPENBLAS_CORETYPE"] ?? "Haswell"
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        let exe = TestPaths.product("artfactoryd")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = [strdup(exe), strdup("--detached"), nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, exe, &actions, nil, argv, envp)
+        guard rc == 0 else { throw TestFailure("cannot start \(exe): \(String(cString: strerror(rc)))") }
+        self.pid = pid
+    }
+
+    /// Whether the process is still alive (reaps it when it has exited).
+    public var isRunning: Bool { pollExit() == nil }
+
+    /// The exit status once the process has ended (128+signal when killed by one).
+    public var terminationStatus: Int32? { pollExit() }
+
+    private func pollExit() -> Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let exitStatus { return exitStatus }
+        var st: Int32 = 0
+        let r = waitpid(pid, &st, WNOHANG)
+        guard r == pid else { return nil }
+        exitStatus = (st & 0x7F) == 0 ? (st >> 8) & 0xFF : 128 + (st & 0x7F)
+        return exitStatus
     }
 
     /// Polls the socket until the daemon answers.
@@ -42,7 +71,7 @@ public final class DaemonProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let c = try? RPCClient(socketPath: socketPath, timeout: 5), (try? c.call("daemon.status")) != nil { return }
-            if !process.isRunning { throw TestFailure("artfactoryd exited during start-up with status \(process.terminationStatus)") }
+            if let status = pollExit() { throw TestFailure("artfactoryd exited during start-up with status \(status)") }
             usleep(10_000)
         }
         throw TestFailure("artfactoryd did not answer within \(timeout) s")
@@ -54,22 +83,25 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Sends `signal` and waits for the exit; returns the exit status (nil on timeout).
     @discardableResult
     public func stop(signal: Int32 = SIGTERM, timeout: Double = 20) -> Int32? {
-        guard process.isRunning else { return process.terminationStatus }
-        kill(process.processIdentifier, signal)
+        if let status = pollExit() { return status }
+        kill(pid, signal)
         return waitForExit(timeout: timeout)
     }
 
     /// Waits for the process to end; its exit status, or nil on timeout.
     public func waitForExit(timeout: Double) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        return process.isRunning ? nil : process.terminationStatus
+        while Date() < deadline {
+            if let status = pollExit() { return status }
+            usleep(10_000)
+        }
+        return nil
     }
 
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        if pollExit() == nil {
+            kill(pid, SIGKILL)
+            _ = waitForExit(timeout: 10)
         }
         if ownsHome { try? FileManager.default.removeItem(atPath: home) }
     }

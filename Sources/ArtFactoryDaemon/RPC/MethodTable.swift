@@ -25,6 +25,8 @@ public final class MethodTable: @unchecked Sendable {
     }
 
     private(set) var entries: [String: Entry] = [:]
+    /// The OpenRPC document, built once after the last registration (it is large and constant).
+    private var cachedDocument: JSONValue?
 
     public init() {}
 
@@ -32,6 +34,7 @@ public final class MethodTable: @unchecked Sendable {
     public func register<M: RPCMethod>(_ m: M.Type, on execution: Execution,
                                        _ handler: @escaping (M.Params, RequestContext) throws -> M.Result) {
         precondition(entries[M.method] == nil, "method \(M.method) registered twice")
+        cachedDocument = nil
         let names = M.params.map(\.name)
         entries[M.method] = Entry(execution: execution, doc: OpenRPCDocument.Entry(M.self), paramNames: names) { raw, ctx in
             let params = try MethodTable.decodeParams(M.Params.self, raw, names: names)
@@ -45,7 +48,10 @@ public final class MethodTable: @unchecked Sendable {
 
     /// The OpenRPC document for this table.
     public func openRPC() -> JSONValue {
-        OpenRPCDocument.build(version: ArtFactoryVersion.string, entries: entries.values.map(\.doc))
+        if let cachedDocument { return cachedDocument }
+        let doc = OpenRPCDocument.build(version: ArtFactoryVersion.string, entries: entries.values.map(\.doc))
+        cachedDocument = doc
+        return doc
     }
 
     /// Positional params map onto the documented names in order; absent params decode as `{}`.

@@ -19,7 +19,17 @@ public final class Connection: @unchecked Sendable {
     var closeAfterWrites = false
     var pendingWriteBytes = 0
     var pendingWrites = 0
-    var readingPaused = false
+    /// Reading stopped because too many requests of this connection run on workers.
+    var pausedForWork = false
+    /// Whether libuv is reading this stream now.
+    var isReading = false
+    /// Complete lines read but not yet handled: one client's burst is handled a slice at a time
+    /// so that other connections get the loop in between.
+    var backlog: [[UInt8]] = []
+    var backlogStart = 0
+    var drainScheduled = false
+    /// The stream overflowed after the lines in `backlog`.
+    var overflowPending = false
     /// Requests being handled off the loop thread for this connection (read back-pressure).
     var inFlight = 0
     private let closedFlag = Atomic<Bool>(false)
@@ -62,10 +72,12 @@ public final class Connection: @unchecked Sendable {
         guard !isClosed else { return }
         if flush && pendingWrites > 0 {
             closeAfterWrites = true
+            isReading = false
             uv_read_stop(streamHandle)
             return
         }
         isClosed = true
+        isReading = false
         closedFlag.store(true, ordering: .relaxed)
         uv_read_stop(streamHandle)
         // The server's table keeps us alive until the close callback.
@@ -139,6 +151,17 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Reads while nothing holds it back: not closing, no worker back-pressure, no unhandled backlog.
+    func refreshReading() {
+        let want = !isClosed && !closeAfterWrites && !pausedForWork && backlogStart >= backlog.count
+        if want && !isReading {
+            server.startReading(self)
+        } else if !want && isReading {
+            isReading = false
+            uv_read_stop(streamHandle)
+        }
+    }
+
     /// Back-pressure for work handed to other threads: stop reading while too much is in flight.
     public func beginWork() {
         if server.loop.inLoopThread { adjustInFlight(+1) } else { server.loop.execute { [self] in adjustInFlight(+1) } }
@@ -153,12 +176,12 @@ public final class Connection: @unchecked Sendable {
         inFlight += delta
         guard !isClosed, !closeAfterWrites else { return }
         let limit = server.configuration.maxInFlightPerConnection
-        if inFlight >= limit, !readingPaused {
-            readingPaused = true
-            uv_read_stop(streamHandle)
-        } else if inFlight < limit / 2, readingPaused {
-            readingPaused = false
-            server.startReading(self)
+        if inFlight >= limit, !pausedForWork {
+            pausedForWork = true
+            refreshReading()
+        } else if inFlight < limit / 2, pausedForWork {
+            pausedForWork = false
+            refreshReading()
         }
     }
 }

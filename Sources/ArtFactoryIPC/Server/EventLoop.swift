@@ -46,23 +46,27 @@ public final class EventLoop: @unchecked Sendable {
         uv_async_send(wakeup)
     }
 
+    /// Runs the closures queued so far. Work queued while they run waits for the next loop turn
+    /// (a fresh wake-up), so that I/O callbacks get their turn in between.
     private func drain() {
-        while true {
-            let batch = pending.withLock { q -> [@Sendable () -> Void] in
-                let b = q
-                q.removeAll(keepingCapacity: true)
-                return b
-            }
-            if batch.isEmpty { return }
-            for work in batch { work() }
+        let batch = pending.withLock { q -> [@Sendable () -> Void] in
+            let b = q
+            q.removeAll(keepingCapacity: true)
+            return b
         }
+        for work in batch { work() }
+        if pending.withLock({ !$0.isEmpty }) { uv_async_send(wakeup) }
+    }
+
+    private func drainAll() {
+        while pending.withLock({ !$0.isEmpty }) { drain() }
     }
 
     /// Runs the loop on the calling thread until `stop()`; returns when every handle is closed.
     public func run() {
         loopThread.withLock { $0 = pthread_self() }
         uv_run(loop, UV_RUN_DEFAULT)
-        drain()
+        drainAll()
         loopThread.withLock { $0 = nil }
     }
 

@@ -133,6 +133,7 @@ public final class SocketServer: @unchecked Sendable {
     }
 
     func startReading(_ conn: Connection) {
+        conn.isReading = true
         uv_read_start(conn.streamHandle, { _, suggested, buf in
             let size = 65536
             buf?.pointee = uv_buf_init(UnsafeMutablePointer<CChar>.allocate(capacity: size), UInt32(size))
@@ -145,6 +146,9 @@ public final class SocketServer: @unchecked Sendable {
         })
     }
 
+    /// Lines handled per connection before the loop turns to others.
+    static let linesPerTurn = 32
+
     private func didRead(_ conn: Connection, nread: Int, base: UnsafeMutablePointer<CChar>?) {
         if nread < 0 {
             // EOF or error: the client went away. Pending replies are dropped with it.
@@ -152,17 +156,43 @@ public final class SocketServer: @unchecked Sendable {
             return
         }
         guard nread > 0, let base, !conn.isClosed else { return }
-        let events = conn.framer.feed(UnsafeRawBufferPointer(start: base, count: nread))
-        for event in events {
-            if conn.isClosed || conn.closeAfterWrites { return }
+        for event in conn.framer.feed(UnsafeRawBufferPointer(start: base, count: nread)) {
             switch event {
-            case .line(let line): onLine(conn, line)
-            case .overflow:
+            case .line(let line): conn.backlog.append(line)
+            case .overflow: conn.overflowPending = true
+            }
+        }
+        drain(conn)
+    }
+
+    /// Handles up to `linesPerTurn` queued lines of `conn`, then lets the loop serve others before
+    /// continuing; reading from `conn` pauses while it has a backlog.
+    private func drain(_ conn: Connection) {
+        var handled = 0
+        while conn.backlogStart < conn.backlog.count, handled < Self.linesPerTurn {
+            if conn.isClosed || conn.closeAfterWrites { return }
+            let line = conn.backlog[conn.backlogStart]
+            conn.backlogStart += 1
+            handled += 1
+            onLine(conn, line)
+        }
+        if conn.backlogStart >= conn.backlog.count {
+            conn.backlog.removeAll(keepingCapacity: false)
+            conn.backlogStart = 0
+            if conn.overflowPending, !conn.isClosed {
+                conn.overflowPending = false
                 onOverflow(conn)
                 conn.closeOnLoop(flush: true)
                 return
             }
+        } else if !conn.drainScheduled {
+            conn.drainScheduled = true
+            loop.execute { [self] in
+                conn.drainScheduled = false
+                if !conn.isClosed { drain(conn) }
+            }
         }
+        conn.refreshReading()
     }
 
     func connectionDidClose(_ conn: Connection) {
