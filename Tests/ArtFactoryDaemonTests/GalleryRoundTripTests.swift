@@ -58,6 +58,9 @@ import ArtFactoryDaemon
         #expect(try cb.call(GalleryFsck.self, .init(verifyHashes: true)).clean)
         // Importing the same export again links everything.
         #expect(try cb.call(GalleryImport.self, .init(paths: [destination])).duplicates == 4)
+        // Stop explicitly: both daemons must outlive every call (ARC may release them after their last use).
+        _ = a.stop()
+        _ = b.stop()
     }
 
     @Test func storedPNGMetadataReadByIndependentReaders() throws {
