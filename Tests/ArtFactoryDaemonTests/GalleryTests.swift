@@ -51,6 +51,9 @@ import TestSupport
         let hits = try c.call(GallerySearch.self, .init(query: "red"))
         #expect(Set(hits.hits.map(\.image.id)).count == 2)
         let got = try c.call(GalleryGet.self, .init(id: try #require(fox.id)))
+        // The recorded digest matches an independent sha256sum of the source file.
+        let sum = try runProgram("/usr/bin/sha256sum", [src + "/fox.png"], environment: [:])
+        #expect(sum.stdout.split(separator: " ").first.map(String.init) == got.image.sha256)
         #expect(got.generation?.prompt == "a red fox in deep snow")
         #expect(got.generation?.seed == 1 && got.generation?.model == "sd15")
         #expect(got.tags == ["batch1"])
