@@ -72,5 +72,7 @@ import TestSupport
         #expect(try c.call(ProfileList.self, NoParams()).profiles.count == 1)
         _ = try c.call(ProfileDelete.self, .init(id: prof.id))
         expectError(RPCErrorCode.notFound) { _ = try c.call(ProfileDelete.self, .init(id: prof.id)) }
+        // Stop explicitly: the daemon must outlive every call (ARC may release it after its last use).
+        _ = daemon.stop()
     }
 }

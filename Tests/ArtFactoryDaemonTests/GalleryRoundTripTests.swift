@@ -39,6 +39,20 @@ import ArtFactoryDaemon
 
         let b = try DaemonProcess.start()
         let cb = try b.client()
+        if format == "folder" {
+            // A tampered manifest naming a path outside the gallery is refused before anything is written.
+            let tampered = out + "/tampered"
+            try FileManager.default.copyItem(atPath: destination, toPath: tampered)
+            let url = URL(fileURLWithPath: tampered + "/manifest.json")
+            var manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            var assets = try #require(manifest["assets"] as? [[String: Any]])
+            assets[0]["path"] = "../../escape.png"
+            manifest["assets"] = assets
+            try JSONSerialization.data(withJSONObject: manifest).write(to: url)
+            expectError(RPCErrorCode.invalidFile, mentioning: "unsafe path") { _ = try cb.call(GalleryImport.self, .init(paths: [tampered])) }
+            #expect(try cb.call(GalleryList.self, .init()).items.isEmpty)
+            #expect(GalleryFixtures.files(under: b.home + "/gallery").isEmpty)
+        }
         let restored = try cb.call(GalleryImport.self, .init(paths: [destination]))
         #expect(restored.imported == 4 && restored.failed == 0)
         for id in ids {
@@ -58,6 +72,9 @@ import ArtFactoryDaemon
         #expect(try cb.call(GalleryFsck.self, .init(verifyHashes: true)).clean)
         // Importing the same export again links everything.
         #expect(try cb.call(GalleryImport.self, .init(paths: [destination])).duplicates == 4)
+        // Stop explicitly: both daemons must outlive every call (ARC may release them after their last use).
+        _ = a.stop()
+        _ = b.stop()
     }
 
     @Test func storedPNGMetadataReadByIndependentReaders() throws {

@@ -69,6 +69,11 @@ struct GalleryRestorer {
             guard GalleryRestorer.isSafeRelative(asset.path) else {
                 throw GalleryError.invalidFile("The manifest names an unsafe path '\(asset.path)'; the export was altered.")
             }
+            // Never overwrite a file this gallery already has (a different image at the same path).
+            guard !FileManager.default.fileExists(atPath: gallery.absoluteImage(asset.path)),
+                  asset.thumbnailPath.map({ !FileManager.default.fileExists(atPath: gallery.absoluteThumbnail($0)) }) ?? true else {
+                throw RPCError(code: RPCErrorCode.conflict, message: "The export's image \(asset.id) would replace a file already in this gallery (\(asset.path)); nothing was imported.")
+            }
             let name = GalleryExporter.imagesFolder + asset.path
             guard let data = try source.read(name) else { throw GalleryError.invalidFile("\(path) lacks \(name); the export is incomplete.") }
             guard SHA256.hex(data) == asset.sha256 else {

@@ -25,7 +25,8 @@ extension GalleryService {
         let orphans = orphanFiles(under: paths.galleryDir, known: knownImages) + orphanFiles(under: paths.thumbnailsDir, known: knownThumbs)
         if repair {
             if !missing.isEmpty {
-                let thumbs = entries.filter { missing.contains($0.id) }.compactMap { $0.thumbnailPath.map(absoluteThumbnail) }
+                let missingSet = Set(missing)
+                let thumbs = entries.filter { missingSet.contains($0.id) }.compactMap { $0.thumbnailPath.map(absoluteThumbnail) }
                 _ = try catalog.deleteAssets(missing)
                 for t in thumbs { unlink(t) }
             }

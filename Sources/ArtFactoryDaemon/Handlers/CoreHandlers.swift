@@ -16,6 +16,7 @@ extension Daemon {
         table.register(EventsUnsubscribe.self, on: .loop) { [unowned self] params, ctx in
             EventsUnsubscribe.Result(topics: events.unsubscribe(ctx.connection, topics: params.topics))
         }
-        table.register(RPCDiscover.self, on: .loop) { [unowned self] _, _ in table.openRPC() }
+        // On a worker: the document is large (every method's schemas) and serializing it would stall the loop.
+        table.register(RPCDiscover.self, on: .worker) { [unowned self] _, _ in table.openRPC() }
     }
 }

@@ -1,5 +1,6 @@
 import ArtFactoryIPC
 import ArtFactoryProtocol
+import Foundation
 
 /// What a handler knows about the call it serves.
 public struct RequestContext: @unchecked Sendable {
@@ -25,8 +26,10 @@ public final class MethodTable: @unchecked Sendable {
     }
 
     private(set) var entries: [String: Entry] = [:]
-    /// The OpenRPC document, built once after the last registration (it is large and constant).
-    private var cachedDocument: JSONValue?
+    /// The OpenRPC document, built once: the table does not change after start-up and the document
+    /// is large (every method's schemas), so rebuilding it per `rpc.discover` would stall the loop.
+    private var document: JSONValue?
+    private let documentLock = NSLock()
 
     public init() {}
 
@@ -34,11 +37,12 @@ public final class MethodTable: @unchecked Sendable {
     public func register<M: RPCMethod>(_ m: M.Type, on execution: Execution,
                                        _ handler: @escaping (M.Params, RequestContext) throws -> M.Result) {
         precondition(entries[M.method] == nil, "method \(M.method) registered twice")
-        cachedDocument = nil
+        documentLock.withLock { document = nil }
         let names = M.params.map(\.name)
         entries[M.method] = Entry(execution: execution, doc: OpenRPCDocument.Entry(M.self), paramNames: names) { raw, ctx in
             let params = try MethodTable.decodeParams(M.Params.self, raw, names: names)
             let result = try handler(params, ctx)
+            if let json = result as? JSONValue { return json }
             return try JSONValueEncoder().encode(result)
         }
     }
@@ -48,10 +52,12 @@ public final class MethodTable: @unchecked Sendable {
 
     /// The OpenRPC document for this table.
     public func openRPC() -> JSONValue {
-        if let cachedDocument { return cachedDocument }
-        let doc = OpenRPCDocument.build(version: ArtFactoryVersion.string, entries: entries.values.map(\.doc))
-        cachedDocument = doc
-        return doc
+        documentLock.withLock {
+            if let document { return document }
+            let built = OpenRPCDocument.build(version: ArtFactoryVersion.string, entries: entries.values.map(\.doc))
+            document = built
+            return built
+        }
     }
 
     /// Positional params map onto the documented names in order; absent params decode as `{}`.
