@@ -48,7 +48,7 @@ import TestSupport
         #expect(progress.allSatisfy { $0.etaSeconds != nil })
 
         let info = try c.call(JobGet.self, .init(id: queued.jobId))
-        #expect(info.status == "succeeded")
+        #expect(info.status == "succeeded", "\(info.error ?? "")")
         #expect(info.generationId == queued.generationId)
         #expect(info.images.map(\.seed) == [42, 43])
         for image in info.images {
