@@ -48,7 +48,7 @@ import TestSupport
         #expect(progress.allSatisfy { $0.etaSeconds != nil })
 
         let info = try c.call(JobGet.self, .init(id: queued.jobId))
-        #expect(info.status == "succeeded")
+        #expect(info.status == "succeeded", "\(info.error ?? "")")
         #expect(info.generationId == queued.generationId)
         #expect(info.images.map(\.seed) == [42, 43])
         for image in info.images {
@@ -236,5 +236,28 @@ import TestSupport
         let cli = try runCLI(["prompt", "preview", "a {red|blue} lighthouse", "--combinatorial"], home: f.home,
                              environment: ["ARTFACTORY_NO_AUTOSTART": "1"])
         #expect(cli.stdout.contains("2. a blue lighthouse  [3/75 tokens]"))
+    }
+
+    @Test func projectStyleProfileAppliesUnlessTurnedOff() throws {
+        let f = try GenerationFixture.start()
+        defer { f.cleanUp() }
+        let catalog = try CatalogDatabase(path: f.home + "/catalog.sqlite")
+        let profile = try catalog.createProfile("brand", terms: [ProfileTerm(term: "teal palette", weight: 1.2)])
+        let project = try catalog.createProject("acme", defaultProfileId: profile.id)
+        let c = try f.daemon.client()
+        func prompt(_ edit: (inout Generate.Params) -> Void) throws -> String {
+            var p = GenerationFixture.params("a logo", count: 1, seed: 3, steps: 1)
+            p.project = project.id
+            edit(&p)
+            let info = try f.wait(try c.call(Generate.self, p).jobId)
+            let data = try Data(contentsOf: URL(fileURLWithPath: try #require(info.images.first).path))
+            return try #require(try MetadataReader.read(fromPNG: data)).prompt
+        }
+        #expect(try prompt { _ in }.contains("teal palette"))
+        #expect(try prompt { $0.useProfile = false } == "a logo")
+        do {
+            _ = try c.call(Generate.self, { var p = GenerationFixture.params("x"); p.profile = "prf_nope"; return p }())
+            Issue.record("an unknown profile must fail")
+        } catch let e as RPCError { #expect(e.code == RPCErrorCode.notFound) }
     }
 }

@@ -98,11 +98,20 @@ struct GenerateValidator {
         }
         try checkReferences(project: params.project, session: params.session, parent: parent)
         if let collection = params.collection { _ = try CatalogErrors.map { try catalog.collection(collection) } }
-        return GenerationSpec(generationId: CatalogID.make(.generation), prompt: prompt, negativePrompt: params.negativePrompt ?? "",
+        var spec = GenerationSpec(generationId: CatalogID.make(.generation), prompt: prompt, negativePrompt: params.negativePrompt ?? "",
                               model: model.name, modelPath: model.path, count: count, width: width, height: height, steps: steps,
                               guidance: guidance, sampler: sampler, seed: seed, preset: preset?.rawValue, upscale: preset?.upscale ?? 1,
                               source: sourcePath, mask: maskPath, strength: params.strength, projectId: params.project,
                               sessionId: params.session, parentId: parent, tags: params.tags ?? [], collectionId: params.collection)
+        let project = try params.project.map { id in try CatalogErrors.map { try catalog.project(id) } }
+        spec.brandLora = project?.brandLora
+        if params.useProfile != false, let profileId = params.profile ?? project?.defaultProfileId {
+            let stored = try CatalogErrors.map { try catalog.profile(profileId) }
+            spec.profile = ArtFactoryPrompts.StyleProfile(name: stored.name, terms: stored.terms.map { WeightedTerm($0.term, weight: $0.weight) })
+        } else if params.useProfile == false, params.profile != nil {
+            throw RPCError.invalidParams("profile and useProfile=false contradict each other; pass one of them", field: "profile")
+        }
+        return spec
     }
 
     /// `again` (new seed) or `reorder` (same seed): the earlier generation's spec with a new id.

@@ -79,9 +79,12 @@ struct GenerationExecutor {
         var stepSeconds = calibration.secondsPerStep(model: spec.model, width: spec.width, height: spec.height)
         for index in first..<spec.count {
             // Consistent batches keep one expansion of the prompt and vary only the seed.
-            let prompt = try expander.randomPrompt(spec.prompt, seed: UInt64(spec.seed), index: spec.fixedPrompt == true ? 0 : index)
+            let expanded = try expander.randomPrompt(spec.prompt, seed: UInt64(spec.seed), index: spec.fixedPrompt == true ? 0 : index)
+            let enhanced = try PromptEnhancer.apply(prompt: expanded, negativePrompt: spec.negativePrompt,
+                                                    enhancement: PromptEnhancement(profile: spec.profile, profileEnabled: spec.profile != nil))
+            let prompt = enhanced.prompt
             var request = GenerationRequest(prompt: prompt)
-            request.negativePrompt = spec.negativePrompt
+            request.negativePrompt = enhanced.negativePrompt
             request.width = spec.width
             request.height = spec.height
             request.steps = spec.steps

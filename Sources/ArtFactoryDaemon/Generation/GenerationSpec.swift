@@ -1,4 +1,5 @@
 import ArtFactoryCatalog
+import ArtFactoryPrompts
 import Foundation
 
 /// A fully resolved generation, as validated at submit time and stored in the job's params, so a
@@ -29,6 +30,10 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     var tags: [String]
     /// Collection every image is added to.
     var collectionId: String?
+    /// Style profile applied to every expanded prompt (from the request or the project's default).
+    var profile: ArtFactoryPrompts.StyleProfile?
+    /// The project's brand LoRA, recorded for when the engine can load LoRAs.
+    var brandLora: String?
     /// Expand the prompt once for every image (consistent batches); otherwise image i gets expansion i.
     var fixedPrompt: Bool?
     /// Batch this generation belongs to, and its grid cell label (`steps=20, guidance=7`).

@@ -30,6 +30,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Negative prompt.") var negative: String?
     @Option(help: "Project id.") var project: String?
     @Option(help: "Collection id for every image.") var collection: String?
+    @Option(help: "Style profile id (default: the project's profile).") var profile: String?
+    @Flag(name: .customLong("no-profile"), help: "Apply no style profile, not even the project's.") var noProfile = false
     @Option(name: .customLong("tag"), help: "Tag for every image (repeatable).") var tags: [String] = []
     @Option(help: "Session id.") var session: String?
     @Option(help: "Parent generation id.") var parent: String?
@@ -67,6 +69,8 @@ struct GenerateCommand: ParsableCommand {
         params.session = session
         params.parent = parent
         params.collection = collection
+        params.profile = profile
+        params.useProfile = noProfile ? false : nil
         params.tags = tags.isEmpty ? nil : tags
         params.source = source.map(Self.absolute)
         params.mask = mask.map(Self.absolute)

@@ -39,6 +39,10 @@ public enum Generate: RPCMethod {
         public var project: String?
         public var session: String?
         public var parent: String?
+        /// Style profile id whose weighted terms are added to the prompt; absent = the project's default profile.
+        public var profile: String?
+        /// false = apply no style profile, not even the project's (`--no-profile`).
+        public var useProfile: Bool?
         /// Collection id every output image is added to.
         public var collection: String?
         /// Tag names for every output image.
@@ -93,6 +97,8 @@ public enum Generate: RPCMethod {
         .init("project", .string("project id")),
         .init("session", .string("session id")),
         .init("parent", .string("parent generation id")),
+        .init("profile", .string("style profile id; absent = the project's default")),
+        .init("useProfile", .boolean("false = no style profile")),
         .init("collection", .string("collection id for every image")),
         .init("tags", .array(.string(), "tag names", maxItems: 64)),
         .init("source", .string("absolute path of a source image, or an asset id (image-to-image)")),
