@@ -155,6 +155,7 @@ struct StatusCommand: ParsableCommand {
         Console.out("artfactoryd \(s.version) running (pid \(s.pid)), up \(Console.duration(s.uptimeSeconds))")
         Console.out("  home    \(s.home)")
         Console.out("  socket  \(s.socket)")
-        for key in s.counts.keys.sorted() { Console.out("  \(key.padding(toLength: 12, withPad: " ", startingAt: 0))\(s.counts[key]!)") }
+        let width = max(8, (s.counts.keys.map(\.count).max() ?? 0) + 2)
+        for key in s.counts.keys.sorted() { Console.out("  \(key.padding(toLength: width, withPad: " ", startingAt: 0))\(s.counts[key]!)") }
     }
 }
