@@ -125,7 +125,7 @@ extension CatalogDatabase {
                 SELECT g.* FROM chain JOIN generations g ON g.id = chain.id ORDER BY chain.depth
                 """, arguments: [id])
             let children = try Generation.fetchAll(db, sql: """
-                SELECT * FROM generations WHERE parent_generation_id = ? ORDER BY created_at, id
+                SELECT * FROM generations WHERE parent_generation_id = ? ORDER BY created_at, rowid
                 """, arguments: [id])
             var previous: String?
             var next: String?
