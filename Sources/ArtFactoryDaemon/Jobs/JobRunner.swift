@@ -149,6 +149,16 @@ final class JobRunner: @unchecked Sendable {
         }
     }
 
+    /// Writes the job's latest progress to the catalog (the throttled copy may lag), so a finished
+    /// job read back with `job.get` shows where it ended.
+    private func persistLatestProgress(_ id: String) {
+        condition.lock()
+        let latest = progressById[id]
+        condition.unlock()
+        guard let latest, let json = try? JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(latest)) else { return }
+        try? catalog.updateJobProgress(id, json)
+    }
+
     func publishState(_ job: Job) {
         guard let value = try? JSONValueEncoder().encode(describe(job)) else { return }
         events.publish(topic: EventTopic.job, method: "job.state", params: value)
@@ -190,6 +200,7 @@ final class JobRunner: @unchecked Sendable {
         do {
             guard let executor = executors[job.kind] else { throw RPCError.internalError("no executor for job kind \(job.kind)") }
             try executor(context)
+            persistLatestProgress(job.id)
             outcome = try catalog.finishJob(job.id, status: .succeeded)
         } catch is CancellationError {
             // Canceled by job.cancel (already recorded) or interrupted by shutdown (re-queued at next start).
@@ -197,6 +208,7 @@ final class JobRunner: @unchecked Sendable {
         } catch {
             let message = (error as? RPCError)?.message ?? "\(error)"
             logger.warning("job failed", metadata: ["job": .string(job.id), "kind": .string(job.kind), "error": .string(message)])
+            persistLatestProgress(job.id)
             outcome = (try? catalog.finishJob(job.id, status: .failed, error: message)) ?? (try? catalog.job(job.id))
         }
         condition.lock()

@@ -109,6 +109,9 @@ class GenerationTests(DaemonTestCase):
                 self.assertEqual((image["width"], image["height"]), (64, 64))
             self.assertEqual([i["seed"] for i in job["images"]], [7, 8])
             self.assertTrue(seen, "progress callbacks arrived")
+            final = job.get("progress") or {}
+            self.assertEqual((final.get("step"), final.get("image")), (final.get("totalSteps"), final.get("images")),
+                             "a finished job's stored progress shows where it ended")
             hits = af.gallery_search("circle")["hits"]
             self.assertGreaterEqual(len(hits), 2)
             with self.assertRaises(NotFound):
