@@ -73,6 +73,9 @@ final class WatchService: @unchecked Sendable {
     private var watches: [String: Watch] = [:]
     private var stopping = false
     private var ticks = 0
+    /// Left once the persisted watches are loaded; the RPC methods wait for it, so a client that
+    /// connects right after start-up never sees an empty or half-loaded list.
+    private let loading = DispatchGroup()
 
     init(loop: EventLoop, gallery: GalleryService, events: EventBus, logger: Logger, clientPaths: ClientPath, settleMs: Int) {
         self.loop = loop
@@ -82,6 +85,7 @@ final class WatchService: @unchecked Sendable {
         self.logger = logger
         self.clientPaths = clientPaths
         self.settleMs = UInt64(settleMs)
+        loading.enter()
     }
 
     // MARK: - Life cycle
@@ -99,6 +103,7 @@ final class WatchService: @unchecked Sendable {
     }
 
     private func load() {
+        defer { loading.leave() }
         let loaded: (records: [WatchRecord], unreadable: [String])
         do { loaded = try store.loadWatches() } catch {
             logger.error("cannot read watched folders from the catalog; none are watched", metadata: ["error": .string("\(error)")])
@@ -135,6 +140,7 @@ final class WatchService: @unchecked Sendable {
     /// `watch.add`. - Throws: `RPCError` (path not allowed, not a folder, not owned, project not found,
     /// already watched, too many watches); nothing changes then.
     func add(_ p: WatchAdd.Params) throws -> WatchInfo {
+        loading.wait()
         let dir = try clientPaths.existing(p.dir, what: "The folder to watch")
         var st = stat()
         guard stat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
@@ -172,12 +178,14 @@ final class WatchService: @unchecked Sendable {
 
     /// `watch.list`, oldest first.
     func list() -> [WatchInfo] {
-        lock.withLock { watches.values.sorted { $0.record.id < $1.record.id }.map(info) }
+        loading.wait()
+        return lock.withLock { watches.values.sorted { $0.record.id < $1.record.id }.map(info) }
     }
 
     /// `watch.remove` by id or folder. Waits for an import in progress to finish, then forgets the
     /// watch and its ledger. - Throws: invalid params, not found.
     func remove(_ p: WatchRemove.Params) throws -> WatchRemove.Result {
+        loading.wait()
         guard (p.id == nil) != (p.dir == nil) else {
             throw RPCError.invalidParams("Pass either the watch id (id) or the watched folder (dir), not both or neither.")
         }
