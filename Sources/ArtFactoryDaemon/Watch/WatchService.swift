@@ -255,7 +255,7 @@ final class WatchService: @unchecked Sendable {
     }
 
     /// Starts, restarts or stops the libuv watch to match the folder. Hops to the loop thread.
-    private func syncHandle(_ id: String, inode: (UInt64, UInt64)?) {
+    private func syncHandle(_ id: String, dir: String, inode: (UInt64, UInt64)?) {
         loop.execute { [self] in
             guard let w = lock.withLock({ watches[id] }), !w.removed else { return }
             if let h = w.handle, inode == nil || w.handleInode.map({ $0 != inode! }) == true {
@@ -265,13 +265,13 @@ final class WatchService: @unchecked Sendable {
             }
             guard let inode, w.handle == nil else { return }
             do {
-                w.handle = try loop.watchFolder(w.record.dir) { [weak self] _, status in self?.folderChanged(id, status: status) }
+                w.handle = try loop.watchFolder(dir) { [weak self] _, status in self?.folderChanged(id, status: status) }
                 w.handleInode = inode
                 lock.withLock { if w.status == "error" { w.status = "watching"; w.lastError = nil } }
                 // Files may have appeared between the scan and now.
                 scheduleScan(id, afterMs: WatchService.debounceMs)
             } catch {
-                let message = "cannot receive file events for \(w.record.dir) (\(error)); it is rescanned every \(WatchService.tickMs / 1000) s instead"
+                let message = "cannot receive file events for \(dir) (\(error)); it is rescanned every \(WatchService.tickMs / 1000) s instead"
                 lock.withLock { w.status = "error"; w.lastError = message }
                 logger.error("\(message)", metadata: ["watch": .string(id)])
             }
@@ -304,7 +304,7 @@ final class WatchService: @unchecked Sendable {
                 return was
             }
             if !wasMissing { logger.warning("a watched folder is missing; waiting for it to come back", metadata: ["watch": .string(id), "dir": .string(dir)]) }
-            syncHandle(id, inode: nil)
+            syncHandle(id, dir: dir, inode: nil)
             return
         }
         let cameBack = lock.withLock { () -> Bool in
@@ -314,7 +314,7 @@ final class WatchService: @unchecked Sendable {
             return true
         }
         if cameBack { logger.notice("a watched folder is back", metadata: ["watch": .string(id), "dir": .string(dir)]) }
-        syncHandle(id, inode: (UInt64(st.st_dev), UInt64(st.st_ino)))
+        syncHandle(id, dir: dir, inode: (UInt64(st.st_dev), UInt64(st.st_ino)))
 
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: dir) } catch {
@@ -451,6 +451,8 @@ final class WatchService: @unchecked Sendable {
                          metadata: ["watch": .string(updated.id), "file": .string(name), "error": .string("\(error)")])
         }
         let path = updated.dir + "/" + name
+        // During shutdown the loop may be gone; the ledger above is what matters then.
+        guard !lock.withLock({ stopping }) else { return }
         if let error {
             logger.warning("a watched file is not an image", metadata: ["watch": .string(updated.id), "error": .string(error)])
             events.publish(topic: EventTopic.gallery, method: "watch.failed", params: .object(JSONObject([
