@@ -16,7 +16,9 @@ import TestSupport
         "gallery.import", "gallery.export", "gallery.fsck", "gallery.retention", "project.create", "project.list", "project.rename", "project.delete",
         "tag.add", "tag.remove", "tag.list", "tag.rename",
         "collection.create", "collection.list", "collection.add", "collection.remove", "collection.delete",
-        "template.save", "template.list", "template.delete", "profile.save", "profile.list", "profile.delete"]
+        "template.save", "template.list", "template.delete", "profile.save", "profile.list", "profile.delete",
+        // folder watch (issue 8)
+        "watch.add", "watch.list", "watch.remove"]
 
     @Test func discoverListsExactlyTheDispatchedMethods() throws {
         let daemon = try DaemonProcess.start()

@@ -18,6 +18,8 @@ import Testing
         .init(CollectionCreate.self), .init(CollectionList.self), .init(CollectionAdd.self), .init(CollectionRemove.self),
         .init(CollectionDelete.self), .init(TemplateSave.self), .init(TemplateList.self), .init(TemplateDelete.self),
         .init(ProfileSave.self), .init(ProfileList.self), .init(ProfileDelete.self),
+        // folder watch (issue 8)
+        .init(WatchAdd.self), .init(WatchList.self), .init(WatchRemove.self),
     ]
 
     @Test(arguments: methods.map(\.name))

@@ -11,6 +11,8 @@ public enum IDKind: String, Sendable, CaseIterable, Codable {
     case profile = "prf"
     case session = "ses"
     case job = "job"
+    /// A watched folder (the watch itself lives in `settings`).
+    case watch = "wch"
 }
 
 /// Time-sortable text ids: `<prefix>_` + 26 Crockford base32 characters encoding a 48-bit

@@ -47,6 +47,8 @@ public final class Daemon: @unchecked Sendable {
     var counters: [String: () -> Int64] = [:]
     /// Called (loop thread) when shutdown begins, before connections close; services persist work here.
     var shutdownHooks: [() -> Void] = []
+    /// Watched folders (Figma exports and the like), started with the loop.
+    var watchService: WatchService?
 
     public init(options: Options) throws {
         self.options = options
@@ -84,6 +86,7 @@ public final class Daemon: @unchecked Sendable {
         registerCoreMethods()
         registerGalleryMethods()
         registerGenerationMethods()
+        registerWatchMethods()
         if options.specExamples { registerSpecExamples() }
     }
 
@@ -103,6 +106,7 @@ public final class Daemon: @unchecked Sendable {
         loop.onSignal(SIGHUP) { [self] in reloadConfig() }
         signal(SIGPIPE, SIG_IGN)
         loop.repeating(everyMs: 200) { [sink] in sink.flush() }
+        watchService?.start()
         logger.notice("artfactoryd started", metadata: [
             "version": .string(ArtFactoryVersion.string), "pid": .stringConvertible(getpid()),
             "home": .string(paths.home), "socket": .string(paths.socket),

@@ -12,10 +12,13 @@ public struct DaemonConfig: Codable, Sendable, Equatable {
     public var logLevel: String = "info"
     /// Seconds to let running work finish on SIGTERM before it is persisted and the daemon exits.
     public var shutdownGraceSeconds: Double = 10
+    /// Milliseconds a file in a watched folder must keep its size and modification time before it is
+    /// read (default 500; 20-60000). Read when a watch starts.
+    public var watchSettleMs: Int = 500
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case maxMessageBytes, maxJSONDepth, logLevel, shutdownGraceSeconds }
+    enum CodingKeys: String, CodingKey { case maxMessageBytes, maxJSONDepth, logLevel, shutdownGraceSeconds, watchSettleMs }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -24,6 +27,7 @@ public struct DaemonConfig: Codable, Sendable, Equatable {
         maxJSONDepth = try c.decodeIfPresent(Int.self, forKey: .maxJSONDepth) ?? d.maxJSONDepth
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? d.logLevel
         shutdownGraceSeconds = try c.decodeIfPresent(Double.self, forKey: .shutdownGraceSeconds) ?? d.shutdownGraceSeconds
+        watchSettleMs = try c.decodeIfPresent(Int.self, forKey: .watchSettleMs) ?? d.watchSettleMs
     }
 
     static let defaults = DaemonConfig()
@@ -55,6 +59,9 @@ public struct DaemonConfig: Codable, Sendable, Equatable {
         }
         guard shutdownGraceSeconds >= 0 && shutdownGraceSeconds <= 600 else {
             throw DaemonError(.config, "\(path): shutdownGraceSeconds must be between 0 and 600")
+        }
+        guard (20...60_000).contains(watchSettleMs) else {
+            throw DaemonError(.config, "\(path): watchSettleMs must be between 20 and 60000, got \(watchSettleMs)")
         }
     }
 }

@@ -13,6 +13,9 @@ import Foundation
 struct GalleryImporter {
     let gallery: GalleryService
     let clientPaths: ClientPath
+    /// `.output` (default): gallery images, PNG metadata becomes a generation record. `.input`: input
+    /// assets for image-to-image (watched folders with `as: input`); no generation record is made.
+    var role: AssetRole = .output
     static let extensions: Set<String> = ["png", "jpg", "jpeg", "webp"]
     static let maxFiles = 100_000
 
@@ -135,10 +138,14 @@ struct GalleryImporter {
             throw GalleryError.invalidFile("\(path) changed while it was being imported; import it again.")
         }
         let now = CatalogClock.now()
-        let allTags = Array(Set(tags + (p.metadata.map(GalleryRecord.tags(from:)) ?? [])))
+        let metadata = role == .output ? p.metadata : nil
+        let allTags = Array(Set(tags + (metadata.map(GalleryRecord.tags(from:)) ?? [])))
+        let role = self.role
         let stored = try gallery.store(data: data, thumbnail: p.thumbnail, format: p.format, width: p.width, height: p.height,
                                        projectId: projectId, createdAt: now) { asset in
-            if let metadata = p.metadata {
+            var asset = asset
+            asset.role = role
+            if let metadata {
                 let generation = GalleryRecord.generation(from: metadata, projectId: projectId, createdAt: now)
                 return try catalog.insertGeneration(generation, assets: [asset], tags: allTags)[0]
             }

@@ -4,7 +4,8 @@ public enum EventTopic {
     public static let daemon = "daemon"
     /// Job progress and state: `job.progress`, `job.state` (generation, batches, import, export).
     public static let job = "job"
-    /// Gallery changes: `gallery.added`, `gallery.removed`, `gallery.changed`.
+    /// Gallery changes: `gallery.added`, `gallery.removed`, `gallery.changed`, and `watch.imported` /
+    /// `watch.status` from watched folders.
     public static let gallery = "gallery"
 
     public static let all = [daemon, job, gallery]

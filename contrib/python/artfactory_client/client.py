@@ -205,3 +205,24 @@ class ArtFactoryClient:
         if ids is not None:
             params["ids"] = list(ids)
         return self.call("gallery.export", params)
+
+    def watch_add(self, folder, project_id, tags=None, as_="image"):
+        """watch.add: imports every new image dropped into `folder` (a Figma export folder, say).
+
+        as_="image" stores gallery images; as_="input" stores input assets whose ids work as
+        `source` for generate (image-to-image). Each import is announced as a `watch.imported`
+        notification on the "gallery" topic with the new image's id."""
+        params = {"dir": os.path.abspath(folder), "projectId": project_id, "as": as_}
+        if tags:
+            params["tags"] = list(tags)
+        return self.call("watch.add", params)
+
+    def watch_list(self):
+        """watch.list: the watched folders with status, counts and the latest problem."""
+        return self.call("watch.list")["watches"]
+
+    def watch_remove(self, watch_id=None, folder=None):
+        """watch.remove: stops watching (by watch id or by folder); imported images stay."""
+        if (watch_id is None) == (folder is None):
+            raise ValueError("pass watch_id or folder")
+        return self.call("watch.remove", {"id": watch_id} if watch_id else {"dir": os.path.abspath(folder)})

@@ -6,8 +6,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import struct
 import time
 import unittest
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -116,6 +118,59 @@ class GenerationTests(DaemonTestCase):
             self.assertGreaterEqual(len(hits), 2)
             with self.assertRaises(NotFound):
                 af.job("job_00000000000000000000000000")
+
+
+def write_png(path, side, seed, pieces=1, pause=0.0):
+    """A noise RGB PNG written with the standard library, optionally in `pieces` with pauses."""
+    rows, state = [], seed * 2654435761 % 2**32 or 1
+    for _ in range(side):
+        row = bytearray([0])
+        for _ in range(side * 3):
+            state = (state * 1103515245 + 12345) % 2**31
+            row.append(state >> 23)
+        rows.append(bytes(row))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+    with open(path, "wb") as f:
+        for i in range(pieces):
+            f.write(png[len(png) * i // pieces:len(png) * (i + 1) // pieces])
+            f.flush()
+            if i < pieces - 1:
+                time.sleep(pause)
+    return png
+
+
+class WatchTests(DaemonTestCase):
+    def test_watched_input_becomes_an_image_to_image_source(self):
+        folder = tempfile.mkdtemp(prefix="afpy-watch-", dir="/tmp")
+        try:
+            with self.client() as af:
+                project = af.call("project.create", {"name": "Figma"})
+                watch = af.watch_add(folder, project["id"], tags=["figma"], as_="input")
+                self.assertEqual((watch["as"], watch["status"]), ("input", "watching"))
+                af.subscribe("gallery")
+                write_png(os.path.join(folder, "frame.png"), 64, 3, pieces=3, pause=0.7)
+                deadline, note = time.monotonic() + 60, None
+                while note is None and time.monotonic() < deadline:
+                    n = af.wait_for_notification(timeout=1)
+                    if n and n[0] == "watch.imported":
+                        note = n[1]
+                self.assertIsNotNone(note, "the watched file was announced")
+                self.assertEqual((note["status"], note["as"]), ("imported", "input"))
+                job = af.generate("a watercolor version", model="sd1-tiny", steps=3, seed=1,
+                                  source=note["id"], strength=0.5)
+                self.assertEqual(job["status"], "succeeded")
+                self.assertEqual([w["imported"] for w in af.watch_list()], [1])
+                self.assertEqual(af.watch_remove(watch_id=watch["id"])["removed"], watch["id"])
+                self.assertEqual(af.watch_list(), [])
+                with self.assertRaises(NotFound):
+                    af.watch_remove(folder=folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
