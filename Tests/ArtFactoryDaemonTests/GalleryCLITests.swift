@@ -26,7 +26,9 @@ import TestSupport
 
         let imp = try runCLI(["gallery", "import", src, "--project", projectId, "--tag", "ocean", "--json"], home: home)
         #expect(imp.status == 0, "\(imp.stderr)")
-        #expect(try JSONParser().parse(imp.stdout)["imported"] == 2)
+        let importJob = try JSONParser().parse(imp.stdout)
+        #expect(importJob["kind"] == "import" && importJob["status"] == "succeeded")
+        #expect(importJob["importResult"]?["imported"] == 2)
         let badImport = try runCLI(["gallery", "import", "/etc/passwd"], home: home)
         #expect(badImport.status == 1 && badImport.stderr.contains("outside the allowed places"))
 
