@@ -137,8 +137,18 @@ import TestSupport
         _ = try c.call(CollectionAdd.self, .init(collectionId: col.id, ids: [ids[1]]))
         let victim = try c.call(GalleryGet.self, .init(id: ids[2])).image
         expectError(RPCErrorCode.invalidParams) { _ = try c.call(GalleryRetention.self, .init(olderThanDays: -1)) }
+        // A pinned image is kept; unknown ids or none change nothing.
+        #expect(try c.call(GalleryPin.self, .init(ids: [ids[2]])).updated == 1)
+        #expect(try c.call(GalleryGet.self, .init(id: ids[2])).image.pinned)
+        #expect(try c.call(GalleryRetention.self, .init(olderThanDays: 0, dryRun: true)).imageIds.isEmpty)
+        expectError(RPCErrorCode.notFound) { _ = try c.call(GalleryPin.self, .init(ids: [ids[2], "img_01JZZZZZZZZZZZZZZZZZZZZZZZ"], pinned: false)) }
+        expectError(RPCErrorCode.invalidParams) { _ = try c.call(GalleryPin.self, .init(ids: [])) }
+        #expect(try c.call(GalleryGet.self, .init(id: ids[2])).image.pinned, "a failed unpin changed nothing")
+        _ = try c.call(GalleryPin.self, .init(ids: [ids[2]], pinned: false))
         let dry = try c.call(GalleryRetention.self, .init(olderThanDays: 0, dryRun: true))
         #expect(dry.imageIds == [ids[2]] && dry.dryRun && dry.files == 2)
+        let thumbBytes = try FileManager.default.attributesOfItem(atPath: try #require(victim.thumbnailPath))[.size] as? Int64
+        #expect(dry.bytes == victim.bytes + (thumbBytes ?? -1), "bytes of the original and its thumbnail")
         #expect(try c.call(GalleryList.self, .init()).items.count == 3)
         #expect(FileManager.default.fileExists(atPath: victim.path))
         let real = try c.call(GalleryRetention.self, .init(olderThanDays: 0))

@@ -82,6 +82,13 @@ extension Daemon {
                 return GalleryUpdated(updated: Set(p.ids).count)
             }
         }
+        table.register(GalleryPin.self, on: .worker) { [unowned self] p, _ in
+            try GalleryError.mapped {
+                guard !p.ids.isEmpty else { throw RPCError.invalidParams("Pass at least one image id.", field: "ids") }
+                try catalog.setPinned(p.ids, p.pinned ?? true)
+                return GalleryUpdated(updated: Set(p.ids).count)
+            }
+        }
         table.register(GalleryRate.self, on: .worker) { [unowned self] p, _ in
             try GalleryError.mapped {
                 guard (0...5).contains(p.rating) else { throw RPCError.invalidParams("rating must be 0 to 5; got \(p.rating).", field: "rating") }
