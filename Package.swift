@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev", "zlib1g-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CImagingShims", dependencies: ["CPNG", "CJPEG"]),
 
         // MARK: Wire protocol: JSON-RPC envelope, JSON values, one file per method, OpenRPC.
@@ -77,7 +78,7 @@ let package = Package(
             name: "ArtFactoryDaemon",
             dependencies: [
                 "ArtFactoryProtocol", "ArtFactoryIPC", "ArtFactoryCatalog", "ArtFactoryImaging",
-                "ArtFactoryEngine", "ArtFactoryPrompts", "CUV",
+                "ArtFactoryEngine", "ArtFactoryPrompts", "CUV", "CCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

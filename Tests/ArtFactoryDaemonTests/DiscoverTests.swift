@@ -12,7 +12,7 @@ import TestSupport
                                           "queue.pause", "queue.resume", "queue.reorder", "models.list", "preset.list",
                                           "session.create", "session.list", "session.get", "prompt.preview", "models.load", "models.unload", "batch.submit",
         // gallery-rpc
-        "gallery.list", "gallery.search", "gallery.get", "gallery.compare", "gallery.favorite", "gallery.rate", "gallery.delete",
+        "gallery.list", "gallery.search", "gallery.get", "gallery.compare", "gallery.favorite", "gallery.pin", "gallery.rate", "gallery.delete",
         "gallery.import", "gallery.export", "gallery.fsck", "gallery.retention", "project.create", "project.list", "project.rename", "project.delete",
         "tag.add", "tag.remove", "tag.list", "tag.rename",
         "collection.create", "collection.list", "collection.add", "collection.remove", "collection.delete",

@@ -22,7 +22,7 @@ import TestSupport
         expectError(RPCErrorCode.invalidParams) { _ = try c.call(ProjectCreate.self, .init(name: "  ")) }
         #expect(try c.call(ProjectRename.self, .init(id: p.id, name: "Kites")).slug == "kites-sky", "slug is stable")
         expectError(RPCErrorCode.notFound) { _ = try c.call(ProjectRename.self, .init(id: "prj_01JZZZZZZZZZZZZZZZZZZZZZZZ", name: "x")) }
-        let id = try #require(try c.call(GalleryImport.self, .init(paths: [src], projectId: p.id)).items.first?.id)
+        let id = try #require(try c.importImages(.init(paths: [src], projectId: p.id)).items.first?.id)
         expectError(RPCErrorCode.conflict) { _ = try c.call(ProjectDelete.self, .init(id: p.id)) }
         #expect(try c.call(ProjectList.self, NoParams()).projects.map(\.name) == ["Kites"])
 

@@ -1,4 +1,6 @@
 import ArtFactoryImaging
+import ArtFactoryIPC
+import ArtFactoryProtocol
 import Foundation
 import TestSupport
 
@@ -41,5 +43,25 @@ enum GalleryFixtures {
             }
         }
         return result.sorted()
+    }
+}
+
+extension RPCClient {
+    /// `gallery.import` with `wait`: the finished job's outcome (a failed job throws its error).
+    func importImages(_ params: GalleryImport.Params) throws -> GalleryImport.Outcome {
+        var p = params
+        p.wait = true
+        let job = try call(GalleryImport.self, p)
+        guard let outcome = job.importResult else { throw RPCError(code: 0, message: "import \(job.id) ended \(job.status) without an outcome") }
+        return outcome
+    }
+
+    /// `gallery.export` with `wait`: the finished job's outcome.
+    func exportImages(_ params: GalleryExport.Params) throws -> GalleryExport.Outcome {
+        var p = params
+        p.wait = true
+        let job = try call(GalleryExport.self, p)
+        guard let outcome = job.exportResult else { throw RPCError(code: 0, message: "export \(job.id) ended \(job.status) without an outcome") }
+        return outcome
     }
 }

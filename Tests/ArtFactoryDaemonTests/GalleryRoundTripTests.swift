@@ -23,7 +23,7 @@ import ArtFactoryDaemon
         let a = try DaemonProcess.start()
         let ca = try a.client()
         let project = try ca.call(ProjectCreate.self, .init(name: "Coast"))
-        let imported = try ca.call(GalleryImport.self, .init(paths: [src], projectId: project.id, tags: ["sea"]))
+        let imported = try ca.importImages(.init(paths: [src], projectId: project.id, tags: ["sea"]))
         let ids = imported.items.compactMap(\.id)
         let collection = try ca.call(CollectionCreate.self, .init(name: "Best"))
         _ = try ca.call(CollectionAdd.self, .init(collectionId: collection.id, ids: [ids[0], ids[1]]))
@@ -31,11 +31,11 @@ import ArtFactoryDaemon
         _ = try ca.call(GalleryRate.self, .init(ids: [ids[3]], rating: 5))
         _ = try ca.call(TagAdd.self, .init(ids: [ids[0]], tags: ["Night"]))
         let destination = out + (format == "zip" ? "/export.zip" : "/export")
-        let exported = try ca.call(GalleryExport.self, .init(destination: destination))
+        let exported = try ca.exportImages(.init(destination: destination))
         #expect(exported.images == 4 && exported.format == format)
-        expectError(RPCErrorCode.conflict) { _ = try ca.call(GalleryExport.self, .init(destination: destination)) }
-        expectError(RPCErrorCode.pathNotAllowed) { _ = try ca.call(GalleryExport.self, .init(destination: "/etc/export.zip")) }
-        expectError(RPCErrorCode.pathNotAllowed) { _ = try ca.call(GalleryExport.self, .init(destination: a.home + "/gallery/x.zip")) }
+        expectError(RPCErrorCode.conflict) { _ = try ca.exportImages(.init(destination: destination)) }
+        expectError(RPCErrorCode.pathNotAllowed) { _ = try ca.exportImages(.init(destination: "/etc/export.zip")) }
+        expectError(RPCErrorCode.pathNotAllowed) { _ = try ca.exportImages(.init(destination: a.home + "/gallery/x.zip")) }
 
         let b = try DaemonProcess.start()
         let cb = try b.client()
@@ -49,11 +49,11 @@ import ArtFactoryDaemon
             assets[0]["path"] = "../../escape.png"
             manifest["assets"] = assets
             try JSONSerialization.data(withJSONObject: manifest).write(to: url)
-            expectError(RPCErrorCode.invalidFile, mentioning: "unsafe path") { _ = try cb.call(GalleryImport.self, .init(paths: [tampered])) }
+            expectError(RPCErrorCode.invalidFile, mentioning: "unsafe path") { _ = try cb.importImages(.init(paths: [tampered])) }
             #expect(try cb.call(GalleryList.self, .init()).items.isEmpty)
             #expect(GalleryFixtures.files(under: b.home + "/gallery").isEmpty)
         }
-        let restored = try cb.call(GalleryImport.self, .init(paths: [destination]))
+        let restored = try cb.importImages(.init(paths: [destination]))
         #expect(restored.imported == 4 && restored.failed == 0)
         for id in ids {
             let before = try ca.call(GalleryGet.self, .init(id: id))
@@ -71,7 +71,7 @@ import ArtFactoryDaemon
         #expect(try cb.call(ProjectList.self, NoParams()).projects.map(\.name) == ["Coast"])
         #expect(try cb.call(GalleryFsck.self, .init(verifyHashes: true)).clean)
         // Importing the same export again links everything.
-        #expect(try cb.call(GalleryImport.self, .init(paths: [destination])).duplicates == 4)
+        #expect(try cb.importImages(.init(paths: [destination])).duplicates == 4)
         // Stop explicitly: both daemons must outlive every call (ARC may release them after their last use).
         _ = a.stop()
         _ = b.stop()

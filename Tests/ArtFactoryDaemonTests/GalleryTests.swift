@@ -19,14 +19,14 @@ import TestSupport
         let c = try daemon.client()
         let project = try c.call(ProjectCreate.self, .init(name: "Animals"))
 
-        let r = try c.call(GalleryImport.self, .init(paths: [src], projectId: project.id, tags: ["batch1"]))
+        let r = try c.importImages(.init(paths: [src], projectId: project.id, tags: ["batch1"]))
         #expect(r.imported == 3 && r.duplicates == 1 && r.failed == 0)
         let foxes = r.items.filter { $0.path.hasSuffix("/fox.png") || $0.path.hasSuffix("/fox-copy.png") }
         #expect(foxes.map(\.status).sorted() == ["duplicate", "imported"])
         #expect(foxes[0].id == foxes[1].id, "identical files are linked to one image")
         let fox = try #require(foxes.first)
         // Importing again links everything.
-        #expect(try c.call(GalleryImport.self, .init(paths: [src])).duplicates == 4)
+        #expect(try c.importImages(.init(paths: [src])).duplicates == 4)
 
         // Keyset pages: 2 + 1, then a bad cursor.
         let first = try c.call(GalleryList.self, .init(limit: 2))
@@ -102,23 +102,23 @@ import TestSupport
         let daemon = try DaemonProcess.start()
         let c = try daemon.client()
 
-        expectError(RPCErrorCode.pathNotAllowed, mentioning: "absolute") { _ = try c.call(GalleryImport.self, .init(paths: ["relative/x.png"])) }
-        expectError(RPCErrorCode.pathNotAllowed, mentioning: "outside") { _ = try c.call(GalleryImport.self, .init(paths: ["/etc/passwd"])) }
-        expectError(RPCErrorCode.pathNotAllowed, mentioning: "outside") { _ = try c.call(GalleryImport.self, .init(paths: [link])) }
+        expectError(RPCErrorCode.pathNotAllowed, mentioning: "absolute") { _ = try c.importImages(.init(paths: ["relative/x.png"])) }
+        expectError(RPCErrorCode.pathNotAllowed, mentioning: "outside") { _ = try c.importImages(.init(paths: ["/etc/passwd"])) }
+        expectError(RPCErrorCode.pathNotAllowed, mentioning: "outside") { _ = try c.importImages(.init(paths: [link])) }
         expectError(RPCErrorCode.pathNotAllowed, mentioning: "data directory") {
-            _ = try c.call(GalleryImport.self, .init(paths: [daemon.home + "/catalog.sqlite"]))
+            _ = try c.importImages(.init(paths: [daemon.home + "/catalog.sqlite"]))
         }
-        expectError(RPCErrorCode.invalidParams, mentioning: "does not exist") { _ = try c.call(GalleryImport.self, .init(paths: [src + "/nope.png"])) }
-        expectError(RPCErrorCode.invalidFile, mentioning: "not an image") { _ = try c.call(GalleryImport.self, .init(paths: [good, text])) }
-        expectError(RPCErrorCode.invalidFile, mentioning: "truncated.png") { _ = try c.call(GalleryImport.self, .init(paths: [good, truncated])) }
-        expectError(RPCErrorCode.notFound) { _ = try c.call(GalleryImport.self, .init(paths: [good], projectId: "prj_01JZZZZZZZZZZZZZZZZZZZZZZZ")) }
+        expectError(RPCErrorCode.invalidParams, mentioning: "does not exist") { _ = try c.importImages(.init(paths: [src + "/nope.png"])) }
+        expectError(RPCErrorCode.invalidFile, mentioning: "not an image") { _ = try c.importImages(.init(paths: [good, text])) }
+        expectError(RPCErrorCode.invalidFile, mentioning: "truncated.png") { _ = try c.importImages(.init(paths: [good, truncated])) }
+        expectError(RPCErrorCode.notFound) { _ = try c.importImages(.init(paths: [good], projectId: "prj_01JZZZZZZZZZZZZZZZZZZZZZZZ")) }
         // Nothing was stored by any of those.
         #expect(try c.call(GalleryList.self, .init()).items.isEmpty)
         #expect(GalleryFixtures.files(under: daemon.home + "/gallery").isEmpty)
         #expect(GalleryFixtures.files(under: daemon.home + "/thumbnails").isEmpty)
 
         // skipInvalid imports the good one and reports the others.
-        let r = try c.call(GalleryImport.self, .init(paths: [good, text, truncated], skipInvalid: true))
+        let r = try c.importImages(.init(paths: [good, text, truncated], skipInvalid: true))
         #expect(r.imported == 1 && r.failed == 2)
         #expect(r.items.first { $0.path.hasSuffix("notes.png") }?.error?.contains("not an image") == true)
         #expect(try c.call(GalleryFsck.self, .init()).clean)
@@ -131,14 +131,24 @@ import TestSupport
         for i in 0..<3 { try GalleryFixtures.a1111PNG(in: src, name: "\(i).png", prompt: "old \(i)", seed: 70 + i) }
         let daemon = try DaemonProcess.start()
         let c = try daemon.client()
-        let ids = try c.call(GalleryImport.self, .init(paths: [src])).items.compactMap(\.id)
+        let ids = try c.importImages(.init(paths: [src])).items.compactMap(\.id)
         _ = try c.call(GalleryFavorite.self, .init(ids: [ids[0]]))
         let col = try c.call(CollectionCreate.self, .init(name: "Keep"))
         _ = try c.call(CollectionAdd.self, .init(collectionId: col.id, ids: [ids[1]]))
         let victim = try c.call(GalleryGet.self, .init(id: ids[2])).image
         expectError(RPCErrorCode.invalidParams) { _ = try c.call(GalleryRetention.self, .init(olderThanDays: -1)) }
+        // A pinned image is kept; unknown ids or none change nothing.
+        #expect(try c.call(GalleryPin.self, .init(ids: [ids[2]])).updated == 1)
+        #expect(try c.call(GalleryGet.self, .init(id: ids[2])).image.pinned)
+        #expect(try c.call(GalleryRetention.self, .init(olderThanDays: 0, dryRun: true)).imageIds.isEmpty)
+        expectError(RPCErrorCode.notFound) { _ = try c.call(GalleryPin.self, .init(ids: [ids[2], "img_01JZZZZZZZZZZZZZZZZZZZZZZZ"], pinned: false)) }
+        expectError(RPCErrorCode.invalidParams) { _ = try c.call(GalleryPin.self, .init(ids: [])) }
+        #expect(try c.call(GalleryGet.self, .init(id: ids[2])).image.pinned, "a failed unpin changed nothing")
+        _ = try c.call(GalleryPin.self, .init(ids: [ids[2]], pinned: false))
         let dry = try c.call(GalleryRetention.self, .init(olderThanDays: 0, dryRun: true))
         #expect(dry.imageIds == [ids[2]] && dry.dryRun && dry.files == 2)
+        let thumbBytes = try FileManager.default.attributesOfItem(atPath: try #require(victim.thumbnailPath))[.size] as? Int64
+        #expect(dry.bytes == victim.bytes + (thumbBytes ?? -1), "bytes of the original and its thumbnail")
         #expect(try c.call(GalleryList.self, .init()).items.count == 3)
         #expect(FileManager.default.fileExists(atPath: victim.path))
         let real = try c.call(GalleryRetention.self, .init(olderThanDays: 0))
@@ -157,7 +167,7 @@ import TestSupport
         for i in 0..<3 { try GalleryFixtures.a1111PNG(in: src, name: "\(i).png", prompt: "drift \(i)", seed: 10 + i) }
         let daemon = try DaemonProcess.start()
         let c = try daemon.client()
-        _ = try c.call(GalleryImport.self, .init(paths: [src]))
+        _ = try c.importImages(.init(paths: [src]))
         let items = try c.call(GalleryList.self, .init()).items
         unlink(items[0].path)
         unlink(try #require(items[1].thumbnailPath))

@@ -14,6 +14,12 @@ enum Migrations {
             try db.execute(sql: v1Indexes)
             try db.execute(sql: v1Search)
         }
+        // Imports and exports are jobs too; their outcome (counts, items, paths) and the wire error
+        // code of a failure are kept with the job so `job.get` can show them after a restart.
+        migrator.registerMigration("v2-job-results") { db in
+            try db.execute(sql: "ALTER TABLE jobs ADD COLUMN result TEXT")
+            try db.execute(sql: "ALTER TABLE jobs ADD COLUMN error_code INTEGER")
+        }
         return migrator
     }
 

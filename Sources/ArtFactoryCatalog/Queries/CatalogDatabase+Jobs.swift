@@ -46,6 +46,7 @@ extension CatalogDatabase {
             job.startedAt = clock()
             job.finishedAt = nil
             job.error = nil
+            job.errorCode = nil
             try job.update(db)
             return job
         }
@@ -64,13 +65,18 @@ extension CatalogDatabase {
     }
 
     /// Ends a running job as succeeded or failed.
+    /// - Parameters:
+    ///   - error: why it failed, saying what to do.
+    ///   - errorCode: the wire error code of the failure, when known.
+    ///   - result: what the job produced (kept with the job).
     /// - Throws: `invalid_argument` for another status; `conflict` when the job is not running.
     @discardableResult
-    public func finishJob(_ id: String, status: JobStatus, error: String? = nil) throws -> Job {
+    public func finishJob(_ id: String, status: JobStatus, error: String? = nil, errorCode: Int? = nil,
+                          result: CatalogJSON? = nil) throws -> Job {
         guard status == .succeeded || status == .failed else {
             throw CatalogError.invalid("finishJob takes 'succeeded' or 'failed'; use cancelJob to cancel.")
         }
-        return try transition(id, from: [.running], to: status, error: error)
+        return try transition(id, from: [.running], to: status, error: error, errorCode: errorCode, result: result)
     }
 
     /// Cancels a queued, paused or running job (the worker stops a running one when it sees this).
@@ -102,6 +108,8 @@ extension CatalogDatabase {
             job.status = .queued
             job.attempts = 0
             job.error = nil
+            job.errorCode = nil
+            job.result = nil
             job.progress = nil
             job.startedAt = nil
             job.finishedAt = nil
@@ -185,7 +193,8 @@ extension CatalogDatabase {
         return job
     }
 
-    private func transition(_ id: String, from allowed: Set<JobStatus>, to status: JobStatus, error: String?) throws -> Job {
+    private func transition(_ id: String, from allowed: Set<JobStatus>, to status: JobStatus, error: String?,
+                            errorCode: Int? = nil, result: CatalogJSON? = nil) throws -> Job {
         try write { db in
             var job = try fetchJob(db, id)
             guard allowed.contains(job.status) else {
@@ -193,6 +202,8 @@ extension CatalogDatabase {
             }
             job.status = status
             job.error = error
+            job.errorCode = errorCode
+            if let result { job.result = result }
             if status.isFinished { job.finishedAt = clock() }
             try job.update(db)
             return job

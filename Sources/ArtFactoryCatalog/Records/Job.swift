@@ -26,13 +26,17 @@ public struct Job: CatalogRecord, Identifiable {
     public var attempts: Int
     public var maxAttempts: Int
     public var error: String?
+    /// The wire error code of a failure (JSON-RPC or application code), when known.
+    public var errorCode: Int?
+    /// What a finished job produced (free-form JSON object; import and export outcomes).
+    public var result: CatalogJSON?
     public var createdAt: Int64
     public var startedAt: Int64?
     public var finishedAt: Int64?
 
     public init(id: String = CatalogID.make(.job), kind: String, status: JobStatus = .queued, priority: Int = 0,
                 position: Int64 = 0, params: CatalogJSON = .object([:]), progress: CatalogJSON? = nil,
-                attempts: Int = 0, maxAttempts: Int = 3, error: String? = nil, createdAt: Int64,
+                attempts: Int = 0, maxAttempts: Int = 3, error: String? = nil, errorCode: Int? = nil, result: CatalogJSON? = nil, createdAt: Int64,
                 startedAt: Int64? = nil, finishedAt: Int64? = nil) {
         self.id = id
         self.kind = kind
@@ -44,6 +48,8 @@ public struct Job: CatalogRecord, Identifiable {
         self.attempts = attempts
         self.maxAttempts = maxAttempts
         self.error = error
+        self.errorCode = errorCode
+        self.result = result
         self.createdAt = createdAt
         self.startedAt = startedAt
         self.finishedAt = finishedAt

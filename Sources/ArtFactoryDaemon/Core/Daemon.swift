@@ -40,6 +40,8 @@ public final class Daemon: @unchecked Sendable {
     public let logger: Logger
     /// The SQLite catalog (projects, images, jobs, …), opened and migrated at start.
     public let catalog: CatalogDatabase
+    /// The persisted job queue and its lanes (engine: generations; files: imports and exports).
+    let jobs: JobRunner
     let sink: LogSink
     private let lock: InstanceLock
     private var stopping = false
@@ -82,6 +84,7 @@ public final class Daemon: @unchecked Sendable {
         server = SocketServer(loop: loop, configuration: sc)
         dispatcher = Dispatcher(table: table, logger: logger, maxDepth: config.maxJSONDepth)
         events = EventBus(loop: loop)
+        jobs = JobRunner(catalog: catalog, events: events, logger: logger)
         applyRequestLogging(level: level)
         registerCoreMethods()
         registerGalleryMethods()

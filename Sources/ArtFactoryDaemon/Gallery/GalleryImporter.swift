@@ -2,14 +2,18 @@ import ArtFactoryCatalog
 import ArtFactoryImaging
 import ArtFactoryProtocol
 import Foundation
+import Glibc
 
 /// `gallery.import`: validates every source file, then stores the new ones in parallel.
 ///
-/// Pass 1 (parallel) reads, optionally strips, hashes, decodes and thumbnails each file, keeping only
-/// the small results. When a file is invalid and the caller did not ask to skip such files, the
-/// import stops here, before anything was written. Pass 2 (parallel) re-reads each file, checks it
-/// did not change since pass 1, and stores it through ``GalleryService/store(data:thumbnail:format:width:height:projectId:createdAt:sessionId:commit:)``
-/// (crash-safe); identical files, in the catalog or within the batch, are linked instead.
+/// Pass 1 (`check`, on ``FileWorkers``) reads, optionally strips, hashes (once, with libcrypto),
+/// decodes and thumbnails each file, keeping only the small results and the file's identity
+/// (device, inode, size, modification and change times). When a file is invalid and the caller did
+/// not ask to skip such files, the import stops here, before anything was written. Pass 2 (`store`,
+/// parallel) re-reads each file, checks by its identity that it did not change since pass 1, and
+/// stores it with the pass-1 digest through ``GalleryService/store(data:thumbnail:format:width:height:projectId:createdAt:sessionId:sha256:commit:)``
+/// (crash-safe; each image commits in its own transaction); identical files, in the catalog or
+/// within the batch, are linked instead. Both passes stop at the next file when the job is canceled.
 struct GalleryImporter {
     let gallery: GalleryService
     let clientPaths: ClientPath
@@ -20,6 +24,7 @@ struct GalleryImporter {
     static let maxFiles = 100_000
 
     private struct Prepared {
+        var identity: FileIdentity
         var sha256: String
         var format: ImageFormat
         var width: Int
@@ -28,8 +33,13 @@ struct GalleryImporter {
         var metadata: GenerationMetadata?
     }
 
-    /// Runs an import. `progress(done, total)` is called from worker threads.
-    func run(_ params: GalleryImport.Params, importId: String, progress: @escaping @Sendable (Int, Int) -> Void) throws -> GalleryImport.Result {
+    /// Reports `done`, `total`, ETA seconds and phase from worker threads; throws `CancellationError`
+    /// to stop the import.
+    typealias Progress = @Sendable (_ done: Int, _ total: Int, _ eta: Double?, _ phase: String?) throws -> Void
+
+    /// Runs an import.
+    /// - Throws: `RPCError` (bad paths, invalid files unless `skipInvalid`), `CancellationError`.
+    func run(_ params: GalleryImport.Params, progress: @escaping Progress) throws -> GalleryImport.Outcome {
         let catalog = gallery.catalog
         if let projectId = params.projectId { _ = try catalog.project(projectId) }
         let files = try collectFiles(params.paths)
@@ -38,12 +48,14 @@ struct GalleryImporter {
         }
         let strip = params.strip ?? false
         let total = files.count
-        let counter = Counter()
+        let checked = FileProgress(total: total, phase: "check", report: progress)
+        try checked.begin()
         let preparedSlots = Slots<Result<Prepared, RPCError>>(count: total)
-        DispatchQueue.concurrentPerform(iterations: total) { index in
+        try FileWorkers.run(count: total) { index in
             do { preparedSlots[index] = .success(try prepare(files[index], strip: strip)) } catch {
                 preparedSlots[index] = .failure(GalleryError.rpc(error))
             }
+            try checked.step()
         }
         let prepared = preparedSlots.values
         let failures = prepared.enumerated().compactMap { i, r -> (String, RPCError)? in
@@ -66,7 +78,9 @@ struct GalleryImporter {
         let itemSlots = Slots<GalleryImport.Item>(count: total)
         let tags = params.tags ?? []
         let projectId = params.projectId
-        let storeOne: @Sendable (Int) -> Void = { index in
+        let stored = FileProgress(total: total, phase: "store", report: progress)
+        try stored.begin()
+        let storeOne: @Sendable (Int) throws -> Void = { index in
             let path = files[index]
             let item: GalleryImport.Item
             switch prepared[index] {
@@ -82,12 +96,12 @@ struct GalleryImporter {
                 item = GalleryImport.Item(path: path, status: "duplicate")
             }
             itemSlots[index] = item
-            progress(counter.increment(), total)
+            try stored.step()
         }
         let uniqueSet = Set(firsts.values)
         let unique = uniqueSet.sorted()
-        DispatchQueue.concurrentPerform(iterations: unique.count) { storeOne(unique[$0]) }
-        for index in 0..<total where !uniqueSet.contains(index) { storeOne(index) }
+        try FileWorkers.run(count: unique.count) { try storeOne(unique[$0]) }
+        for index in 0..<total where !uniqueSet.contains(index) { try storeOne(index) }
         let items = itemSlots.values
         // Point batch duplicates at the image their twin became.
         var final = items.map { $0! }
@@ -100,7 +114,7 @@ struct GalleryImporter {
                 final[index].error = "its identical twin in this import failed"
             }
         }
-        return GalleryImport.Result(importId: importId, imported: final.filter { $0.status == "imported" }.count,
+        return GalleryImport.Outcome(imported: final.filter { $0.status == "imported" }.count,
                                     duplicates: final.filter { $0.status == "duplicate" }.count,
                                     failed: final.filter { $0.status == "failed" }.count, items: final)
     }
@@ -118,12 +132,16 @@ struct GalleryImporter {
     }
 
     private func prepare(_ path: String, strip: Bool) throws -> Prepared {
+        let identity = try FileIdentity(path)
         let original = try read(path, strip: false)
         let decoded = try ImageDecoder(limits: gallery.limits).decode(original, name: path)
         let data = strip ? try MetadataStripper().strip(original, name: path) : original
         let metadata = decoded.info.format == .png ? (try? MetadataReader.read(fromPNG: original)) ?? nil : nil
         let thumbnail = try gallery.thumbnailer.thumbnail(of: decoded.pixels).webp
-        return Prepared(sha256: SHA256.hex(data), format: decoded.info.format, width: decoded.pixels.width,
+        guard try FileIdentity(path) == identity else {
+            throw GalleryError.invalidFile("\(path) changed while it was being imported; import it again.")
+        }
+        return Prepared(identity: identity, sha256: SHA256.hex(data), format: decoded.info.format, width: decoded.pixels.width,
                         height: decoded.pixels.height, thumbnail: thumbnail, metadata: metadata)
     }
 
@@ -133,16 +151,18 @@ struct GalleryImporter {
             if !tags.isEmpty { try catalog.addTags(tags, to: [existing.id]) }
             return GalleryImport.Item(path: path, status: "duplicate", id: existing.id)
         }
+        // The file is hashed once, in pass 1; its identity (inode, size, nanosecond times), checked
+        // before and after this read, shows the bytes are the ones hashed.
+        let unchanged = { (try? FileIdentity(path)) == p.identity }
+        guard unchanged() else { throw GalleryError.invalidFile("\(path) changed while it was being imported; import it again.") }
         let data = try read(path, strip: strip)
-        guard SHA256.hex(data) == p.sha256 else {
-            throw GalleryError.invalidFile("\(path) changed while it was being imported; import it again.")
-        }
+        guard unchanged() else { throw GalleryError.invalidFile("\(path) changed while it was being imported; import it again.") }
         let now = CatalogClock.now()
         let metadata = role == .output ? p.metadata : nil
         let allTags = Array(Set(tags + (metadata.map(GalleryRecord.tags(from:)) ?? [])))
         let role = self.role
         let stored = try gallery.store(data: data, thumbnail: p.thumbnail, format: p.format, width: p.width, height: p.height,
-                                       projectId: projectId, createdAt: now) { asset in
+                                       projectId: projectId, createdAt: now, sha256: p.sha256) { asset in
             var asset = asset
             asset.role = role
             if let metadata {
@@ -198,9 +218,21 @@ final class Slots<T>: @unchecked Sendable {
     var values: [T?] { lock.withLock { storage } }
 }
 
-/// A thread-safe counter for progress.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.withLock { value += 1; return value } }
+/// What identifies one version of a file without reading it: device, inode, size and the
+/// modification and status-change times in nanoseconds (a rewrite in place changes the times).
+struct FileIdentity: Equatable, Sendable {
+    var device: UInt64, inode: UInt64, size: Int64
+    var modified: Int64, changed: Int64
+
+    init(_ path: String) throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw RPCError(code: RPCErrorCode.unavailable, message: "\(path) could not be read: \(String(cString: strerror(errno))).")
+        }
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        size = Int64(st.st_size)
+        modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        changed = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+    }
 }

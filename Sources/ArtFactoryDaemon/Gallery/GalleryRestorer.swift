@@ -41,7 +41,9 @@ struct GalleryRestorer {
         return path.lowercased().hasSuffix(".zip")
     }
 
-    func run(_ path: String, importId: String, progress: @escaping @Sendable (Int, Int) -> Void) throws -> GalleryImport.Result {
+    /// Restores the export at `path` (resolved). `jobId` names the pending intent. A cancel (thrown
+    /// by `progress`) before the final transaction removes every file written, so nothing changes.
+    func run(_ path: String, jobId: String, progress: @escaping GalleryImporter.Progress) throws -> GalleryImport.Outcome {
         let catalog = gallery.catalog
         let source: Source
         var isDir: ObjCBool = false
@@ -63,7 +65,10 @@ struct GalleryRestorer {
         // Pass 1: check every new original; keep only thumbnails.
         var toWrite: [(asset: Asset, thumbnail: Data)] = []
         var linked: [String: String] = [:]
+        let checked = FileProgress(total: snapshot.assets.count, phase: "check", report: progress)
+        try checked.begin()
         for asset in snapshot.assets {
+            try checked.step()
             if (try? catalog.asset(asset.id)) != nil { linked[asset.id] = asset.id; continue }
             if let twin = try catalog.assets(withSHA256: asset.sha256).first { linked[asset.id] = twin.id; continue }
             guard GalleryRestorer.isSafeRelative(asset.path) else {
@@ -84,8 +89,7 @@ struct GalleryRestorer {
         }
         // Pass 2: files under intents, then one transaction.
         var written: [String] = []
-        let intent = gallery.pendingDir + "/restore-\(importId).json"
-        let total = snapshot.assets.count
+        let intent = gallery.pendingDir + "/restore-\(jobId).json"
         var thumbPaths: [String: String] = [:]
         for (asset, _) in toWrite {
             let thumb = asset.thumbnailPath.flatMap { GalleryRestorer.isSafeRelative($0) ? $0 : nil }
@@ -94,14 +98,16 @@ struct GalleryRestorer {
             written += [gallery.absoluteImage(asset.path), gallery.absoluteThumbnail(thumb)]
         }
         try gallery.writeIntent(intent, files: written, assetIds: toWrite.map(\.asset.id))
+        let stored = FileProgress(total: toWrite.count, phase: "store", report: progress)
         do {
-            for (index, item) in toWrite.enumerated() {
+            try stored.begin()
+            for item in toWrite {
                 guard let data = try source.read(GalleryExporter.imagesFolder + item.asset.path) else {
                     throw GalleryError.invalidFile("\(path) changed while it was being imported; import it again.")
                 }
                 try AtomicFile.write(item.thumbnail, to: URL(fileURLWithPath: gallery.absoluteThumbnail(thumbPaths[item.asset.id]!)))
                 try AtomicFile.write(data, to: URL(fileURLWithPath: gallery.absoluteImage(item.asset.path)))
-                progress(index + 1, total)
+                try stored.step()
             }
             var adjusted = snapshot
             adjusted.assets = snapshot.assets.map { asset in
@@ -111,7 +117,6 @@ struct GalleryRestorer {
             }
             let report = try catalog.importSnapshot(adjusted)
             unlink(intent)
-            progress(total, total)
             let items = snapshot.assets.map { asset in
                 let status = report.createdAssetIds.contains(asset.id) ? "imported" : "duplicate"
                 return GalleryImport.Item(path: path + ":" + GalleryExporter.imagesFolder + asset.path, status: status,
@@ -119,7 +124,7 @@ struct GalleryRestorer {
             }
             gallery.events?.publish(topic: EventTopic.gallery, method: "gallery.added",
                                     params: .object(JSONObject([("ids", .array(report.createdAssetIds.map { .string($0) }))])))
-            return GalleryImport.Result(importId: importId, imported: report.createdAssetIds.count,
+            return GalleryImport.Outcome(imported: report.createdAssetIds.count,
                                         duplicates: items.count - report.createdAssetIds.count, failed: 0, items: items)
         } catch {
             for file in written { unlink(file) }

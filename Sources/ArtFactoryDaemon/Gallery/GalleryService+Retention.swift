@@ -13,6 +13,13 @@ extension GalleryService {
         if case .int(let configured)? = try catalog.setting(GalleryService.retentionDaysSetting) { days = Int(configured) }
         if let olderThanDays { days = olderThanDays }
         let plan = try catalog.applyRetention(olderThanDays: days, dryRun: dryRun)
+        var bytes: Int64 = 0
+        for path in Set(plan.paths) {
+            for file in [absoluteImage(path), absoluteThumbnail(path)] {
+                var st = stat()
+                if stat(file, &st) == 0 { bytes += Int64(st.st_size) }
+            }
+        }
         if !dryRun {
             // Every gallery file is named by its image id, so a relative path names at most one
             // original and one thumbnail; remove it from both trees.
@@ -26,6 +33,6 @@ extension GalleryService {
             }
         }
         return GalleryRetention.Result(cutoff: plan.cutoff, generationIds: plan.generationIds, imageIds: plan.assetIds,
-                                       files: plan.paths.count, dryRun: dryRun)
+                                       files: plan.paths.count, bytes: bytes, dryRun: dryRun)
     }
 }

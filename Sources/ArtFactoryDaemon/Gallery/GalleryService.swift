@@ -71,8 +71,9 @@ public final class GalleryService: @unchecked Sendable {
 
     /// Writes the original and its thumbnail under a pending intent, then runs `commit` to record
     /// the rows; removes the files again when `commit` throws.
+    /// - Parameter sha256: the digest of `data` when the caller already has it (import hashes once).
     func store(data: Data, thumbnail: Data, format: ImageFormat, width: Int, height: Int, projectId: String?,
-               createdAt: Int64, sessionId: String? = nil, commit: (Asset) throws -> Asset) throws -> StoredImage {
+               createdAt: Int64, sessionId: String? = nil, sha256: String? = nil, commit: (Asset) throws -> Asset) throws -> StoredImage {
         let slug = try projectId.map { try catalog.project($0).slug } ?? "unsorted"
         let assetId = CatalogID.make(.asset)
         let folder = GalleryService.datedFolder(slug: slug, millis: createdAt)
@@ -86,7 +87,7 @@ public final class GalleryService: @unchecked Sendable {
             try AtomicFile.write(thumbnail, to: URL(fileURLWithPath: thumbPath))
             try AtomicFile.write(data, to: URL(fileURLWithPath: imagePath))
             let asset = Asset(id: assetId, projectId: projectId, sessionId: sessionId, path: relative, thumbnailPath: thumbRelative,
-                              sha256: SHA256.hex(data), width: width, height: height, bytes: Int64(data.count),
+                              sha256: sha256 ?? SHA256.hex(data), width: width, height: height, bytes: Int64(data.count),
                               mime: format.mimeType, createdAt: createdAt)
             let saved = try commit(asset)
             unlink(intent)

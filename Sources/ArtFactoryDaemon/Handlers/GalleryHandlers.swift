@@ -82,6 +82,13 @@ extension Daemon {
                 return GalleryUpdated(updated: Set(p.ids).count)
             }
         }
+        table.register(GalleryPin.self, on: .worker) { [unowned self] p, _ in
+            try GalleryError.mapped {
+                guard !p.ids.isEmpty else { throw RPCError.invalidParams("Pass at least one image id.", field: "ids") }
+                try catalog.setPinned(p.ids, p.pinned ?? true)
+                return GalleryUpdated(updated: Set(p.ids).count)
+            }
+        }
         table.register(GalleryRate.self, on: .worker) { [unowned self] p, _ in
             try GalleryError.mapped {
                 guard (0...5).contains(p.rating) else { throw RPCError.invalidParams("rating must be 0 to 5; got \(p.rating).", field: "rating") }
@@ -96,32 +103,10 @@ extension Daemon {
                 return GalleryDelete.Result(deleted: result.assetIds, generationsDeleted: result.generationIds, filesRemoved: removed)
             }
         }
-        table.register(GalleryImport.self, on: .worker) { [unowned self] p, _ in
-            try GalleryError.mapped {
-                let importId = CatalogID.make(.job)
-                let clientPaths = ClientPath(daemonHome: paths.home)
-                let events = self.events
-                let progress: @Sendable (Int, Int) -> Void = { done, total in
-                    // At most ~100 notifications per import, plus the last.
-                    guard done == total || total < 100 || done % max(1, total / 100) == 0 else { return }
-                    events.publish(topic: EventTopic.job, method: "job.progress",
-                                   params: ["importId": .string(importId), "kind": "gallery.import", "done": .int(Int64(done)), "total": .int(Int64(total))])
-                }
-                // A single export (ZIP, or folder with manifest.json) is restored with its catalog records.
-                if p.paths.count == 1, let only = p.paths.first {
-                    let resolved = try clientPaths.existing(only, what: "Import source")
-                    if GalleryRestorer.isExport(resolved) {
-                        return try GalleryRestorer(gallery: gallery).run(resolved, importId: importId, progress: progress)
-                    }
-                }
-                return try GalleryImporter(gallery: gallery, clientPaths: clientPaths).run(p, importId: importId, progress: progress)
-            }
-        }
-        table.register(GalleryExport.self, on: .worker) { [unowned self] p, _ in
-            try GalleryError.mapped {
-                try GalleryExporter(gallery: gallery, clientPaths: ClientPath(daemonHome: paths.home)).run(p)
-            }
-        }
+        let files = GalleryJobs(gallery: gallery, runner: jobs)
+        files.register()
+        table.register(GalleryImport.self, on: .worker) { p, _ in try files.submitImport(p) }
+        table.register(GalleryExport.self, on: .worker) { p, _ in try files.submitExport(p) }
         table.register(GalleryRetention.self, on: .worker) { [unowned self] p, _ in
             try GalleryError.mapped { try gallery.retention(olderThanDays: p.olderThanDays, dryRun: p.dryRun ?? false) }
         }

@@ -1,9 +1,10 @@
 import ArtFactoryProtocol
 
 extension Daemon {
-    /// generate, job.*, queue.*, models.*: the generation service and its queue. Starts the worker.
+    /// generate, job.*, queue.*, models.*: the generation service and its queue. Starts the
+    /// workers (after ``registerGalleryMethods()`` registered the file jobs).
     func registerGenerationMethods() {
-        let runner = JobRunner(catalog: catalog, events: events, logger: logger)
+        let runner = jobs
         let service = GenerationService(catalog: catalog, runner: runner, paths: paths, gallery: gallery)
         table.register(Generate.self, on: .worker) { params, _ in try service.submit(params) }
         table.register(JobGet.self, on: .worker) { params, _ in try service.job(params.id) }

@@ -3,16 +3,26 @@ import ArtFactoryProtocol
 import Foundation
 import Logging
 
-/// Runs queued jobs one at a time on one worker thread, in claim order (priority, then position).
+/// Runs queued jobs on lanes: each lane is one worker thread that claims, in claim order (priority,
+/// then position), only the job kinds registered on it.
+///
+/// Two lanes exist: ``Lane/engine`` runs generations and batches strictly one at a time (the
+/// engine must not run twice in parallel on this machine); ``Lane/files`` runs gallery imports and
+/// exports, so a long import never holds generation up (and a generation never holds an import up).
 ///
 /// The queue is the catalog's `jobs` table, so it survives crashes: at start, jobs left running
-/// are re-queued (or failed once they have used their attempts). Pausing is a catalog setting, so
-/// it survives restarts too. Progress and state changes go out on the `job` topic; the worker sleeps
-/// on a condition that submit, resume and cancel signal.
+/// are re-queued (or failed once they have used their attempts). Pausing is a catalog setting that
+/// holds every lane, so it survives restarts too. Progress and state changes go out on the `job`
+/// topic; each worker sleeps on a condition that submit, resume and cancel signal.
 final class JobRunner: @unchecked Sendable {
     /// Does one job's work; throw to fail it (the message is shown to the user), or
     /// `CancellationError` when ``JobContext/report(_:)`` saw a cancel.
     typealias Executor = @Sendable (JobContext) throws -> Void
+
+    /// A worker thread and the kinds it runs.
+    enum Lane: String, CaseIterable, Sendable {
+        case engine, files
+    }
 
     static let pausedSetting = "queue.paused"
 
@@ -24,14 +34,16 @@ final class JobRunner: @unchecked Sendable {
     /// Builds the client view of a job (kind-specific fields such as images).
     var describe: (Job) -> JobInfo = { JobRunner.baseInfo($0) }
 
-    private var executors: [String: Executor] = [:]
+    private var executors: [String: (lane: Lane, run: Executor)] = [:]
     private let condition = NSCondition()
+    /// Broadcast whenever a job reaches a final state (see ``waitUntilFinished(_:)``).
+    private let finished = NSCondition()
     private var paused = false
     private var stopping = false
     private var cancelRequested: Set<String> = []
     private var progressById: [String: JobProgress] = [:]
-    private(set) var runningJobId: String?
-    private var lastPersistNs: UInt64 = 0
+    private var running: [Lane: String] = [:]
+    private var lastPersistNs: [String: UInt64] = [:]
     static let persistIntervalNs: UInt64 = 2_000_000_000
     private var reportCount: Int64 = 0
     private var reportNanos: Int64 = 0
@@ -43,10 +55,10 @@ final class JobRunner: @unchecked Sendable {
         self.throttleMs = throttleMs
     }
 
-    /// Registers the executor for a job kind (before ``start()``).
-    func register(kind: String, _ executor: @escaping Executor) { executors[kind] = executor }
+    /// Registers the executor for a job kind and the lane that runs it (before ``start()``).
+    func register(kind: String, lane: Lane = .engine, _ executor: @escaping Executor) { executors[kind] = (lane, executor) }
 
-    /// Re-queues interrupted jobs, restores the paused flag and starts the worker thread.
+    /// Re-queues interrupted jobs, restores the paused flag and starts one worker thread per lane.
     func start() throws {
         let report = try catalog.requeueInterrupted()
         if !report.requeued.isEmpty || !report.failed.isEmpty {
@@ -55,25 +67,32 @@ final class JobRunner: @unchecked Sendable {
             ])
         }
         if case .bool(let value)? = try catalog.setting(Self.pausedSetting) { paused = value }
-        let thread = Thread { [self] in workLoop() }
-        thread.name = "artfactory-jobs"
-        thread.start()
+        for lane in Lane.allCases {
+            let kinds = executors.filter { $0.value.lane == lane }.map(\.key).sorted()
+            guard !kinds.isEmpty else { continue }
+            let thread = Thread { [self] in workLoop(lane, kinds: kinds) }
+            thread.name = "artfactory-jobs-\(lane.rawValue)"
+            thread.start()
+        }
     }
 
-    /// Wakes the worker (a job was queued or resumed).
+    /// Wakes the workers (a job was queued or resumed).
     func wake() {
         condition.lock()
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
     }
 
-    /// Stops claiming jobs; a running job is asked to stop and is re-queued at the next start.
+    /// Stops claiming jobs; running jobs are asked to stop and are re-queued at the next start.
     func stop() {
         condition.lock()
         stopping = true
-        if let id = runningJobId { cancelRequested.insert(id) }
-        condition.signal()
+        for id in running.values { cancelRequested.insert(id) }
+        condition.broadcast()
         condition.unlock()
+        finished.lock()
+        finished.broadcast()
+        finished.unlock()
     }
 
     var isPaused: Bool {
@@ -82,12 +101,19 @@ final class JobRunner: @unchecked Sendable {
         return paused
     }
 
-    /// Pauses or resumes the queue (persisted).
+    /// Whether a lane is running a job now.
+    func isBusy(_ lane: Lane) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return running[lane] != nil
+    }
+
+    /// Pauses or resumes the queue (persisted); a running job finishes first.
     func setPaused(_ value: Bool) throws {
         try catalog.setSetting(Self.pausedSetting, .bool(value))
         condition.lock()
         paused = value
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
         events.publish(topic: EventTopic.job, method: value ? "queue.paused" : "queue.resumed", params: ["paused": .bool(value)])
     }
@@ -96,9 +122,10 @@ final class JobRunner: @unchecked Sendable {
     func cancel(_ id: String) throws -> Job {
         let job = try CatalogErrors.map { try catalog.cancelJob(id) }
         condition.lock()
-        if runningJobId == id { cancelRequested.insert(id) }
+        if running.values.contains(id) { cancelRequested.insert(id) }
         condition.unlock()
         publishState(job)
+        signalFinished()
         return job
     }
 
@@ -106,6 +133,36 @@ final class JobRunner: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return cancelRequested.contains(id)
+    }
+
+    /// Blocks the calling thread until the job is succeeded, failed or canceled, and returns it.
+    /// - Throws: `notFound` for an unknown id; `unavailable` when the daemon stops first (the job
+    ///   resumes at the next start).
+    func waitUntilFinished(_ id: String) throws -> Job {
+        while true {
+            let job = try CatalogErrors.map { try catalog.job(id) }
+            if job.status.isFinished { return job }
+            finished.lock()
+            let stop = isStopping
+            if !stop { _ = finished.wait(until: Date().addingTimeInterval(1)) }
+            finished.unlock()
+            if stop {
+                throw RPCError(code: RPCErrorCode.unavailable,
+                               message: "The daemon is stopping; job \(id) resumes when it starts again (follow it with job.get).")
+            }
+        }
+    }
+
+    private var isStopping: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopping
+    }
+
+    private func signalFinished() {
+        finished.lock()
+        finished.broadcast()
+        finished.unlock()
     }
 
     /// Live progress of a running job (newer than the stored copy, which is throttled).
@@ -131,14 +188,14 @@ final class JobRunner: @unchecked Sendable {
     }
 
     /// Publishes progress to subscribers at once; the catalog copy (for polling after a restart) is
-    /// written at most every ``persistIntervalNs``, since a database commit costs more than a
-    /// notification. `job.get` reads the live copy while the job runs.
+    /// written at most every ``persistIntervalNs`` per job, since a database commit costs more than
+    /// a notification. `job.get` reads the live copy while the job runs.
     func publishProgress(_ id: String, _ progress: JobProgress) {
         let now = DispatchTime.now().uptimeNanoseconds
         condition.lock()
         progressById[id] = progress
-        let persist = now &- lastPersistNs >= Self.persistIntervalNs
-        if persist { lastPersistNs = now }
+        let persist = now &- (lastPersistNs[id] ?? 0) >= Self.persistIntervalNs
+        if persist { lastPersistNs[id] = now }
         condition.unlock()
         if let value = try? JSONValueEncoder().encode(progress) {
             // `{"id": job id, "progress": JobProgress}` on the `job` topic.
@@ -164,7 +221,7 @@ final class JobRunner: @unchecked Sendable {
         events.publish(topic: EventTopic.job, method: "job.state", params: value)
     }
 
-    private func workLoop() {
+    private func workLoop(_ lane: Lane, kinds: [String]) {
         while true {
             condition.lock()
             while paused && !stopping { condition.wait() }
@@ -175,7 +232,7 @@ final class JobRunner: @unchecked Sendable {
             condition.unlock()
             let job: Job?
             do {
-                job = try catalog.claimNext(kinds: Array(executors.keys))
+                job = try catalog.claimNext(kinds: kinds)
             } catch {
                 logger.error("could not claim a job: \(error)")
                 job = nil
@@ -186,38 +243,43 @@ final class JobRunner: @unchecked Sendable {
                 condition.unlock()
                 continue
             }
-            run(job)
+            run(job, on: lane)
         }
     }
 
-    private func run(_ job: Job) {
+    private func run(_ job: Job, on lane: Lane) {
         condition.lock()
-        runningJobId = job.id
+        running[lane] = job.id
         condition.unlock()
         publishState(job)
         let context = JobContext(job: job, runner: self)
         var outcome: Job?
         do {
-            guard let executor = executors[job.kind] else { throw RPCError.internalError("no executor for job kind \(job.kind)") }
+            guard let executor = executors[job.kind]?.run else { throw RPCError.internalError("no executor for job kind \(job.kind)") }
             try executor(context)
             persistLatestProgress(job.id)
-            outcome = try catalog.finishJob(job.id, status: .succeeded)
+            outcome = try catalog.finishJob(job.id, status: .succeeded, result: context.result)
         } catch is CancellationError {
             // Canceled by job.cancel (already recorded) or interrupted by shutdown (re-queued at next start).
             outcome = try? catalog.job(job.id)
         } catch {
-            let message = (error as? RPCError)?.message ?? "\(error)"
+            let rpc = error as? RPCError
+            let message = rpc?.message ?? "\(error)"
             logger.warning("job failed", metadata: ["job": .string(job.id), "kind": .string(job.kind), "error": .string(message)])
             persistLatestProgress(job.id)
-            outcome = (try? catalog.finishJob(job.id, status: .failed, error: message)) ?? (try? catalog.job(job.id))
+            outcome = (try? catalog.finishJob(job.id, status: .failed, error: message, errorCode: rpc?.code,
+                                              result: context.result))
+                ?? (try? catalog.job(job.id))
         }
         condition.lock()
-        runningJobId = nil
+        running[lane] = nil
         cancelRequested.remove(job.id)
         progressById[job.id] = nil
+        lastPersistNs[job.id] = nil
         let shuttingDown = stopping
         condition.unlock()
         if let outcome, !(shuttingDown && outcome.status == .running) { publishState(outcome) }
+        signalFinished()
     }
 
     /// The kind-independent fields of a job.
@@ -226,8 +288,14 @@ final class JobRunner: @unchecked Sendable {
         if let json = job.progress, let data = try? JSONEncoder().encode(json) {
             progress = try? JSONDecoder().decode(JobProgress.self, from: data)
         }
-        return JobInfo(id: job.id, kind: job.kind, status: job.status.rawValue, priority: job.priority, attempts: job.attempts,
-                       maxAttempts: job.maxAttempts, error: job.error, createdAt: job.createdAt, startedAt: job.startedAt,
-                       finishedAt: job.finishedAt, progress: progress)
+        var info = JobInfo(id: job.id, kind: job.kind, status: job.status.rawValue, priority: job.priority, attempts: job.attempts,
+                           maxAttempts: job.maxAttempts, error: job.error, createdAt: job.createdAt, startedAt: job.startedAt,
+                           finishedAt: job.finishedAt, progress: progress)
+        info.errorCode = job.errorCode
+        if let result = job.result {
+            if job.kind == GalleryJobs.importKind { info.importResult = try? GalleryJobs.decode(GalleryImport.Outcome.self, result) }
+            if job.kind == GalleryJobs.exportKind { info.exportResult = try? GalleryJobs.decode(GalleryExport.Outcome.self, result) }
+        }
+        return info
     }
 }

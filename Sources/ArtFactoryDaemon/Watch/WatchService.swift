@@ -405,7 +405,7 @@ final class WatchService: @unchecked Sendable {
         importer.role = r.role == "input" ? .input : .output
         let params = GalleryImport.Params(paths: [path], projectId: r.projectId, tags: r.tags.isEmpty ? nil : r.tags, skipInvalid: true)
         do {
-            let result = try importer.run(params, importId: CatalogID.make(.job)) { _, _ in }
+            let result = try importer.run(params) { _, _, _, _ in }
             guard let item = result.items.first else { return settleMs }
             if item.status == "failed" {
                 let why = item.error ?? "it is not a valid image"

@@ -21,9 +21,15 @@ struct JobsCommand: ParsableCommand {
             if global.json { return Console.json(try JSONValueEncoder().encode(result)) }
             if result.paused { Console.out("The queue is paused (artfactory queue resume).") }
             Console.table(["ID", "KIND", "STATUS", "PROGRESS", "ERROR"], result.jobs.map { job in
-                [job.id, job.kind, job.status, job.progress.map { "step \($0.step)/\($0.totalSteps) image \($0.image)/\($0.images)" } ?? "",
+                [job.id, job.kind, job.status, job.progress.map(Self.progress) ?? "",
                  job.error ?? ""]
             })
+        }
+
+        /// `step 12/28 image 2/4`, or for imports and exports `store 120/1000 files`.
+        static func progress(_ p: JobProgress) -> String {
+            if let done = p.done, let total = p.total { return (p.phase.map { "\($0) " } ?? "") + "\(done)/\(total) files" }
+            return "step \(p.step)/\(p.totalSteps) image \(p.image)/\(p.images)"
         }
     }
 

@@ -199,12 +199,35 @@ class ArtFactoryClient:
         """gallery.favorite: marks (or unmarks) images as favorites."""
         return self.call("gallery.favorite", {"ids": list(ids), "favorite": favorite})
 
-    def export(self, destination, ids=None, format="folder", **params):
-        """gallery.export: copies originals (and a manifest) to a folder or a ZIP file."""
+    def export(self, destination, ids=None, format="folder", progress=None, wait=True, timeout=3600.0, **params):
+        """gallery.export: copies originals (and a manifest) to a folder or a ZIP file.
+
+        The export is a job: with `wait` (default) this waits, calling `progress` with each
+        job.progress ({"done", "total", "etaSeconds"}), and returns the finished job, whose
+        "exportResult" holds path, format, images and bytes; without it, the queued job."""
         params = dict(params, destination=os.path.abspath(destination), format=format)
         if ids is not None:
             params["ids"] = list(ids)
-        return self.call("gallery.export", params)
+        return self._file_job("gallery.export", params, progress, wait, timeout)
+
+    def import_images(self, paths, progress=None, wait=True, timeout=3600.0, **params):
+        """gallery.import: copies image files or folders (or restores an export) into the gallery.
+
+        The import is a job: with `wait` (default) this waits, calling `progress` with each
+        job.progress ({"phase": "check"|"store", "done", "total", "etaSeconds"}), and returns the
+        finished job, whose "importResult" holds imported, duplicates, failed and one item per
+        file; without it, the queued job. Other keyword arguments are the method's params
+        (projectId, tags, strip, skipInvalid)."""
+        params = dict(params, paths=[os.path.abspath(p) for p in paths])
+        return self._file_job("gallery.import", params, progress, wait, timeout)
+
+    def _file_job(self, method, params, progress, wait, timeout):
+        if wait:
+            self.subscribe("job")
+        queued = self.call(method, params)
+        if not wait:
+            return queued
+        return self.wait_for_job(queued["id"], progress=progress, timeout=timeout)
 
     def watch_add(self, folder, project_id, tags=None, as_="image"):
         """watch.add: imports every new image dropped into `folder` (a Figma export folder, say).

@@ -173,5 +173,34 @@ class WatchTests(DaemonTestCase):
             shutil.rmtree(folder, ignore_errors=True)
 
 
+class FileJobTests(DaemonTestCase):
+    def test_import_and_export_are_jobs_with_progress(self):
+        src = tempfile.mkdtemp(prefix="afpy-src-", dir="/tmp")
+        out = tempfile.mkdtemp(prefix="afpy-out-", dir="/tmp")
+        try:
+            fixtures = os.path.join(REPO, "Tests/ArtFactoryImagingTests/Fixtures")
+            pngs = sorted(f for f in os.listdir(fixtures) if f.endswith(".png") and "trunc" not in f)[:3]
+            for name in pngs:
+                shutil.copy(os.path.join(fixtures, name), os.path.join(src, name))
+            seen = []
+            with self.client() as af:
+                queued = af.import_images([src], wait=False)
+                self.assertEqual((queued["kind"], queued["status"]), ("import", "queued"))
+                job = af.wait_for_job(queued["id"], progress=seen.append)
+                result = job["importResult"]
+                self.assertEqual(result["imported"] + result["duplicates"] + result["failed"], len(pngs))
+                again = af.import_images([src])
+                self.assertEqual(again["importResult"]["imported"], 0)
+                exported = af.export(os.path.join(out, "all.zip"), format="zip", progress=seen.append)
+                self.assertEqual(exported["exportResult"]["format"], "zip")
+                self.assertTrue(os.path.exists(os.path.join(out, "all.zip")))
+                with self.assertRaises(InvalidParams):
+                    af.import_images([os.path.join(src, "missing.png")])
+            self.assertTrue(any("done" in p and "total" in p for p in seen), seen)
+        finally:
+            shutil.rmtree(src, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -24,13 +24,16 @@ public enum GalleryRetention: RPCMethod {
         public var imageIds: [String]
         /// Files removed (or that would be).
         public var files: Int
+        /// Bytes of those files (originals and thumbnails) on disk.
+        public var bytes: Int64
         public var dryRun: Bool
 
-        public init(cutoff: Int64, generationIds: [String], imageIds: [String], files: Int, dryRun: Bool) {
+        public init(cutoff: Int64, generationIds: [String], imageIds: [String], files: Int, bytes: Int64, dryRun: Bool) {
             self.cutoff = cutoff
             self.generationIds = generationIds
             self.imageIds = imageIds
             self.files = files
+            self.bytes = bytes
             self.dryRun = dryRun
         }
     }
@@ -44,8 +47,9 @@ public enum GalleryRetention: RPCMethod {
         .init("generationIds", .array(.string()), required: true),
         .init("imageIds", .array(.string()), required: true),
         .init("files", .integer("files removed or to remove", minimum: 0), required: true),
+        .init("bytes", .integer("bytes of those files (originals and thumbnails)", minimum: 0), required: true),
         .init("dryRun", .boolean(), required: true),
     ])
     public static let exampleParams = Params(olderThanDays: 30, dryRun: true)
-    public static let exampleResult = Result(cutoff: 1_767_225_600_000, generationIds: [], imageIds: [], files: 0, dryRun: true)
+    public static let exampleResult = Result(cutoff: 1_767_225_600_000, generationIds: [], imageIds: [], files: 0, bytes: 0, dryRun: true)
 }

@@ -29,6 +29,12 @@ public struct JobInfo: Codable, Sendable, Equatable {
     /// Batches, once finished: ZIP of every image, and for grids the contact-sheet PNG.
     public var zip: String?
     public var contactSheet: String?
+    /// The wire error code of a failure (for example -32006 for an invalid file), when known.
+    public var errorCode: Int?
+    /// Imports (kind `import`), once finished: counts and one item per file.
+    public var importResult: GalleryImport.Outcome?
+    /// Exports (kind `export`), once succeeded: what was written.
+    public var exportResult: GalleryExport.Outcome?
 
     public init(id: String, kind: String, status: String, priority: Int, attempts: Int, maxAttempts: Int,
                 error: String? = nil, createdAt: Int64, startedAt: Int64? = nil, finishedAt: Int64? = nil,
@@ -66,6 +72,9 @@ public struct JobInfo: Codable, Sendable, Equatable {
         .init("failedImages", .integer("batch images that failed", minimum: 0)),
         .init("zip", .string("batch: ZIP of every image")),
         .init("contactSheet", .string("grid batch: contact-sheet PNG")),
+        .init("errorCode", .integer("wire error code of a failure")),
+        .init("importResult", GalleryImport.outcomeSchema),
+        .init("exportResult", GalleryExport.outcomeSchema),
     ])
 
     static let example = JobInfo(id: "job_01J0000000000000000000000", kind: "generate", status: "succeeded", priority: 0,
@@ -75,6 +84,10 @@ public struct JobInfo: Codable, Sendable, Equatable {
 }
 
 /// Where a running job is: published as `job.progress` (throttled) and kept for polling.
+///
+/// Generations fill the step fields. Imports and exports count files: `done` of `total`, mirrored
+/// in `image`/`images` (each file is one image) with `step`/`totalSteps` 0; an import first checks
+/// every file (`phase` `check`), then stores them (`phase` `store`), counting each phase from 0.
 public struct JobProgress: Codable, Sendable, Equatable {
     /// Denoising steps done for the current image (1-based).
     public var step: Int
@@ -83,8 +96,13 @@ public struct JobProgress: Codable, Sendable, Equatable {
     /// Current image, 1-based, and how many the job makes.
     public var image: Int
     public var images: Int
-    /// Estimated seconds left for the whole job, from the measured step time.
+    /// Estimated seconds left for the whole job, from the measured step time (files: the rate so far).
     public var etaSeconds: Double?
+    /// Imports and exports: files finished, and files in the job.
+    public var done: Int?
+    public var total: Int?
+    /// Imports: `check` (validate, hash, thumbnail every file) then `store` (write and record).
+    public var phase: String?
 
     public init(step: Int, totalSteps: Int, image: Int, images: Int, etaSeconds: Double? = nil) {
         self.step = step
@@ -94,6 +112,14 @@ public struct JobProgress: Codable, Sendable, Equatable {
         self.etaSeconds = etaSeconds
     }
 
+    /// Progress of a file job (import, export): `done` of `total` files.
+    public init(files done: Int, of total: Int, etaSeconds: Double?, phase: String? = nil) {
+        self.init(step: 0, totalSteps: 0, image: done, images: total, etaSeconds: etaSeconds)
+        self.done = done
+        self.total = total
+        self.phase = phase
+    }
+
     /// The schema of this object in the OpenRPC document.
     public static let schema = Schema.object([
         .init("step", .integer("steps done for the current image", minimum: 0), required: true),
@@ -101,6 +127,9 @@ public struct JobProgress: Codable, Sendable, Equatable {
         .init("image", .integer("current image, 1-based", minimum: 0), required: true),
         .init("images", .integer("images in the job", minimum: 0), required: true),
         .init("etaSeconds", .number("estimated seconds left", minimum: 0)),
+        .init("done", .integer("import/export: files finished", minimum: 0)),
+        .init("total", .integer("import/export: files in the job", minimum: 0)),
+        .init("phase", .enumeration(["check", "store"], "import: checking every file, then storing them")),
     ], "progress of a running job")
 
     static let example = JobProgress(step: 28, totalSteps: 28, image: 4, images: 4, etaSeconds: 0)

@@ -8,8 +8,8 @@ struct GalleryCommand: ParsableCommand {
         commandName: "gallery",
         abstract: "Browse, search, import and maintain the image gallery.",
         subcommands: [GalleryListCommand.self, GallerySearchCommand.self, GalleryShowCommand.self, GalleryCompareCommand.self,
-                      GalleryFavoriteCommand.self, GalleryRateCommand.self, GalleryDeleteCommand.self,
-                      GalleryImportCommand.self, GalleryExportCommand.self, GalleryFsckCommand.self,
+                      GalleryFavoriteCommand.self, GalleryPinCommand.self, GalleryUnpinCommand.self, GalleryRateCommand.self, GalleryDeleteCommand.self,
+                      GalleryImportCommand.self, GalleryExportCommand.self, GalleryRetentionCommand.self, GalleryFsckCommand.self,
                       GalleryHTMLCommand.self])
 
     /// Prints any encodable result as pretty JSON.
