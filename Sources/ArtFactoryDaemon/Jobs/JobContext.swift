@@ -17,16 +17,36 @@ final class JobContext: @unchecked Sendable {
     /// Whether `job.cancel` (or shutdown) asked this job to stop.
     var isCanceled: Bool { runner.isCancelRequested(job.id) }
 
+    private var lastPreview: UInt64 = 0
+    private var stepsSincePreview = 0
+
+    /// Least time between two previews of one job: with a fast model the previews, not the steps,
+    /// would otherwise dominate (see ``report(_:previewEvery:preview:)``).
+    static let previewMinIntervalNs: UInt64 = 250_000_000
+
     /// Reports progress: published as `job.progress` and stored for polling, at most every
     /// `runner.throttleMs` (the last step of each image always goes out).
+    ///
+    /// With `previewEvery` set, a published report carries `preview()` once at least that many steps
+    /// and ``previewMinIntervalNs`` passed since the last preview (the last step of an image needs
+    /// only the steps), so previews are made only for reports that go out.
     /// - Throws: `CancellationError` when the job was canceled, so the engine stops at this step.
-    func report(_ progress: JobProgress) throws {
+    func report(_ progress: JobProgress, previewEvery: Int? = nil, preview: (() -> ProgressPreview?)? = nil) throws {
         let now = DispatchTime.now().uptimeNanoseconds
         defer { runner.recordReportCost(DispatchTime.now().uptimeNanoseconds &- now) }
         if isCanceled { throw CancellationError() }
-        let due = now &- lastPublish >= runner.throttleMs * 1_000_000 || progress.step == progress.totalSteps || lastPublish == 0
+        stepsSincePreview += 1
+        let last = progress.step == progress.totalSteps
+        let due = now &- lastPublish >= runner.throttleMs * 1_000_000 || last || lastPublish == 0
         guard due else { return }
         lastPublish = now
+        var progress = progress
+        if let every = previewEvery, let preview, stepsSincePreview >= every,
+           last || lastPreview == 0 || now &- lastPreview >= Self.previewMinIntervalNs {
+            progress.preview = preview()
+            lastPreview = now
+            stepsSincePreview = 0
+        }
         runner.publishProgress(job.id, progress)
     }
 }

@@ -85,13 +85,21 @@ public struct JobProgress: Codable, Sendable, Equatable {
     public var images: Int
     /// Estimated seconds left for the whole job, from the measured step time.
     public var etaSeconds: Double?
+    /// `base` while the image is generated, `refine` during Ultra's refining image-to-image pass (step
+    /// and totalSteps then count the pass's steps).
+    public var stage: String?
+    /// A small preview of the current image, when the generation asked for one (`previewEvery`).
+    public var preview: ProgressPreview?
 
-    public init(step: Int, totalSteps: Int, image: Int, images: Int, etaSeconds: Double? = nil) {
+    public init(step: Int, totalSteps: Int, image: Int, images: Int, etaSeconds: Double? = nil, stage: String? = nil,
+                preview: ProgressPreview? = nil) {
         self.step = step
         self.totalSteps = totalSteps
         self.image = image
         self.images = images
         self.etaSeconds = etaSeconds
+        self.stage = stage
+        self.preview = preview
     }
 
     /// The schema of this object in the OpenRPC document.
@@ -101,9 +109,37 @@ public struct JobProgress: Codable, Sendable, Equatable {
         .init("image", .integer("current image, 1-based", minimum: 0), required: true),
         .init("images", .integer("images in the job", minimum: 0), required: true),
         .init("etaSeconds", .number("estimated seconds left", minimum: 0)),
+        .init("stage", .enumeration(["base", "refine"], "base image, or Ultra's refining pass")),
+        .init("preview", ProgressPreview.schema),
     ], "progress of a running job")
 
     static let example = JobProgress(step: 28, totalSteps: 28, image: 4, images: 4, etaSeconds: 0)
+}
+
+/// A preview of an image being denoised: the current latents projected to RGB (a fixed linear map
+/// fitted to the model's VAE), at most 64 px on the longer side, PNG in base64.
+public struct ProgressPreview: Codable, Sendable, Equatable {
+    /// `image/png`.
+    public var mime: String
+    public var width: Int
+    public var height: Int
+    /// The PNG bytes, base64.
+    public var data: String
+
+    public init(mime: String = "image/png", width: Int, height: Int, data: String) {
+        self.mime = mime
+        self.width = width
+        self.height = height
+        self.data = data
+    }
+
+    /// The schema of this object in the OpenRPC document.
+    public static let schema = Schema.object([
+        .init("mime", .string("image/png"), required: true),
+        .init("width", .integer("pixels", minimum: 1, maximum: 64), required: true),
+        .init("height", .integer("pixels", minimum: 1, maximum: 64), required: true),
+        .init("data", .string("PNG bytes, base64"), required: true),
+    ], "preview of the image being denoised (previewEvery)")
 }
 
 /// One stored output image.
