@@ -180,6 +180,14 @@ import TestSupport
         #expect(missing.status == 1 && missing.stderr.contains("{{subject}}"), "\(missing.stderr)")
         let bad = try runCLI(["generate", "--template", "product", "--var", "subject"], home: f.home, environment: env)
         #expect(bad.status == 2 && bad.stderr.contains("name=value"), "\(bad.stderr)")
+
+        // A batch's base may name the template: each prompt fills {{prompt}}.
+        var base = Generate.Params()
+        base.template = "product"
+        base.vars = ["subject": "vase"]
+        let batch = try c.call(BatchSubmit.self, .init(prompts: ["dusk", "noon"], base: base))
+        #expect(try batch.generationIds.map { try catalog.generation($0).prompt } == ["a vase on grey, dusk", "a vase on grey, noon"])
+        #expect(try f.wait(batch.jobId).status == "succeeded")
     }
 
     @Test func progressCarriesDecodablePreviewsWhenAskedFor() throws {
@@ -205,6 +213,18 @@ import TestSupport
             // The latent grid: 128×64 pixels → 16×8 latents.
             #expect(png.width == 16 && png.height == 8 && preview.width == 16 && preview.height == 8)
         }
+        // The second image's last preview uses the map refined on the first image: it resembles the
+        // image (closer to its 16×8 block means than a flat grey of their mean colour).
+        let lastPreview = try #require(progress.last { $0.image == 2 && $0.preview != nil }?.preview)
+        let shown = try PNGDecoder.decode(try #require(Data(base64Encoded: lastPreview.data))).rgb()
+        let image = try PNGDecoder.decode(Data(contentsOf: URL(fileURLWithPath: try #require(final?.images.last?.path)))).rgb()
+        var blocks = [Double](repeating: 0, count: 16 * 8 * 3)
+        for y in 0..<64 { for x in 0..<128 { for ch in 0..<3 { blocks[((y / 8) * 16 + x / 8) * 3 + ch] += Double(image.bytes[(y * 128 + x) * 3 + ch]) / 64 } } }
+        let means = (0..<3).map { ch in stride(from: ch, to: blocks.count, by: 3).map { blocks[$0] }.reduce(0, +) / 128 }
+        let previewError = blocks.indices.map { abs(blocks[$0] - Double(shown.bytes[$0])) }.reduce(0, +) / Double(blocks.count)
+        let flatError = blocks.indices.map { abs(blocks[$0] - means[$0 % 3]) }.reduce(0, +) / Double(blocks.count)
+        #expect(previewError < flatError, "preview \(previewError) vs flat \(flatError)")
+
         // The stored copy keeps no preview.
         #expect(try c.call(JobGet.self, .init(id: queued.jobId)).progress?.preview == nil)
 

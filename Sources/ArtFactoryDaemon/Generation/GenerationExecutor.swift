@@ -108,7 +108,9 @@ struct GenerationExecutor {
             request.mask = mask
             request.strength = initImage == nil ? nil : spec.strength
             var stepStart = Date()
+            var finalLatents: Tensor?
             let result = try pipeline.generate(request) { p in
+                if spec.previewEvery != nil, p.step == p.totalSteps { finalLatents = p.latents }
                 let now = Date()
                 let measured = now.timeIntervalSince(stepStart)
                 stepStart = now
@@ -119,6 +121,8 @@ struct GenerationExecutor {
             }
             guard let image = result.images.first else { throw RPCError.internalError("the engine returned no image") }
             var pixels = try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
+            // Later previews of this model fit better for knowing how these latents decoded.
+            if let finalLatents { previews.learn(latents: finalLatents, image: pixels, model: spec.modelPath) }
             if let refine {
                 pixels = try self.refine(pixels, refine, request: request, pipeline: pipeline) { p in
                     try report(p, index: index, stage: "refine",
@@ -148,6 +152,11 @@ struct GenerationExecutor {
         pass.height = pixels.height
         pass.initImage = try RGBImage(width: pixels.width, height: pixels.height, pixels: pixels.bytes)
         pass.mask = nil
+        if pipeline.unet.inChannels == 2 * pipeline.vae.latentChannels + 1 {
+            // Inpainting checkpoints only run with a mask: repaint everywhere, at the refine strength.
+            pass.mask = try InpaintMask(width: pixels.width, height: pixels.height,
+                                        values: [UInt8](repeating: 255, count: pixels.width * pixels.height))
+        }
         pass.strength = refine.strength
         let result = try pipeline.generate(pass, progress: progress)
         guard let image = result.images.first else { throw RPCError.internalError("the engine returned no refined image") }

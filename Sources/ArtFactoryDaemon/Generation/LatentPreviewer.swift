@@ -11,6 +11,9 @@ import Foundation
 /// preview is asked for, the current latents are average-pooled to at most 16×16, decoded (a VAE
 /// decode at 1/16 or less of the full size), and each pooled latent is paired with the mean colour of
 /// the 8×8 pixel block it decodes to. The fit is cached for the daemon's lifetime, keyed by model path.
+/// Each finished image then refines the fit at no extra cost: its final latents and the decoded image
+/// the engine made anyway are added to the model's normal equations (clean latents are what the map
+/// matters most for, and noisy first-step latents fit them poorly).
 /// The preview is the latent grid itself (`width / 8 × height / 8`), shrunk to at most 64 px.
 final class LatentPreviewer: @unchecked Sendable {
     /// Longest side of a preview, in pixels.
@@ -20,6 +23,71 @@ final class LatentPreviewer: @unchecked Sendable {
 
     private let lock = NSLock()
     private var maps: [String: [Float]] = [:]
+    /// Normal equations gathered from finished images, per model.
+    private var learned: [String: NormalEquations] = [:]
+
+    /// `XᵀX` and `XᵀY` of the affine least-squares problem with `n = channels + 1` unknowns per colour.
+    struct NormalEquations {
+        var n: Int
+        var xtx: [Double]
+        var xty: [Double]
+        var samples = 0
+
+        init(channels: Int) {
+            n = channels + 1
+            xtx = [Double](repeating: 0, count: n * n)
+            xty = [Double](repeating: 0, count: n * 3)
+        }
+
+        /// Adds one latent pixel (`features`, without the constant) and its colour in 0…1.
+        mutating func add(_ features: [Double], _ rgb: (Double, Double, Double)) {
+            let x = features + [1]
+            let y = [rgb.0, rgb.1, rgb.2]
+            for i in 0..<n {
+                for j in 0..<n { xtx[i * n + j] += x[i] * x[j] }
+                for o in 0..<3 { xty[i * 3 + o] += x[i] * y[o] }
+            }
+            samples += 1
+        }
+
+        /// The map, with a small ridge on the latent weights so flat images still solve.
+        func solve() throws -> [Float] {
+            var a = xtx
+            for i in 0..<(n - 1) { a[i * n + i] += 1e-3 * Double(max(samples, 1)) }
+            return try LatentPreviewer.solve(a, xty, n: n, columns: 3).map { Float($0) }
+        }
+    }
+
+    /// Refines the model's map with a finished image: its final (scaled) latents and the RGB image
+    /// they decoded to (`8 ×` the latent size).
+    func learn(latents: Tensor, image: PixelBuffer, model: String) {
+        guard latents.shape.count == 4, latents.shape[0] == 1, image.channels == 3 else { return }
+        let c = latents.shape[1], h = latents.shape[2], w = latents.shape[3]
+        guard h > 0, w > 0, image.width % w == 0, image.height % h == 0, image.width / w == image.height / h else { return }
+        let f = image.width / w
+        lock.lock()
+        var equations = learned[model] ?? NormalEquations(channels: c)
+        lock.unlock()
+        guard equations.n == c + 1 else { return }
+        for y in 0..<h {
+            for x in 0..<w {
+                var sum = (0.0, 0.0, 0.0)
+                for dy in 0..<f {
+                    for dx in 0..<f {
+                        let base = ((y * f + dy) * image.width + x * f + dx) * 3
+                        sum.0 += Double(image.bytes[base]); sum.1 += Double(image.bytes[base + 1]); sum.2 += Double(image.bytes[base + 2])
+                    }
+                }
+                let scale = 1 / (255 * Double(f * f))
+                equations.add((0..<c).map { Double(latents.data[($0 * h + y) * w + x]) }, (sum.0 * scale, sum.1 * scale, sum.2 * scale))
+            }
+        }
+        guard let map = try? equations.solve() else { return }
+        lock.lock()
+        learned[model] = equations
+        maps[model] = map
+        lock.unlock()
+    }
 
     /// A preview of `latents` (scaled, `[1, c, h, w]`), or nil when the map cannot be fitted.
     func preview(latents: Tensor, model: String, vae: any LatentAutoencoding) -> ProgressPreview? {
@@ -81,26 +149,21 @@ final class LatentPreviewer: @unchecked Sendable {
         guard decoded.shape.count == 4, decoded.shape[1] == 3, decoded.shape[2] == ph * f, decoded.shape[3] == pw * f else {
             throw RPCError.internalError("the VAE decoded \(decoded.shape) for the preview fit, expected [1, 3, \(ph * f), \(pw * f)]")
         }
-        // Normal equations (XᵀX + λI) B = XᵀY with X = [latent, 1] per pooled pixel, Y = mean colour in 0…1.
-        let n = c + 1
-        var xtx = [Double](repeating: 0, count: n * n)
-        var xty = [Double](repeating: 0, count: n * 3)
+        // Least squares: X = [latent, 1] per pooled pixel, Y = the mean colour of its block in 0…1.
+        var equations = NormalEquations(channels: c)
         let dh = ph * f, dw = pw * f
         for y in 0..<ph {
             for x in 0..<pw {
-                var features = (0..<c).map { Double(pooled.data[($0 * ph + y) * pw + x]) }
-                features.append(1)
+                var rgb = [0.0, 0.0, 0.0]
                 for o in 0..<3 {
                     var sum: Double = 0
                     for dy in 0..<f { for dx in 0..<f { sum += Double(decoded.data[(o * dh + y * f + dy) * dw + x * f + dx]) } }
-                    let target = (sum / Double(f * f) + 1) / 2
-                    for i in 0..<n { xty[i * 3 + o] += features[i] * target }
+                    rgb[o] = min(1, max(0, (sum / Double(f * f) + 1) / 2))
                 }
-                for i in 0..<n { for j in 0..<n { xtx[i * n + j] += features[i] * features[j] } }
+                equations.add((0..<c).map { Double(pooled.data[($0 * ph + y) * pw + x]) }, (rgb[0], rgb[1], rgb[2]))
             }
         }
-        for i in 0..<(n - 1) { xtx[i * n + i] += 1e-3 * Double(ph * pw) }
-        return try solve(xtx, xty, n: n, columns: 3).map { Float($0) }
+        return try equations.solve()
     }
 
     /// Solves `A X = B` (A `n × n`, B `n × columns`) by Gaussian elimination with partial pivoting.

@@ -13,8 +13,8 @@ struct GenerateCommand: ParsableCommand {
         Presets: draft (15 steps), standard (28), high (40 + 2x upscale), ultra (50 + 4x upscale and a refining
         image-to-image pass at --refine-strength, default 0.3, run at most --refine-max-side px, default 1024).
         --template NAME applies a saved template's parameters (explicit options win) and fills its {{placeholders}}
-        from --var name=value. --preview-every N attaches a small preview to each N-th step's job.progress
-        notification (for plugins; `artfactory jobs watch --json` shows them).
+        from --var name=value. --preview-every N attaches a small PNG preview to job.progress notifications
+        every N steps, for plugins that show them (see docs/protocol.md); the CLI's progress bar stays text.
         """)
 
     @OptionGroup var global: GlobalOptions

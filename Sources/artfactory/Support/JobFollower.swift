@@ -40,13 +40,13 @@ struct JobFollower {
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + Self.line(p)).utf8))
     }
 
-    /// `[#########-----------] step 12/28  image 2/4  ETA 0:41`
+    /// `[#########-----------] step 12/28  image 2/4  ETA 0:41` (`refine 3/15` during Ultra's refining pass)
     static func line(_ p: JobProgress, width: Int = 24) -> String {
         let total = max(1, p.totalSteps * p.images)
         let done = min(total, (p.image - 1) * p.totalSteps + p.step)
         let filled = width * done / total
         var s = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
-        s += " step \(p.step)/\(p.totalSteps)  image \(p.image)/\(p.images)"
+        s += " " + (p.stage == "refine" ? "refine" : "step") + " \(p.step)/\(p.totalSteps)  image \(p.image)/\(p.images)"
         if let eta = p.etaSeconds { s += "  ETA " + Console.duration(eta) }
         return s
     }
