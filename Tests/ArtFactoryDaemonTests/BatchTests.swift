@@ -25,6 +25,22 @@ import TestSupport
         return r.stdout.split(separator: "\n").map(String.init)
     }
 
+    /// The dark pixels of a region, cropped to their bounding box (empty when there are none).
+    static func ink(_ image: PixelBuffer, x: Range<Int>, y: Range<Int>) -> [[Bool]] {
+        let grid = y.map { py in x.map { px in (0..<3).allSatisfy { image.bytes[(py * image.width + px) * 3 + $0] < 128 } } }
+        let rows = grid.indices.filter { grid[$0].contains(true) }
+        let columns = x.indices.map { $0 - x.lowerBound }.filter { c in grid.contains { $0[c] } }
+        guard let r0 = rows.first, let r1 = rows.last, let c0 = columns.first, let c1 = columns.last else { return [] }
+        return grid[r0...r1].map { Array($0[c0...c1]) }
+    }
+
+    /// `text` drawn at the contact sheet's scale, cropped like ``ink(_:x:y:)``.
+    static func rendered(_ text: String) -> [[Bool]] {
+        var buffer = try! PixelBuffer(width: BitmapFont.width(of: text, scale: 2) + 4, height: 20, channels: 3, filledWith: 255)
+        BitmapFont.draw(text, into: &buffer, x: 2, y: 2, scale: 2)
+        return ink(buffer, x: 0..<buffer.width, y: 0..<buffer.height)
+    }
+
     @Test func tenPromptsRunInOrderAndLandInAZip() throws {
         let f = try GenerationFixture.start()
         defer { f.cleanUp() }
@@ -66,8 +82,19 @@ import TestSupport
         #expect(cells.map(\.seed) == [1, 1, 1, 2, 2, 2, 3, 3, 3])
         let sheetPath = try #require(info.contactSheet)
         let data = try Data(contentsOf: URL(fileURLWithPath: sheetPath))
-        let sheet = try PNGDecoder.decode(data)
-        #expect(sheet.width == 3 * 260 + 4 && sheet.height == 3 * 260 + 4)
+        let sheet = try PNGDecoder.decode(data).rgb()
+        // A 28 px band of column labels on top, and a band of row labels on the left as wide as
+        // "seed=3" at 2× (70 px) plus 8 px either side.
+        let left = BitmapFont.width(of: "seed=3", scale: 2) + 16
+        #expect(sheet.width == left + 3 * 260 + 4 && sheet.height == 28 + 3 * 260 + 4)
+        // Each band holds exactly its axis value's text, drawn with the sheet's font.
+        for (c, value) in ["1", "2", "3"].enumerated() {
+            let x0 = left + 4 + c * 260
+            #expect(Self.ink(sheet, x: x0..<(x0 + 256), y: 0..<28) == Self.rendered("steps=\(value)"), "column \(c)")
+            let y0 = 28 + 4 + c * 260
+            #expect(Self.ink(sheet, x: 0..<left, y: y0..<(y0 + 256)) == Self.rendered("seed=\(value)"), "row \(c)")
+        }
+        #expect(Self.rendered("steps=1") != Self.rendered("steps=2"))
         let chunks = try PNGTextChunk.readAll(from: data)
         #expect(chunks.contains { $0.text.contains("x=steps y=seed") && $0.text.contains("8: steps=3, seed=3") })
         #expect(try Self.zipEntries(try #require(info.zip)).count == 9)

@@ -13,6 +13,10 @@ struct BatchExecutor {
     let batchesDir: String
     /// Long side of one contact-sheet cell, in pixels.
     var cellSide = 256
+    /// Contact-sheet labels: font scale, height of the column-label band, padding around row labels.
+    static let labelScale = 2
+    static let labelBand = 28
+    static let labelPadding = 8
 
     static func zipPath(_ dir: String, _ jobId: String) -> String { "\(dir)/\(jobId).zip" }
     static func sheetPath(_ dir: String, _ jobId: String) -> String { "\(dir)/\(jobId)-grid.png" }
@@ -58,18 +62,35 @@ struct BatchExecutor {
     }
 
     /// Cells row by row (y values down, x values across), each scaled to fit `cellSide`, on a white
-    /// sheet with a 4 px gutter. The axis labels go into the PNG's text chunks.
+    /// sheet with a 4 px gutter. A band above the cells names each column's x value (`steps=20`) and,
+    /// for two-axis grids, a band on the left names each row's y value, in black ``BitmapFont`` text at
+    /// 2× (14 px high), centred over the column and vertically on the row, cut with `..` when longer
+    /// than the cell (columns) or 240 px (rows). The labels also go into the PNG's text chunks.
     private func writeContactSheet(_ plan: BatchPlan, cells: [String?], columns: Int, rows: Int, jobId: String) throws {
         let gutter = 4
-        let sheetWidth = columns * (cellSide + gutter) + gutter
-        let sheetHeight = rows * (cellSide + gutter) + gutter
+        let scale = Self.labelScale
+        let top = Self.labelBand
+        let rowLabels = (0..<rows).map { BitmapFont.fitting(plan.rowLabel($0), maxWidth: 240, scale: scale) }
+        let widest = rowLabels.map { BitmapFont.width(of: $0, scale: scale) }.max() ?? 0
+        let left = widest == 0 ? 0 : widest + 2 * Self.labelPadding
+        let sheetWidth = left + columns * (cellSide + gutter) + gutter
+        let sheetHeight = top + rows * (cellSide + gutter) + gutter
         var sheet = try PixelBuffer(width: sheetWidth, height: sheetHeight, channels: 3, filledWith: 255)
+        for column in 0..<columns {
+            let text = BitmapFont.fitting(plan.columnLabel(column), maxWidth: cellSide, scale: scale)
+            let x = left + gutter + column * (cellSide + gutter) + (cellSide - BitmapFont.width(of: text, scale: scale)) / 2
+            BitmapFont.draw(text, into: &sheet, x: x, y: (top - BitmapFont.height(scale: scale)) / 2, scale: scale)
+        }
+        for (row, text) in rowLabels.enumerated() {
+            let y = top + gutter + row * (cellSide + gutter) + (cellSide - BitmapFont.height(scale: scale)) / 2
+            BitmapFont.draw(text, into: &sheet, x: Self.labelPadding, y: y, scale: scale)
+        }
         for (index, relative) in cells.enumerated() {
             guard let relative else { continue }
             let image = try ImageDecoder().decode(fileAt: URL(fileURLWithPath: galleryDir + "/" + relative)).pixels.rgb()
             let cell = try Resampler().fit(image, maxSide: cellSide)
-            let originX = gutter + (index % columns) * (cellSide + gutter)
-            let originY = gutter + (index / columns) * (cellSide + gutter)
+            let originX = left + gutter + (index % columns) * (cellSide + gutter)
+            let originY = top + gutter + (index / columns) * (cellSide + gutter)
             for y in 0..<cell.height {
                 let src = y * cell.width * 3
                 let dst = ((originY + y) * sheetWidth + originX) * 3

@@ -11,8 +11,27 @@ struct BatchPlan: Codable, Sendable {
     var rows: Int?
     var xLabel: String?
     var yLabel: String?
+    /// Grid axis values, for the contact sheet's labels (absent in plans stored before labels were drawn).
+    var xValues: [String]?
+    var yValues: [String]?
 
     var total: Int { specs.reduce(0) { $0 + $1.count } }
+
+    /// Label of grid column `c` (`steps=20`), from the axis values or, in older plans, the cell label.
+    func columnLabel(_ c: Int) -> String {
+        if let xLabel, let xValues, c < xValues.count { return "\(xLabel)=\(xValues[c])" }
+        return specs.indices.contains(c) ? String((specs[c].label ?? "").split(separator: ",").first ?? "") : ""
+    }
+
+    /// Label of grid row `r` (`seed=3`); empty when the grid has one axis.
+    func rowLabel(_ r: Int) -> String {
+        guard let yLabel else { return "" }
+        if let yValues, r < yValues.count { return "\(yLabel)=\(yValues[r])" }
+        let index = r * (columns ?? 1)
+        guard specs.indices.contains(index) else { return "" }
+        let parts = (specs[index].label ?? "").split(separator: ",")
+        return parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+    }
 
     func catalogJSON() throws -> CatalogJSON {
         try JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(self))
@@ -82,7 +101,10 @@ struct BatchPlan: Codable, Sendable {
                     specs.append(s)
                 }
             }
-            return BatchPlan(specs: specs, columns: x.values.count, rows: y.values.count, xLabel: x.param, yLabel: y.param.isEmpty ? nil : y.param)
+            var plan = BatchPlan(specs: specs, columns: x.values.count, rows: y.values.count, xLabel: x.param, yLabel: y.param.isEmpty ? nil : y.param)
+            plan.xValues = x.values
+            plan.yValues = y.param.isEmpty ? nil : y.values
+            return plan
         case let other:
             throw RPCError.invalidParams("unknown strategy '\(other)'; use consistent, diverse or grid", field: "strategy")
         }

@@ -19,10 +19,15 @@ struct GenerateValidator {
         "ddim": .ddim, "euler": .euler, "euler-a": .eulerAncestral, "dpm++2m": .dpmSolverMultistep, "lcm": .lcm,
     ]
 
-    func spec(for params: Generate.Params) throws -> GenerationSpec {
-        if let again = params.again ?? params.reorder {
-            return try repeatSpec(of: again, exact: params.reorder != nil, params: params)
+    func spec(for request: Generate.Params) throws -> GenerationSpec {
+        if let again = request.again ?? request.reorder {
+            guard request.template == nil, request.vars == nil else {
+                throw RPCError.invalidParams("again/reorder repeat a generation as it was; they take no template", field: "template")
+            }
+            return try repeatSpec(of: again, exact: request.reorder != nil, params: request)
         }
+        let applied = try GenerateTemplate(catalog: catalog).apply(to: request)
+        let params = applied?.params ?? request
         guard let rawPrompt = params.prompt else {
             throw RPCError.invalidParams("a prompt is required (or pass again/reorder with a generation id)", field: "prompt")
         }
@@ -103,6 +108,17 @@ struct GenerateValidator {
                               guidance: guidance, sampler: sampler, seed: seed, preset: preset?.rawValue, upscale: preset?.upscale ?? 1,
                               source: sourcePath, mask: maskPath, strength: params.strength, projectId: params.project,
                               sessionId: params.session, parentId: parent, tags: params.tags ?? [], collectionId: params.collection)
+        if let applied {
+            spec.template = applied.name
+            spec.templateId = applied.id
+            spec.templateVersion = applied.version
+            spec.templateVars = applied.vars.isEmpty ? nil : applied.vars
+        }
+        try applyRefine(params, preset: preset, to: &spec)
+        if let every = params.previewEvery {
+            guard (1...150).contains(every) else { throw RPCError.invalidParams("previewEvery must be between 1 and 150 steps (got \(every))", field: "previewEvery") }
+            spec.previewEvery = every
+        }
         let project = try params.project.map { id in try CatalogErrors.map { try catalog.project(id) } }
         spec.brandLora = project?.brandLora
         if params.useProfile != false, let profileId = params.profile ?? project?.defaultProfileId {
@@ -112,6 +128,33 @@ struct GenerateValidator {
             throw RPCError.invalidParams("profile and useProfile=false contradict each other; pass one of them", field: "profile")
         }
         return spec
+    }
+
+    /// Ultra's refining pass: its strength and the factor (of the base size) it runs at, recorded in
+    /// the spec so a rerun refines exactly the same way. See ``UltraRefine``.
+    private func applyRefine(_ params: Generate.Params, preset: QualityPreset?, to spec: inout GenerationSpec) throws {
+        guard preset == .ultra else {
+            if params.refineStrength != nil || params.refineMaxSide != nil {
+                throw RPCError.invalidParams("refineStrength and refineMaxSide apply to the ultra preset only; pass preset ultra", field: "refineStrength")
+            }
+            return
+        }
+        let strength = params.refineStrength ?? UltraRefine.defaultStrength
+        guard (0.05...1).contains(strength) else {
+            throw RPCError.invalidParams("refineStrength must be between 0.05 and 1 (got \(strength))", field: "refineStrength")
+        }
+        let maxSide = params.refineMaxSide ?? UltraRefine.defaultMaxSide
+        guard (128...2048).contains(maxSide) else {
+            throw RPCError.invalidParams("refineMaxSide must be between 128 and 2048 (got \(maxSide))", field: "refineMaxSide")
+        }
+        let refine = UltraRefine(strength: strength, maxSide: maxSide, width: spec.width, height: spec.height, steps: spec.steps)
+        guard refine.steps >= 1 else {
+            throw RPCError.invalidParams("refineStrength \(strength) × \(spec.steps) steps leaves no refining step; raise steps or refineStrength",
+                                         field: "refineStrength")
+        }
+        spec.refineStrength = strength
+        spec.refineFactor = refine.factor
+        spec.refineSteps = refine.steps
     }
 
     /// `again` (new seed) or `reorder` (same seed): the earlier generation's spec with a new id.

@@ -17,6 +17,7 @@ struct GenerationExecutor {
     let gallery: GalleryService
     let wildcardsDir: String
     let calibration: StepCalibration
+    let previews: LatentPreviewer
 
     /// Runs a `generate` job.
     func run(_ context: JobContext) throws {
@@ -77,6 +78,18 @@ struct GenerationExecutor {
         let mask = try spec.mask.map { try inpaintMask(at: $0, width: spec.width, height: spec.height) }
         let expander = PromptExpander(wildcards: FolderWildcardSource(root: URL(fileURLWithPath: wildcardsDir)))
         var stepSeconds = calibration.secondsPerStep(model: spec.model, width: spec.width, height: spec.height)
+        let refine = spec.refine
+        // Refining steps cost about factor² base steps (pixel count); ETAs count in base-step units.
+        let refineUnits = refine.map { Double($0.steps * $0.factor * $0.factor) } ?? 0
+        let imageUnits = Double(spec.steps) + refineUnits
+        func report(_ p: GenerationProgress, index: Int, stage: String?, unitsLeftThisImage: Double) throws {
+            let imageNumber = position.done + index + 1
+            let remaining = unitsLeftThisImage + Double(position.total - imageNumber) * imageUnits
+            try context.report(JobProgress(step: p.step, totalSteps: p.totalSteps, image: imageNumber, images: position.total,
+                                           etaSeconds: stepSeconds.map { $0 * remaining }, stage: stage),
+                               previewEvery: spec.previewEvery,
+                               preview: { previews.preview(latents: p.latents, model: spec.modelPath, vae: pipeline.vae) })
+        }
         for index in first..<spec.count {
             // Consistent batches keep one expansion of the prompt and vary only the seed.
             let expanded = try expander.randomPrompt(spec.prompt, seed: UInt64(spec.seed), index: spec.fixedPrompt == true ? 0 : index)
@@ -95,20 +108,30 @@ struct GenerationExecutor {
             request.mask = mask
             request.strength = initImage == nil ? nil : spec.strength
             var stepStart = Date()
+            var finalLatents: Tensor?
             let result = try pipeline.generate(request) { p in
+                if spec.previewEvery != nil, p.step == p.totalSteps { finalLatents = p.latents }
                 let now = Date()
                 let measured = now.timeIntervalSince(stepStart)
                 stepStart = now
                 stepSeconds = stepSeconds.map { $0 * 0.7 + measured * 0.3 } ?? measured
-                let imageNumber = position.done + index + 1
-                let remaining = (p.totalSteps - p.step) + (position.total - imageNumber) * p.totalSteps
-                try context.report(JobProgress(step: p.step, totalSteps: p.totalSteps, image: imageNumber, images: position.total,
-                                               etaSeconds: stepSeconds.map { $0 * Double(remaining) }))
+                try report(p, index: index, stage: refine == nil ? nil : "base",
+                           unitsLeftThisImage: Double(p.totalSteps - p.step) + refineUnits)
                 return true
             }
             guard let image = result.images.first else { throw RPCError.internalError("the engine returned no image") }
             var pixels = try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
-            if spec.upscale > 1 { pixels = try Resampler().upscale(pixels, factor: spec.upscale) }
+            // Later previews of this model fit better for knowing how these latents decoded.
+            if let finalLatents { previews.learn(latents: finalLatents, image: pixels, model: spec.modelPath) }
+            if let refine {
+                pixels = try self.refine(pixels, refine, request: request, pipeline: pipeline) { p in
+                    try report(p, index: index, stage: "refine",
+                               unitsLeftThisImage: Double((p.totalSteps - p.step) * refine.factor * refine.factor))
+                    return true
+                }
+            } else if spec.upscale > 1 {
+                pixels = try Resampler().upscale(pixels, factor: spec.upscale)
+            }
             // The record carries this image's own prompt and seed into its metadata chunks.
             var record = generation
             record.prompt = prompt
@@ -117,6 +140,28 @@ struct GenerationExecutor {
             try gallery.storeGenerated(pixels: pixels, generation: record, tags: spec.tags, collectionId: spec.collectionId)
         }
         if let stepSeconds { calibration.record(model: spec.model, width: spec.width, height: spec.height, secondsPerStep: stepSeconds) }
+    }
+
+    /// Ultra's refining pass (see ``UltraRefine``): smooth upscale to `factor` × the base size,
+    /// image-to-image with the same prompt and seed at the refine strength, then resample the rest of 4×.
+    private func refine(_ base: PixelBuffer, _ refine: UltraRefine, request: GenerationRequest, pipeline: StableDiffusionPipeline,
+                        progress: @escaping GenerationProgressHandler) throws -> PixelBuffer {
+        var pixels = refine.factor > 1 ? try Resampler().upscale(base, factor: refine.factor) : base
+        var pass = request
+        pass.width = pixels.width
+        pass.height = pixels.height
+        pass.initImage = try RGBImage(width: pixels.width, height: pixels.height, pixels: pixels.bytes)
+        pass.mask = nil
+        if pipeline.unet.inChannels == 2 * pipeline.vae.latentChannels + 1 {
+            // Inpainting checkpoints only run with a mask: repaint everywhere, at the refine strength.
+            pass.mask = try InpaintMask(width: pixels.width, height: pixels.height,
+                                        values: [UInt8](repeating: 255, count: pixels.width * pixels.height))
+        }
+        pass.strength = refine.strength
+        let result = try pipeline.generate(pass, progress: progress)
+        guard let image = result.images.first else { throw RPCError.internalError("the engine returned no refined image") }
+        pixels = try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
+        return refine.remainder > 1 ? try Resampler().upscale(pixels, factor: refine.remainder) : pixels
     }
 
     private func rgbImage(at path: String, width: Int, height: Int) throws -> RGBImage {

@@ -20,7 +20,8 @@ final class GenerationService: @unchecked Sendable {
         models = ModelRegistry(modelsDir: paths.modelsDir, configFile: paths.configFile)
         calibration = StepCalibration(catalog: catalog)
         let executor = GenerationExecutor(catalog: catalog, models: models, gallery: gallery,
-                                          wildcardsDir: paths.home + "/wildcards", calibration: calibration)
+                                          wildcardsDir: paths.home + "/wildcards", calibration: calibration,
+                                          previews: LatentPreviewer())
         runner.register(kind: "generate") { context in try executor.run(context) }
         let batch = BatchExecutor(catalog: catalog, generation: executor, batchesDir: paths.home + "/batches")
         runner.register(kind: "batch") { context in try batch.run(context) }

@@ -39,6 +39,25 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     /// Batch this generation belongs to, and its grid cell label (`steps=20, guidance=7`).
     var batchId: String?
     var label: String?
+    /// The template applied at submit time: its name, id and version, and the placeholder values given.
+    var template: String?
+    var templateId: String?
+    var templateVersion: Int64?
+    var templateVars: [String: String]?
+    /// Ultra: strength of the refining image-to-image pass, and the factor of the base size it ran at
+    /// (4, 2 or 1; the rest of ``upscale`` is a smooth resample). Nil when there is no refining pass.
+    var refineStrength: Double?
+    var refineFactor: Int?
+    /// Denoising steps of the refining pass (`Int(steps × refineStrength)`), recorded for the metadata.
+    var refineSteps: Int?
+    /// Attach a preview to `job.progress` every this many steps; nil = no previews.
+    var previewEvery: Int?
+
+    /// The refining pass this spec asks for, if any.
+    var refine: UltraRefine? {
+        guard let refineStrength, let refineFactor else { return nil }
+        return UltraRefine(strength: refineStrength, factor: refineFactor, steps: steps)
+    }
 
     /// The spec as catalog JSON (job params and the generation's recorded parameters).
     func catalogJSON() throws -> CatalogJSON {

@@ -26,20 +26,39 @@ final class JobContext: @unchecked Sendable {
         set { lock.withLock { storedResult = newValue } }
     }
 
+    private var lastPreview: UInt64 = 0
+    private var stepsSincePreview = 0
+
+    /// Least time between two previews of one job: with a fast model the previews, not the steps,
+    /// would otherwise dominate (see ``report(_:previewEvery:preview:)``).
+    static let previewMinIntervalNs: UInt64 = 250_000_000
+
     /// Reports progress: published as `job.progress` and stored for polling, at most every
     /// `runner.throttleMs` (the last step of each image, and the last file, always go out).
+    ///
+    /// With `previewEvery` set, a published report carries `preview()` once at least that many steps
+    /// and ``previewMinIntervalNs`` passed since the last preview (the last step of an image needs
+    /// only the steps), so previews are made only for reports that go out.
     /// - Throws: `CancellationError` when the job was canceled, so the work stops here.
-    func report(_ progress: JobProgress) throws {
+    func report(_ progress: JobProgress, previewEvery: Int? = nil, preview: (() -> ProgressPreview?)? = nil) throws {
         let now = DispatchTime.now().uptimeNanoseconds
         defer { runner.recordReportCost(DispatchTime.now().uptimeNanoseconds &- now) }
         if isCanceled { throw CancellationError() }
-        let boundary = progress.total.map { progress.done == $0 } ?? (progress.step == progress.totalSteps)
+        let last = progress.total.map { progress.done == $0 } ?? (progress.step == progress.totalSteps)
         let due: Bool = lock.withLock {
-            guard now &- lastPublish >= runner.throttleMs * 1_000_000 || boundary || lastPublish == 0 else { return false }
+            stepsSincePreview += 1
+            guard now &- lastPublish >= runner.throttleMs * 1_000_000 || last || lastPublish == 0 else { return false }
             lastPublish = now
             return true
         }
         guard due else { return }
+        var progress = progress
+        if let every = previewEvery, let preview, stepsSincePreview >= every,
+           last || lastPreview == 0 || now &- lastPreview >= Self.previewMinIntervalNs {
+            progress.preview = preview()
+            lastPreview = now
+            stepsSincePreview = 0
+        }
         runner.publishProgress(job.id, progress)
     }
 }

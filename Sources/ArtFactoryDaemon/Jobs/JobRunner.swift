@@ -201,7 +201,10 @@ final class JobRunner: @unchecked Sendable {
             // `{"id": job id, "progress": JobProgress}` on the `job` topic.
             events.publish(topic: EventTopic.job, method: "job.progress", params: .object(JSONObject([("id", .string(id)), ("progress", value)])))
         }
-        if persist, let json = try? JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(progress)) {
+        // The catalog copy never holds a preview (it is only of use while the job runs).
+        var stored = progress
+        stored.preview = nil
+        if persist, let json = try? JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(stored)) {
             try? catalog.updateJobProgress(id, json)
         }
     }
@@ -212,7 +215,9 @@ final class JobRunner: @unchecked Sendable {
         condition.lock()
         let latest = progressById[id]
         condition.unlock()
-        guard let latest, let json = try? JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(latest)) else { return }
+        guard var latest else { return }
+        latest.preview = nil
+        guard let json = try? JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(latest)) else { return }
         try? catalog.updateJobProgress(id, json)
     }
 

@@ -53,6 +53,9 @@ public struct GenerationProgress: Sendable {
     public let totalSteps: Int
     /// The timestep just denoised.
     public let timestep: Float
+    /// The (scaled) latents after this step, `[1, latentChannels, height / 8, width / 8]`; shared, not
+    /// copied, so reading them costs nothing unless the handler keeps them (for previews).
+    public let latents: Tensor
 }
 
 /// Called after every denoising step on the generating thread; return `false` (or throw

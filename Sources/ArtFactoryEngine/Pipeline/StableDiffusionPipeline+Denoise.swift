@@ -85,7 +85,7 @@ extension StableDiffusionPipeline {
             if Task.isCancelled { throw CancellationError() }
             if let progress {
                 let keepGoing = try progress(GenerationProgress(imageIndex: imageIndex, step: i + 1,
-                                                                totalSteps: timesteps.count, timestep: t))
+                                                                totalSteps: timesteps.count, timestep: t, latents: latents))
                 if !keepGoing { throw CancellationError() }
             }
         }

@@ -10,7 +10,11 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
         Prints the job id at once, or with --wait a live progress bar (on a terminal) and the PNG paths.
         --json prints {generationId, jobId, status, images:[{path, thumbnail, seed, width, height}]}.
-        Presets: draft (15 steps), standard (28), high (40 + 2x upscale), ultra (50 + 4x upscale).
+        Presets: draft (15 steps), standard (28), high (40 + 2x upscale), ultra (50 + 4x upscale and a refining
+        image-to-image pass at --refine-strength, default 0.3, run at most --refine-max-side px, default 1024).
+        --template NAME applies a saved template's parameters (explicit options win) and fills its {{placeholders}}
+        from --var name=value. --preview-every N attaches a small PNG preview to job.progress notifications
+        every N steps, for plugins that show them (see docs/protocol.md); the CLI's progress bar stays text.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -40,18 +44,37 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Image-to-image strength 0-1.") var strength: Double?
     @Option(help: "Repeat generation ID with new seeds.") var again: String?
     @Option(help: "Reproduce generation ID exactly.") var reorder: String?
+    @Option(help: "Saved template (name or id); its parameters apply under the explicit options.") var template: String?
+    @Option(name: .customLong("var"), help: "Template placeholder value, name=value (repeatable).") var vars: [String] = []
+    @Option(help: "Ultra: strength of the refining pass (0.05-1, default 0.3).") var refineStrength: Double?
+    @Option(help: "Ultra: longest side the refining pass runs at (default 1024).") var refineMaxSide: Int?
+    @Option(help: "Attach a small preview to job.progress every N steps.") var previewEvery: Int?
     @Flag(help: "Wait for the images and print their paths.") var wait = false
     @Flag(help: "Only show each preset's estimated time for these settings; queue nothing.") var estimate = false
 
     func validate() throws {
-        if prompt == nil && again == nil && reorder == nil && !estimate {
-            throw ValidationError("Give a prompt, or --again/--reorder with a generation id.")
+        if prompt == nil && again == nil && reorder == nil && template == nil && !estimate {
+            throw ValidationError("Give a prompt, a --template, or --again/--reorder with a generation id.")
         }
+        _ = try Self.parseVars(vars)
+    }
+
+    /// `name=value` pairs from `--var`.
+    static func parseVars(_ pairs: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in pairs {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw ValidationError("--var takes name=value (got '\(pair)').")
+            }
+            out[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+        }
+        return out
     }
 
     func run() throws {
         if estimate {
-            let r = try global.connect().call(PresetList.self, .init(model: model, width: width, height: height, count: count))
+            let r = try global.connect().call(PresetList.self, .init(model: model, width: width, height: height, count: count,
+                                                                     refineStrength: refineStrength, refineMaxSide: refineMaxSide))
             return PresetCommand.print(r, global)
         }
         var params = Generate.Params(prompt: prompt)
@@ -77,6 +100,12 @@ struct GenerateCommand: ParsableCommand {
         params.strength = strength
         params.again = again
         params.reorder = reorder
+        params.template = template
+        let values = try Self.parseVars(vars)
+        params.vars = values.isEmpty ? nil : values
+        params.refineStrength = refineStrength
+        params.refineMaxSide = refineMaxSide
+        params.previewEvery = previewEvery
         let client = try global.connect()
         let queued = try client.call(Generate.self, params)
         guard wait else {

@@ -26,8 +26,11 @@ struct PresetCommand: ParsableCommand {
     static func print(_ r: PresetList.Result, _ global: GlobalOptions) {
         if global.json { return Console.json((try? JSONValueEncoder().encode(r)) ?? .null) }
         Console.out("\(r.model), \(r.width)x\(r.height), \(r.count) image(s):")
-        Console.table(["PRESET", "STEPS", "UPSCALE", "ESTIMATE"], r.presets.map {
-            [$0.name, "\($0.steps)", "\($0.upscale)x", $0.estimatedSeconds.map(Console.duration) ?? "unknown (run the model once)"]
+        Console.table(["PRESET", "STEPS", "UPSCALE", "REFINE", "ESTIMATE"], r.presets.map { p in
+            let refine = p.refineSteps.map { steps in
+                "\(steps) steps at \(p.refineWidth ?? 0)x\(p.refineHeight ?? 0), strength \(p.refineStrength.map { String($0) } ?? "?")"
+            } ?? "-"
+            return [p.name, "\(p.steps)", "\(p.upscale)x", refine, p.estimatedSeconds.map(Console.duration) ?? "unknown (run the model once)"]
         })
     }
 }

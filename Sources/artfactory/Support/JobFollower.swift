@@ -40,8 +40,8 @@ struct JobFollower {
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + Self.line(p)).utf8))
     }
 
-    /// `[#########-----------] step 12/28  image 2/4  ETA 0:41`; for file jobs
-    /// `[#########-----------] check 120/1000 files  ETA 0:41`.
+    /// `[#########-----------] step 12/28  image 2/4  ETA 0:41` (`refine 3/15` during Ultra's refining
+    /// pass); for file jobs `[#########-----------] check 120/1000 files  ETA 0:41`.
     static func line(_ p: JobProgress, width: Int = 24) -> String {
         if let done = p.done, let total = p.total {
             let filled = total > 0 ? width * min(done, total) / total : width
@@ -54,7 +54,7 @@ struct JobFollower {
         let done = min(total, (p.image - 1) * p.totalSteps + p.step)
         let filled = width * done / total
         var s = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
-        s += " step \(p.step)/\(p.totalSteps)  image \(p.image)/\(p.images)"
+        s += " " + (p.stage == "refine" ? "refine" : "step") + " \(p.step)/\(p.totalSteps)  image \(p.image)/\(p.images)"
         if let eta = p.etaSeconds { s += "  ETA " + Console.duration(eta) }
         return s
     }

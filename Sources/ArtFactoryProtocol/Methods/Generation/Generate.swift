@@ -5,7 +5,12 @@ public enum Generate: RPCMethod {
     public static let details = """
         Everything is validated before anything is queued. Progress arrives on the `job` topic as `job.progress` ({id, progress}) and `job.state` (a job object), \
         and is readable with `job.get`. Image i uses seed S+i; S is random when absent and always recorded. \
-        `again` repeats a generation's parameters with a new seed; `reorder` reproduces it exactly.
+        `again` repeats a generation's parameters with a new seed; `reorder` reproduces it exactly. \
+        `template` (name or id) applies a saved template's parameters under the explicit ones and fills its \
+        `{{placeholders}}` from `vars`; a placeholder without a value is an error and nothing is queued. \
+        Ultra upscales 4× and refines with an image-to-image pass at `refineStrength` (default 0.3) at a size whose \
+        longer side is at most `refineMaxSide` (default 1024): 4× when that fits, else 2×, else the base size; the \
+        rest of the 4× is a smooth resample. `previewEvery` attaches a small PNG preview to `job.progress`.
         """
     public static let errors = [RPCErrorCode.notFound, RPCErrorCode.invalidFile, RPCErrorCode.pathNotAllowed, RPCErrorCode.unavailable]
 
@@ -33,7 +38,7 @@ public enum Generate: RPCMethod {
         public var sampler: String?
         /// Seed of image 0 (0…2^32-1); random when absent.
         public var seed: Int64?
-        /// draft (15 steps), standard (28), high (40, 2× upscale) or ultra (50, 4× upscale).
+        /// draft (15 steps), standard (28), high (40, 2× upscale) or ultra (50, 4× upscale and a refining pass).
         public var preset: String?
         /// Project, session and parent generation ids to record the result under.
         public var project: String?
@@ -57,6 +62,16 @@ public enum Generate: RPCMethod {
         public var again: String?
         /// Reproduce this generation exactly (same seed and parameters).
         public var reorder: String?
+        /// Saved template (name or id) whose parameters apply under the explicit ones.
+        public var template: String?
+        /// Values for the template's `{{placeholders}}`.
+        public var vars: [String: String]?
+        /// Ultra only: strength of the refining image-to-image pass (0.05…1, default 0.3).
+        public var refineStrength: Double?
+        /// Ultra only: the longest side the refining pass may run at (128…2048, default 1024).
+        public var refineMaxSide: Int?
+        /// Attach a small preview image to `job.progress` every N denoising steps (1…150); absent = none.
+        public var previewEvery: Int?
 
         public init(prompt: String? = nil) { self.prompt = prompt }
     }
@@ -106,6 +121,11 @@ public enum Generate: RPCMethod {
         .init("strength", .number("repaint strength", minimum: 0, maximum: 1)),
         .init("again", .string("generation id to repeat with a new seed")),
         .init("reorder", .string("generation id to reproduce exactly")),
+        .init("template", .string("saved template name or id; its parameters apply under the explicit ones")),
+        .init("vars", .object([], "values for the template's {{placeholders}}", additional: .string())),
+        .init("refineStrength", .number("ultra: strength of the refining image-to-image pass, default 0.3", minimum: 0.05, maximum: 1)),
+        .init("refineMaxSide", .integer("ultra: longest side the refining pass runs at, default 1024", minimum: 128, maximum: 2048)),
+        .init("previewEvery", .integer("attach a small PNG preview to job.progress every N steps", minimum: 1, maximum: 150)),
     ]
     public static let result = Schema.object([
         .init("jobId", .string("queued job"), required: true),

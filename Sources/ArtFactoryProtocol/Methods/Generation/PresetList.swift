@@ -4,7 +4,8 @@ public enum PresetList: RPCMethod {
     public static let summary = "List the quality presets (draft, standard, high, ultra) with estimated seconds for a model and size."
     public static let details = """
         Estimates come from step times measured on this machine (kept in the catalog, updated after every \
-        generation); they are absent until the model has run once.
+        generation); they are absent until the model has run once. Ultra's estimate includes its refining \
+        image-to-image pass (`refineSteps` steps at `refineWidth`×`refineHeight`).
         """
     public static let errors = [RPCErrorCode.notFound, RPCErrorCode.unavailable]
 
@@ -16,11 +17,17 @@ public enum PresetList: RPCMethod {
         public var height: Int?
         /// Images per generation (default 4).
         public var count: Int?
-        public init(model: String? = nil, width: Int? = nil, height: Int? = nil, count: Int? = nil) {
+        /// Ultra's refining pass, as `generate` takes them (defaults 0.3 and 1024).
+        public var refineStrength: Double?
+        public var refineMaxSide: Int?
+        public init(model: String? = nil, width: Int? = nil, height: Int? = nil, count: Int? = nil,
+                    refineStrength: Double? = nil, refineMaxSide: Int? = nil) {
             self.model = model
             self.width = width
             self.height = height
             self.count = count
+            self.refineStrength = refineStrength
+            self.refineMaxSide = refineMaxSide
         }
     }
 
@@ -30,13 +37,23 @@ public enum PresetList: RPCMethod {
         public var steps: Int
         /// Upscale factor applied to each image (1, 2 or 4).
         public var upscale: Int
-        /// Estimated seconds for `count` images, or nil when the model was never measured.
+        /// Estimated seconds for `count` images (refining pass included), or nil when the model was never measured.
         public var estimatedSeconds: Double?
-        public init(name: String, steps: Int, upscale: Int, estimatedSeconds: Double?) {
+        /// Ultra: the refining pass's strength, steps and size.
+        public var refineStrength: Double?
+        public var refineSteps: Int?
+        public var refineWidth: Int?
+        public var refineHeight: Int?
+        public init(name: String, steps: Int, upscale: Int, estimatedSeconds: Double?, refineStrength: Double? = nil,
+                    refineSteps: Int? = nil, refineWidth: Int? = nil, refineHeight: Int? = nil) {
             self.name = name
             self.steps = steps
             self.upscale = upscale
             self.estimatedSeconds = estimatedSeconds
+            self.refineStrength = refineStrength
+            self.refineSteps = refineSteps
+            self.refineWidth = refineWidth
+            self.refineHeight = refineHeight
         }
     }
 
@@ -63,6 +80,8 @@ public enum PresetList: RPCMethod {
         .init("width", .integer("pixels", minimum: 64, maximum: 2048)),
         .init("height", .integer("pixels", minimum: 64, maximum: 2048)),
         .init("count", .integer("images", minimum: 1, maximum: Int64(Generate.maxCount))),
+        .init("refineStrength", .number("ultra: refining strength, default 0.3", minimum: 0.05, maximum: 1)),
+        .init("refineMaxSide", .integer("ultra: longest refining side, default 1024", minimum: 128, maximum: 2048)),
     ]
     public static let result = Schema.object([
         .init("model", .string(), required: true),
@@ -74,7 +93,11 @@ public enum PresetList: RPCMethod {
             .init("name", .enumeration(["draft", "standard", "high", "ultra"]), required: true),
             .init("steps", .integer(minimum: 1), required: true),
             .init("upscale", .integer(minimum: 1), required: true),
-            .init("estimatedSeconds", .number("estimate for count images", minimum: 0)),
+            .init("estimatedSeconds", .number("estimate for count images, refining pass included", minimum: 0)),
+            .init("refineStrength", .number("ultra: refining strength", minimum: 0, maximum: 1)),
+            .init("refineSteps", .integer("ultra: refining steps", minimum: 0)),
+            .init("refineWidth", .integer("ultra: refining width", minimum: 1)),
+            .init("refineHeight", .integer("ultra: refining height", minimum: 1)),
         ])), required: true),
     ])
     public static let exampleParams = Params(model: "sd1-tiny", width: 512, height: 512, count: 4)

@@ -103,13 +103,21 @@ public struct JobProgress: Codable, Sendable, Equatable {
     public var total: Int?
     /// Imports: `check` (validate, hash, thumbnail every file) then `store` (write and record).
     public var phase: String?
+    /// `base` while the image is generated, `refine` during Ultra's refining image-to-image pass (step
+    /// and totalSteps then count the pass's steps).
+    public var stage: String?
+    /// A small preview of the current image, when the generation asked for one (`previewEvery`).
+    public var preview: ProgressPreview?
 
-    public init(step: Int, totalSteps: Int, image: Int, images: Int, etaSeconds: Double? = nil) {
+    public init(step: Int, totalSteps: Int, image: Int, images: Int, etaSeconds: Double? = nil, stage: String? = nil,
+                preview: ProgressPreview? = nil) {
         self.step = step
         self.totalSteps = totalSteps
         self.image = image
         self.images = images
         self.etaSeconds = etaSeconds
+        self.stage = stage
+        self.preview = preview
     }
 
     /// Progress of a file job (import, export): `done` of `total` files.
@@ -130,9 +138,37 @@ public struct JobProgress: Codable, Sendable, Equatable {
         .init("done", .integer("import/export: files finished", minimum: 0)),
         .init("total", .integer("import/export: files in the job", minimum: 0)),
         .init("phase", .enumeration(["check", "store"], "import: checking every file, then storing them")),
+        .init("stage", .enumeration(["base", "refine"], "base image, or Ultra's refining pass")),
+        .init("preview", ProgressPreview.schema),
     ], "progress of a running job")
 
     static let example = JobProgress(step: 28, totalSteps: 28, image: 4, images: 4, etaSeconds: 0)
+}
+
+/// A preview of an image being denoised: the current latents projected to RGB (a fixed linear map
+/// fitted to the model's VAE), at most 64 px on the longer side, PNG in base64.
+public struct ProgressPreview: Codable, Sendable, Equatable {
+    /// `image/png`.
+    public var mime: String
+    public var width: Int
+    public var height: Int
+    /// The PNG bytes, base64.
+    public var data: String
+
+    public init(mime: String = "image/png", width: Int, height: Int, data: String) {
+        self.mime = mime
+        self.width = width
+        self.height = height
+        self.data = data
+    }
+
+    /// The schema of this object in the OpenRPC document.
+    public static let schema = Schema.object([
+        .init("mime", .string("image/png"), required: true),
+        .init("width", .integer("pixels", minimum: 1, maximum: 64), required: true),
+        .init("height", .integer("pixels", minimum: 1, maximum: 64), required: true),
+        .init("data", .string("PNG bytes, base64"), required: true),
+    ], "preview of the image being denoised (previewEvery)")
 }
 
 /// One stored output image.
