@@ -47,6 +47,8 @@ public final class Daemon: @unchecked Sendable {
     var counters: [String: () -> Int64] = [:]
     /// Called (loop thread) when shutdown begins, before connections close; services persist work here.
     var shutdownHooks: [() -> Void] = []
+    /// The remote providers (set while registering the generation methods).
+    var providers: ProviderHub?
 
     public init(options: Options) throws {
         self.options = options
@@ -180,6 +182,7 @@ public final class Daemon: @unchecked Sendable {
         do {
             let new = try DaemonConfig.load(path: paths.configFile)
             config = new
+            providers?.reload(new)
             dispatcher.maxDepth = new.maxJSONDepth
             applyRequestLogging(level: Logger.Level(rawValue: new.logLevel) ?? .info)
             logger.notice("configuration reloaded", metadata: ["file": .string(paths.configFile)])
@@ -200,6 +203,6 @@ public final class Daemon: @unchecked Sendable {
         return DaemonStatus.Result(
             version: ArtFactoryVersion.string, pid: getpid(),
             uptimeSeconds: Double(DispatchTime.now().uptimeNanoseconds - startUptime) / 1e9,
-            startedAt: startedAtText, home: paths.home, socket: paths.socket, counts: counts)
+            startedAt: startedAtText, home: paths.home, socket: paths.socket, counts: counts, providers: providers?.reachability())
     }
 }

@@ -12,10 +12,15 @@ public struct DaemonConfig: Codable, Sendable, Equatable {
     public var logLevel: String = "info"
     /// Seconds to let running work finish on SIGTERM before it is persisted and the daemon exits.
     public var shutdownGraceSeconds: Double = 10
+    /// The model `generate` uses when none is named (also read by the model registry).
+    public var defaultModel: String?
+    /// Remote providers (`fal`, `replicate`, `civitai`): base URLs, extra models, rate limits,
+    /// retries, daily quotas. See docs/providers.md.
+    public var providers: [String: ProviderSettings] = [:]
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case maxMessageBytes, maxJSONDepth, logLevel, shutdownGraceSeconds }
+    enum CodingKeys: String, CodingKey { case maxMessageBytes, maxJSONDepth, logLevel, shutdownGraceSeconds, defaultModel, providers }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -24,6 +29,8 @@ public struct DaemonConfig: Codable, Sendable, Equatable {
         maxJSONDepth = try c.decodeIfPresent(Int.self, forKey: .maxJSONDepth) ?? d.maxJSONDepth
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? d.logLevel
         shutdownGraceSeconds = try c.decodeIfPresent(Double.self, forKey: .shutdownGraceSeconds) ?? d.shutdownGraceSeconds
+        defaultModel = try c.decodeIfPresent(String.self, forKey: .defaultModel)
+        providers = try c.decodeIfPresent([String: ProviderSettings].self, forKey: .providers) ?? [:]
     }
 
     static let defaults = DaemonConfig()
@@ -55,6 +62,9 @@ public struct DaemonConfig: Codable, Sendable, Equatable {
         }
         guard shutdownGraceSeconds >= 0 && shutdownGraceSeconds <= 600 else {
             throw DaemonError(.config, "\(path): shutdownGraceSeconds must be between 0 and 600")
+        }
+        for (name, settings) in providers {
+            if let problem = ProviderProfile.problem(name: name, settings: settings) { throw DaemonError(.config, "\(path): \(problem)") }
         }
     }
 }

@@ -36,11 +36,15 @@ final class JobRunner: @unchecked Sendable {
     private var reportCount: Int64 = 0
     private var reportNanos: Int64 = 0
 
-    init(catalog: CatalogDatabase, events: EventBus, logger: Logger, throttleMs: UInt64 = 200) {
+    /// Name of the worker thread.
+    let threadName: String
+
+    init(catalog: CatalogDatabase, events: EventBus, logger: Logger, throttleMs: UInt64 = 200, threadName: String = "artfactory-jobs") {
         self.catalog = catalog
         self.events = events
         self.logger = logger
         self.throttleMs = throttleMs
+        self.threadName = threadName
     }
 
     /// Registers the executor for a job kind (before ``start()``).
@@ -56,7 +60,7 @@ final class JobRunner: @unchecked Sendable {
         }
         if case .bool(let value)? = try catalog.setting(Self.pausedSetting) { paused = value }
         let thread = Thread { [self] in workLoop() }
-        thread.name = "artfactory-jobs"
+        thread.name = threadName
         thread.start()
     }
 
@@ -82,14 +86,22 @@ final class JobRunner: @unchecked Sendable {
         return paused
     }
 
-    /// Pauses or resumes the queue (persisted).
-    func setPaused(_ value: Bool) throws {
-        try catalog.setSetting(Self.pausedSetting, .bool(value))
+    /// Pauses or resumes the queue (persisted). `announce: false` only follows a change another
+    /// runner already persisted and announced (the remote runner follows the engine's).
+    func setPaused(_ value: Bool, announce: Bool = true) throws {
+        if announce { try catalog.setSetting(Self.pausedSetting, .bool(value)) }
         condition.lock()
         paused = value
         condition.signal()
         condition.unlock()
-        events.publish(topic: EventTopic.job, method: value ? "queue.paused" : "queue.resumed", params: ["paused": .bool(value)])
+        if announce { events.publish(topic: EventTopic.job, method: value ? "queue.paused" : "queue.resumed", params: ["paused": .bool(value)]) }
+    }
+
+    /// Asks this runner's job `id` to stop, if it is running here (the catalog row was already canceled).
+    func stopIfRunning(_ id: String) {
+        condition.lock()
+        if runningJobId == id { cancelRequested.insert(id) }
+        condition.unlock()
     }
 
     /// Cancels a job; a running one stops at its next progress report.

@@ -57,6 +57,8 @@ public enum Generate: RPCMethod {
         public var again: String?
         /// Reproduce this generation exactly (same seed and parameters).
         public var reorder: String?
+        /// Remote models only: provider-specific parameters passed through as given (`--param key=value`).
+        public var params: [String: JSONValue]?
 
         public init(prompt: String? = nil) { self.prompt = prompt }
     }
@@ -72,13 +74,20 @@ public enum Generate: RPCMethod {
         public var model: String
         /// Jobs ahead of this one.
         public var position: Int
+        /// `local`, or the remote provider that runs it.
+        public var provider: String?
+        /// Remote models: the estimated cost in US dollars.
+        public var estimatedCost: Double?
 
-        public init(jobId: String, generationId: String, seed: Int64, model: String, position: Int) {
+        public init(jobId: String, generationId: String, seed: Int64, model: String, position: Int, provider: String? = nil,
+                    estimatedCost: Double? = nil) {
             self.jobId = jobId
             self.generationId = generationId
             self.seed = seed
             self.model = model
             self.position = position
+            self.provider = provider
+            self.estimatedCost = estimatedCost
         }
     }
 
@@ -106,6 +115,7 @@ public enum Generate: RPCMethod {
         .init("strength", .number("repaint strength", minimum: 0, maximum: 1)),
         .init("again", .string("generation id to repeat with a new seed")),
         .init("reorder", .string("generation id to reproduce exactly")),
+        .init("params", .object([], "remote models: provider-specific parameters, passed through", additional: .any())),
     ]
     public static let result = Schema.object([
         .init("jobId", .string("queued job"), required: true),
@@ -113,6 +123,8 @@ public enum Generate: RPCMethod {
         .init("seed", .integer("seed of image 0", minimum: 0), required: true),
         .init("model", .string("model used"), required: true),
         .init("position", .integer("jobs ahead", minimum: 0), required: true),
+        .init("provider", .string("local, fal, replicate or civitai")),
+        .init("estimatedCost", .number("remote: estimated US dollars", minimum: 0)),
     ])
     public static let exampleParams: Params = {
         var p = Params(prompt: "a lighthouse at dusk, {oil painting|watercolor}")

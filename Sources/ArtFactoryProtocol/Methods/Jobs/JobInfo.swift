@@ -85,13 +85,16 @@ public struct JobProgress: Codable, Sendable, Equatable {
     public var images: Int
     /// Estimated seconds left for the whole job, from the measured step time.
     public var etaSeconds: Double?
+    /// What the job is doing, in words (remote jobs: `queued at fal (position 2)`, `waiting for network`, …).
+    public var detail: String?
 
-    public init(step: Int, totalSteps: Int, image: Int, images: Int, etaSeconds: Double? = nil) {
+    public init(step: Int, totalSteps: Int, image: Int, images: Int, etaSeconds: Double? = nil, detail: String? = nil) {
         self.step = step
         self.totalSteps = totalSteps
         self.image = image
         self.images = images
         self.etaSeconds = etaSeconds
+        self.detail = detail
     }
 
     /// The schema of this object in the OpenRPC document.
@@ -101,6 +104,7 @@ public struct JobProgress: Codable, Sendable, Equatable {
         .init("image", .integer("current image, 1-based", minimum: 0), required: true),
         .init("images", .integer("images in the job", minimum: 0), required: true),
         .init("etaSeconds", .number("estimated seconds left", minimum: 0)),
+        .init("detail", .string("what the job is doing, e.g. waiting for network")),
     ], "progress of a running job")
 
     static let example = JobProgress(step: 28, totalSteps: 28, image: 4, images: 4, etaSeconds: 0)
