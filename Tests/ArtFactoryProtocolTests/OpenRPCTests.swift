@@ -18,6 +18,8 @@ import Testing
         .init(CollectionCreate.self), .init(CollectionList.self), .init(CollectionAdd.self), .init(CollectionRemove.self),
         .init(CollectionDelete.self), .init(TemplateSave.self), .init(TemplateList.self), .init(TemplateDelete.self),
         .init(ProfileSave.self), .init(ProfileList.self), .init(ProfileDelete.self),
+        // remote providers
+        .init(ProviderList.self), .init(ProviderSetKey.self), .init(ProviderClearKey.self), .init(ProviderTest.self), .init(ProviderEstimate.self),
     ]
 
     @Test(arguments: methods.map(\.name))
