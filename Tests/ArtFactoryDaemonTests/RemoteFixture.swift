@@ -12,6 +12,10 @@ final class RemoteFixture: @unchecked Sendable {
     var daemon: DaemonProcess
     private let lock = NSLock()
     private var said: [String] = []
+    private let environment: [String: String]
+
+    /// Start-up is slow on a loaded 2-core machine (17-20 s measured for any daemon build there).
+    static let startTimeout: Double = 120
 
     /// No provider key from the environment running the tests may leak in.
     static let cleanEnvironment = ["FAL_KEY": "", "REPLICATE_API_TOKEN": "", "CIVITAI_API_TOKEN": ""]
@@ -20,7 +24,14 @@ final class RemoteFixture: @unchecked Sendable {
         home = try TestPaths.makeTempDir(prefix: "afr")
         let config = JSONValue.object(JSONObject([("providers", .object(JSONObject(providers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })))]))
         try Data(JSONWriter.string(config).utf8).write(to: URL(fileURLWithPath: home + "/config.json"))
-        daemon = try DaemonProcess.start(home: home, environment: Self.cleanEnvironment.merging(environment) { _, new in new })
+        self.environment = Self.cleanEnvironment.merging(environment) { _, new in new }
+        daemon = try DaemonProcess.start(home: home, environment: self.environment, timeout: Self.startTimeout)
+    }
+
+    /// Stops the daemon (SIGTERM) and starts a new one on the same home.
+    func restart() throws {
+        daemon.stop()
+        daemon = try DaemonProcess.start(home: home, environment: environment, timeout: Self.startTimeout)
     }
 
     /// Fast settings for tests: short polls and backoffs, a generous bucket.
@@ -62,7 +73,7 @@ final class RemoteFixture: @unchecked Sendable {
     }
 
     /// Polls `job.get` until the job finishes (recording each answer).
-    func wait(_ jobId: String, timeout: Double = 60) throws -> JobInfo {
+    func wait(_ jobId: String, timeout: Double = 180) throws -> JobInfo {
         let c = try daemon.client()
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -74,7 +85,7 @@ final class RemoteFixture: @unchecked Sendable {
     }
 
     /// Polls until `predicate` holds for the job's live progress detail.
-    func waitForDetail(_ jobId: String, timeout: Double = 30, _ predicate: (String) -> Bool) throws -> String {
+    func waitForDetail(_ jobId: String, timeout: Double = 120, _ predicate: (String) -> Bool) throws -> String {
         let c = try daemon.client()
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {

@@ -9,7 +9,7 @@ import TestSupport
 
 /// Remote generation end to end through the socket, one fake provider per test (loopback HTTP,
 /// the documented request/response shapes and status sequences).
-@Suite struct RemoteProviderTests {
+@Suite(.serialized) struct RemoteProviderTests {
     static let falKey = "fal-test-key:1f2e3d4c5b6a7980aa55"
     static let replicateKey = "r8_TestTokenReplicate0000beef"
     static let civitaiKey = "civitai-test-token-77c0ffee"
@@ -44,7 +44,7 @@ import TestSupport
 
         var details: [String] = []
         var final: JobInfo?
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(180)
         while final == nil, Date() < deadline {
             guard let n = try watcher.waitForNotification(timeout: 2), n.params["id"]?.stringValue == queued.jobId else { continue }
             f.note(JSONWriter.string(n.params))
@@ -172,7 +172,7 @@ import TestSupport
         _ = try f.call(c, JobCancel.self, .init(id: queued.jobId))
         let done = try f.wait(queued.jobId)
         #expect(done.status == "canceled")
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(60)
         while fal.canceledIds.isEmpty, Date() < deadline { usleep(20_000) }
         #expect(fal.canceledIds.count == 1, "PUT …/cancel reached fal")
     }
@@ -202,5 +202,48 @@ import TestSupport
         #expect(f.failure(c, Generate.self, sampler)?.code == RPCErrorCode.invalidParams)
         #expect(f.failure(c, Generate.self, RemoteFixture.params("replicate:black-forest-labs/flux-schnell", count: 1))?.message
             .contains("no API key is set for replicate") == true)
+    }
+
+    @Test func aRestartResumesTheSameRemoteRequestInsteadOfPayingTwice() throws {
+        let fal = try FakeFal(validKey: Self.falKey, image: RemoteFixture.png)
+        defer { fal.stop() }
+        fal.statuses = ["IN_QUEUE", "IN_QUEUE", "IN_QUEUE", "IN_QUEUE", "IN_QUEUE", "IN_QUEUE", "IN_QUEUE", "IN_QUEUE", "IN_QUEUE", "IN_QUEUE",
+                        "IN_PROGRESS", "COMPLETED"]
+        let f = try RemoteFixture(providers: ["fal": RemoteFixture.settings(fal.baseURL, ["pollIntervalSeconds": 0.2])],
+                                  environment: ["FAL_KEY": Self.falKey])
+        defer { f.cleanUp() }
+        let queued = try f.call(try f.daemon.client(), Generate.self, RemoteFixture.params("fal:fal-ai/fast-sdxl", count: 1))
+        _ = try f.waitForDetail(queued.jobId) { $0.hasPrefix("queued at fal") }
+        try f.restart()
+        let done = try f.wait(queued.jobId)
+        #expect(done.status == "succeeded", "\(done.error ?? "")")
+        #expect(done.images.count == 1)
+        #expect(fal.count("submit") == 1, "the saved request was polled after the restart, not submitted again")
+        #expect(fal.canceledIds.isEmpty, "a shutdown does not cancel the remote request")
+    }
+
+    @Test func aBatchOnARemoteModelRunsOnTheRemoteWorkerWithItsEstimate() throws {
+        let fal = try FakeFal(validKey: Self.falKey, image: RemoteFixture.png)
+        defer { fal.stop() }
+        let f = try RemoteFixture(providers: ["fal": RemoteFixture.settings(fal.baseURL, ["dailyImages": 4])], environment: ["FAL_KEY": Self.falKey])
+        defer { f.cleanUp() }
+        let c = try f.daemon.client()
+        var base = Generate.Params()
+        base.model = "fal:fal-ai/fast-sdxl"
+        base.width = 64
+        base.height = 64
+        let tooMany = f.failure(c, BatchSubmit.self, BatchSubmit.Params(prompts: ["a", "b", "c"], images: 2, base: base))
+        #expect(tooMany?.code == RPCErrorCode.limitExceeded && tooMany?.message.contains("daily limit of 4 images") == true)
+        let queued = try f.call(c, BatchSubmit.self, BatchSubmit.Params(prompts: ["a red fox", "a blue fox"], images: 1, base: base))
+        #expect(queued.provider == "fal" && abs((queued.estimatedCost ?? 0) - 0.006) < 1e-9)
+        let done = try f.wait(queued.jobId)
+        #expect(done.kind == "remote-batch")
+        #expect(done.status == "succeeded", "\(done.error ?? "")")
+        #expect(done.images.count == 2 && done.failedImages == 0)
+        #expect(done.zip.map { FileManager.default.fileExists(atPath: $0) } == true)
+        #expect(fal.count("submit") == 2)
+        let cli = try runCLI(["batch", "-", "--model", "fal:fal-ai/fast-sdxl", "--estimate"], home: f.home, stdin: "one\ntwo\nthree\n")
+        #expect(cli.status == 0, "\(cli.stderr)")
+        #expect(cli.stdout.contains("3 image(s)") && cli.stdout.contains("Would be refused: the daily limit of 4 images for fal"))
     }
 }

@@ -14,6 +14,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         /// Header names in lower case.
         public var headers: [String: String]
         public var body: [UInt8]
+        /// When the request was read.
+        public var receivedAt = Date()
         public var json: JSONValue? { try? JSONParser().parse(body) }
         /// Path components without empty ones.
         public var components: [String] { path.split(separator: "/").map(String.init) }

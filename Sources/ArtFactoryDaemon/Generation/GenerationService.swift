@@ -28,12 +28,16 @@ final class GenerationService: @unchecked Sendable {
         let executor = GenerationExecutor(catalog: catalog, models: models, gallery: gallery,
                                           wildcardsDir: paths.home + "/wildcards", calibration: calibration)
         runner.register(kind: "generate") { context in try executor.run(context) }
-        let batch = BatchExecutor(catalog: catalog, generation: executor, batchesDir: paths.home + "/batches")
+        let batch = BatchExecutor(catalog: catalog, runOne: { spec, context, position in try executor.run(spec, context: context, progress: position) },
+                                  galleryDir: paths.galleryDir, batchesDir: paths.home + "/batches")
         runner.register(kind: "batch") { context in try batch.run(context) }
         runner.describe = { [unowned self] job in describe(job) }
         let remote = RemoteExecutor(catalog: catalog, gallery: gallery, hub: providers, wildcardsDir: paths.home + "/wildcards",
                                     logger: runner.logger)
         remoteRunner.register(kind: "remote") { context in try remote.run(context) }
+        let remoteBatch = BatchExecutor(catalog: catalog, runOne: { spec, context, position in try remote.run(spec, context: context, position: position) },
+                                        galleryDir: paths.galleryDir, batchesDir: paths.home + "/batches")
+        remoteRunner.register(kind: "remote-batch") { context in try remoteBatch.run(context) }
         remoteRunner.describe = { [unowned self] job in describe(job) }
     }
 
@@ -87,12 +91,9 @@ final class GenerationService: @unchecked Sendable {
 
     /// Validates a batch, records its generations (status queued) and queues it as one job.
     func submitBatch(_ params: BatchSubmit.Params) throws -> BatchSubmit.Result {
-        let plan = try BatchPlan.make(params, validator: validator())
-        if plan.specs.contains(where: { $0.provider != nil }) {
-            throw RPCError.invalidParams("batches run on local models only; queue remote generations with generate (see `artfactory generate --estimate`)",
-                                         field: "model")
-        }
-        let job = try CatalogErrors.map { try catalog.enqueue(kind: "batch", params: try plan.catalogJSON()) }
+        var plan = try BatchPlan.make(params, validator: validator())
+        let estimate = try remoteBatchEstimate(&plan)
+        let job = try CatalogErrors.map { try catalog.enqueue(kind: estimate == nil ? "batch" : "remote-batch", params: try plan.catalogJSON()) }
         do {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             for spec in plan.specs {
@@ -100,7 +101,8 @@ final class GenerationService: @unchecked Sendable {
                     try catalog.insertGeneration(Generation(
                         id: spec.generationId, sessionId: spec.sessionId, parentGenerationId: spec.parentId, projectId: spec.projectId,
                         prompt: spec.prompt, negativePrompt: spec.negativePrompt, params: try spec.catalogJSON(), model: spec.model,
-                        seed: spec.seed, status: .queued, createdAt: now, jobId: job.id, batchId: job.id))
+                        provider: spec.provider ?? "local", seed: spec.seed, status: .queued, createdAt: now, cost: spec.estimatedCost,
+                        jobId: job.id, batchId: job.id))
                 }
             }
         } catch {
@@ -109,14 +111,39 @@ final class GenerationService: @unchecked Sendable {
         }
         runner.publishState(job)
         runner.wake()
-        return BatchSubmit.Result(jobId: job.id, batchId: job.id, generationIds: plan.specs.map(\.generationId), total: plan.total)
+        return BatchSubmit.Result(jobId: job.id, batchId: job.id, generationIds: plan.specs.map(\.generationId), total: plan.total,
+                                  provider: estimate?.provider ?? "local", estimatedCost: estimate?.estimatedCost)
+    }
+
+    /// For a batch on a remote model: one provider for every generation, at most
+    /// ``Generate/maxCount`` images per request, the whole batch within today's limits; each
+    /// generation records its share of the estimate. Nil for a local batch.
+    private func remoteBatchEstimate(_ plan: inout BatchPlan) throws -> ProviderEstimate.Result? {
+        let remote = plan.specs.compactMap(\.provider)
+        guard !remote.isEmpty else { return nil }
+        guard remote.count == plan.specs.count, Set(remote).count == 1 else {
+            throw RPCError.invalidParams("a batch runs on one provider: every generation must use the same kind of model", field: "model")
+        }
+        if let big = plan.specs.first(where: { $0.count > Generate.maxCount }) {
+            throw RPCError(code: RPCErrorCode.limitExceeded,
+                           message: "A remote batch makes at most \(Generate.maxCount) images per prompt (got \(big.count)); use the diverse strategy or several batches.",
+                           data: ["kind": "limitExceeded", "path": "images"])
+        }
+        let model = try providers.model(plan.specs[0].model)
+        let estimate = try providers.estimate(model, count: plan.total)
+        guard estimate.allowed else {
+            throw RPCError(code: RPCErrorCode.limitExceeded, message: "Refused: \(estimate.reason ?? "a daily limit would be exceeded").",
+                           data: ["kind": "limitExceeded", "provider": .string(model.provider)])
+        }
+        for i in plan.specs.indices { plan.specs[i].estimatedCost = estimate.costPerImage * Double(plan.specs[i].count) }
+        return estimate
     }
 
     /// The client view of a job: generation id and, once it succeeded, its images.
     func describe(_ job: Job) -> JobInfo {
         var info = JobRunner.baseInfo(job)
         if let live = runner.liveProgress(job.id) ?? remoteRunner.liveProgress(job.id) { info.progress = live }
-        if job.kind == "batch", let plan = try? BatchPlan(catalogJSON: job.params) { return describeBatch(job, plan, info) }
+        if job.kind == "batch" || job.kind == "remote-batch", let plan = try? BatchPlan(catalogJSON: job.params) { return describeBatch(job, plan, info) }
         guard job.kind == "generate" || job.kind == "remote", let spec = try? GenerationSpec(catalogJSON: job.params) else { return info }
         info.generationId = spec.generationId
         if job.status == .succeeded, let detail = try? catalog.generationDetail(spec.generationId) {

@@ -30,7 +30,7 @@ extension Daemon {
         shutdownHooks.append { runner.stop(); remoteRunner.stop() }
         do {
             try runner.start()
-            try remoteRunner.start()
+            try remoteRunner.start(recoverInterrupted: false)
         } catch {
             logger.error("the job queue could not start: \(error)")
         }

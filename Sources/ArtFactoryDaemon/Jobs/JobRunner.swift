@@ -50,13 +50,16 @@ final class JobRunner: @unchecked Sendable {
     /// Registers the executor for a job kind (before ``start()``).
     func register(kind: String, _ executor: @escaping Executor) { executors[kind] = executor }
 
-    /// Re-queues interrupted jobs, restores the paused flag and starts the worker thread.
-    func start() throws {
-        let report = try catalog.requeueInterrupted()
-        if !report.requeued.isEmpty || !report.failed.isEmpty {
-            logger.notice("recovered interrupted jobs", metadata: [
-                "requeued": .stringConvertible(report.requeued.count), "failed": .stringConvertible(report.failed.count),
-            ])
+    /// Re-queues interrupted jobs (of every kind; only the first runner started does this, before
+    /// any worker can claim one), restores the paused flag and starts the worker thread.
+    func start(recoverInterrupted: Bool = true) throws {
+        if recoverInterrupted {
+            let report = try catalog.requeueInterrupted()
+            if !report.requeued.isEmpty || !report.failed.isEmpty {
+                logger.notice("recovered interrupted jobs", metadata: [
+                    "requeued": .stringConvertible(report.requeued.count), "failed": .stringConvertible(report.failed.count),
+                ])
+            }
         }
         if case .bool(let value)? = try catalog.setting(Self.pausedSetting) { paused = value }
         let thread = Thread { [self] in workLoop() }

@@ -27,6 +27,11 @@ struct RemoteExecutor {
 
     func run(_ context: JobContext) throws {
         let spec = try GenerationSpec(catalogJSON: context.job.params)
+        try run(spec, context: context, position: .init(done: 0, total: spec.count))
+    }
+
+    /// Runs one generation of a job (a `remote` job has one; a `remote-batch` job several).
+    func run(_ spec: GenerationSpec, context: JobContext, position: GenerationExecutor.BatchPosition) throws {
         guard let provider = spec.provider, spec.remoteModel != nil else {
             throw RPCError.internalError("job \(context.job.id) has no remote provider")
         }
@@ -41,7 +46,7 @@ struct RemoteExecutor {
         generation.startedAt = generation.startedAt ?? Int64(started.timeIntervalSince1970 * 1000)
         try catalog.updateGeneration(generation)
         do {
-            try execute(spec, provider: provider, stored: stored, context: context)
+            try execute(spec, provider: provider, stored: stored, context: context, position: position)
             generation = try catalog.generation(spec.generationId)
             generation.status = .succeeded
         } catch is CancellationError {
@@ -50,6 +55,11 @@ struct RemoteExecutor {
             try? catalog.updateGeneration(generation)
             throw CancellationError()
         } catch {
+            if case .remoteFailed? = error as? ProviderError {
+                // The provider gave up on this request: a retry submits a new one. (Other failures
+                // keep it, so `jobs retry` polls the same request again instead of paying twice.)
+                _ = try? catalog.removeSetting(Self.handleKey(spec.generationId))
+            }
             let rpc = (error as? ProviderError)?.rpcError ?? (error as? RPCError) ?? RPCError.internalError("\(error)")
             generation = (try? catalog.generation(spec.generationId)) ?? generation
             generation.status = .failed
@@ -64,20 +74,21 @@ struct RemoteExecutor {
         _ = try? catalog.removeSetting(Self.handleKey(spec.generationId))
     }
 
-    private func execute(_ spec: GenerationSpec, provider: String, stored: Int, context: JobContext) throws {
+    private func execute(_ spec: GenerationSpec, provider: String, stored: Int, context: JobContext,
+                         position: GenerationExecutor.BatchPosition) throws {
         let client = try hub.client(provider)
         let api = hub.api(provider)
         let stop: () -> Bool = { context.isCanceled }
         let model = spec.remoteModel!.id
         func progress(_ step: Int, _ image: Int, _ detail: String) throws {
-            try context.report(JobProgress(step: step, totalSteps: Self.steps, image: image, images: spec.count, detail: detail))
+            try context.report(JobProgress(step: step, totalSteps: Self.steps, image: position.done + image, images: position.total, detail: detail))
         }
         var job = try savedJob(spec.generationId)
         var phase: RemotePhase?
         if job == nil {
             let input = try makeInput(spec)
             try progress(0, 0, "submitting to \(provider)")
-            let submitted = try whenReachable(client, context: context, spec: spec) { try api.submit(input, client: client, stop: stop) }
+            let submitted = try whenReachable(client, context: context, position: position) { try api.submit(input, client: client, stop: stop) }
             job = submitted.0
             phase = submitted.1
             try save(submitted.0, generationId: spec.generationId)
@@ -88,7 +99,8 @@ struct RemoteExecutor {
         let remote = job!
         let output: RemoteOutput
         do {
-            output = try waitForOutput(remote, phase: phase, api: api, client: client, model: model, spec: spec, context: context, progress: progress)
+            output = try waitForOutput(remote, phase: phase, api: api, client: client, model: model, spec: spec, context: context,
+                                       position: position, progress: progress)
         } catch is CancellationError {
             if (try? catalog.job(context.job.id).status) == .canceled {
                 // The user canceled: ask the provider to stop too (a shutdown keeps it running, to resume later).
@@ -140,13 +152,13 @@ struct RemoteExecutor {
 
     /// Polls until the request finishes; reports queue position and state as progress.
     private func waitForOutput(_ job: RemoteJob, phase first: RemotePhase?, api: any RemoteAPI, client: ProviderClient, model: String,
-                               spec: GenerationSpec, context: JobContext,
+                               spec: GenerationSpec, context: JobContext, position: GenerationExecutor.BatchPosition,
                                progress: (Int, Int, String) throws -> Void) throws -> RemoteOutput {
         var phase = first
         let provider = client.name
         while true {
             if phase == nil {
-                phase = try whenReachable(client, context: context, spec: spec) {
+                phase = try whenReachable(client, context: context, position: position) {
                     try api.poll(job, model: model, client: client, stop: { context.isCanceled })
                 }
             }
@@ -166,7 +178,8 @@ struct RemoteExecutor {
 
     /// Runs `body`, waiting (status "waiting for network") while the provider cannot be reached,
     /// up to the provider's `offlineTimeoutSeconds`.
-    private func whenReachable<T>(_ client: ProviderClient, context: JobContext, spec: GenerationSpec, _ body: () throws -> T) throws -> T {
+    private func whenReachable<T>(_ client: ProviderClient, context: JobContext, position: GenerationExecutor.BatchPosition,
+                                  _ body: () throws -> T) throws -> T {
         var since: Date?
         var attempt = 0
         while true {
@@ -186,7 +199,7 @@ struct RemoteExecutor {
                 if attempt == 0 {
                     logger.warning("provider unreachable; waiting for network", metadata: ["provider": .string(provider), "detail": .string(detail)])
                 }
-                try context.report(JobProgress(step: 0, totalSteps: Self.steps, image: 0, images: spec.count,
+                try context.report(JobProgress(step: 0, totalSteps: Self.steps, image: position.done, images: position.total,
                                                detail: "waiting for network (\(provider): \(detail))"))
                 attempt += 1
                 try client.pause(min(client.backoff(attempt), max(0.05, limit - waited)), stop: { context.isCanceled })

@@ -3,7 +3,7 @@
 public struct JobInfo: Codable, Sendable, Equatable {
     /// `job_` id.
     public var id: String
-    /// What runs: `generate`, …
+    /// What runs: `generate`, `batch`, `remote` (a remote provider), `remote-batch`, …
     public var kind: String
     /// `queued`, `running`, `paused`, `succeeded`, `failed` or `canceled`.
     public var status: String
@@ -51,7 +51,7 @@ public struct JobInfo: Codable, Sendable, Equatable {
     /// The schema of this object in the OpenRPC document.
     public static let schema = Schema.object([
         .init("id", .string("job id"), required: true),
-        .init("kind", .string("generate, batch, import, export"), required: true),
+        .init("kind", .string("generate, batch, remote (a remote provider), remote-batch, import, export"), required: true),
         .init("status", .enumeration(["queued", "running", "paused", "succeeded", "failed", "canceled"]), required: true),
         .init("priority", .integer("higher runs first"), required: true),
         .init("attempts", .integer("times started", minimum: 0), required: true),
