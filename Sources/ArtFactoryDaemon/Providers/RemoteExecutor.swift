@@ -35,7 +35,7 @@ struct RemoteExecutor {
         guard let provider = spec.provider, spec.remoteModel != nil else {
             throw RPCError.internalError("job \(context.job.id) has no remote provider")
         }
-        var generation = try catalog.generation(spec.generationId)
+        var generation = try generationRow(spec.generationId, context: context)
         let stored = try catalog.generationDetail(spec.generationId).assets.filter { $0.role == .output }.count
         if stored >= spec.count {
             if generation.status != .succeeded { generation.status = .succeeded; try catalog.updateGeneration(generation) }
@@ -280,6 +280,20 @@ struct RemoteExecutor {
         let mime: String
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { mime = "image/png" } else if bytes.starts(with: [0xFF, 0xD8]) { mime = "image/jpeg" } else { mime = "image/webp" }
         return "data:\(mime);base64," + data.base64EncodedString()
+    }
+
+    /// The generation row. `submit` queues the job before it inserts the row, and an idle worker
+    /// can claim the job in between: wait a little for the row rather than fail the job.
+    private func generationRow(_ id: String, context: JobContext) throws -> Generation {
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            do {
+                return try catalog.generation(id)
+            } catch let e as CatalogError where e.code == .notFound && Date() < deadline {
+                if context.isCanceled { throw CancellationError() }
+                usleep(20_000)
+            }
+        }
     }
 
     private func savedJob(_ generationId: String) throws -> RemoteJob? {
