@@ -7,7 +7,8 @@ import TestSupport
 @Suite(.serialized) struct DiscoverTests {
     /// Every method the daemon dispatches, as the daemon's own test of the table: a method missing
     /// here or in the daemon fails this test.
-    static let expected: Set<String> = ["daemon.status", "daemon.shutdown", "events.subscribe", "events.unsubscribe", "rpc.discover",
+    static let expected: Set<String> = ["provider.list", "provider.setKey", "provider.clearKey", "provider.test", "provider.estimate",
+                                        "daemon.status", "daemon.shutdown", "events.subscribe", "events.unsubscribe", "rpc.discover",
                                           "generate", "job.get", "job.list", "job.cancel", "job.retry",
                                           "queue.pause", "queue.resume", "queue.reorder", "models.list", "preset.list",
                                           "session.create", "session.list", "session.get", "prompt.preview", "models.load", "models.unload", "batch.submit",

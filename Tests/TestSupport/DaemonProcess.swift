@@ -19,7 +19,7 @@ public final class DaemonProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - home: an existing home to reuse (a restart); a new temporary one when nil.
     ///   - environment: extra variables (e.g. `ARTFACTORY_SPEC_EXAMPLES=1`).
-    public static func start(home: String? = nil, environment: [String: String] = [:], timeout: Double = 30) throws -> DaemonProcess {
+    public static func start(home: String? = nil, environment: [String: String] = [:], timeout: Double = 90) throws -> DaemonProcess {
         let d = try DaemonProcess(home: home, environment: environment)
         try d.waitUntilReady(timeout: timeout)
         return d

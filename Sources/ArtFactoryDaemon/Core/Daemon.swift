@@ -51,6 +51,8 @@ public final class Daemon: @unchecked Sendable {
     var shutdownHooks: [() -> Void] = []
     /// Watched folders (Figma exports and the like), started with the loop.
     var watchService: WatchService?
+    /// The remote providers (set while registering the generation methods).
+    var providers: ProviderHub?
 
     public init(options: Options) throws {
         self.options = options
@@ -187,6 +189,7 @@ public final class Daemon: @unchecked Sendable {
         do {
             let new = try DaemonConfig.load(path: paths.configFile)
             config = new
+            providers?.reload(new)
             dispatcher.maxDepth = new.maxJSONDepth
             applyRequestLogging(level: Logger.Level(rawValue: new.logLevel) ?? .info)
             logger.notice("configuration reloaded", metadata: ["file": .string(paths.configFile)])
@@ -207,6 +210,6 @@ public final class Daemon: @unchecked Sendable {
         return DaemonStatus.Result(
             version: ArtFactoryVersion.string, pid: getpid(),
             uptimeSeconds: Double(DispatchTime.now().uptimeNanoseconds - startUptime) / 1e9,
-            startedAt: startedAtText, home: paths.home, socket: paths.socket, counts: counts)
+            startedAt: startedAtText, home: paths.home, socket: paths.socket, counts: counts, providers: providers?.reachability())
     }
 }

@@ -15,10 +15,15 @@ public struct DaemonConfig: Codable, Sendable, Equatable {
     /// Milliseconds a file in a watched folder must keep its size and modification time before it is
     /// read (default 500; 20-60000). Read when a watch starts.
     public var watchSettleMs: Int = 500
+    /// The model `generate` uses when none is named (also read by the model registry).
+    public var defaultModel: String?
+    /// Remote providers (`fal`, `replicate`, `civitai`): base URLs, extra models, rate limits,
+    /// retries, daily quotas. See docs/providers.md.
+    public var providers: [String: ProviderSettings] = [:]
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case maxMessageBytes, maxJSONDepth, logLevel, shutdownGraceSeconds, watchSettleMs }
+    enum CodingKeys: String, CodingKey { case maxMessageBytes, maxJSONDepth, logLevel, shutdownGraceSeconds, watchSettleMs, defaultModel, providers }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -28,6 +33,8 @@ public struct DaemonConfig: Codable, Sendable, Equatable {
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel) ?? d.logLevel
         shutdownGraceSeconds = try c.decodeIfPresent(Double.self, forKey: .shutdownGraceSeconds) ?? d.shutdownGraceSeconds
         watchSettleMs = try c.decodeIfPresent(Int.self, forKey: .watchSettleMs) ?? d.watchSettleMs
+        defaultModel = try c.decodeIfPresent(String.self, forKey: .defaultModel)
+        providers = try c.decodeIfPresent([String: ProviderSettings].self, forKey: .providers) ?? [:]
     }
 
     static let defaults = DaemonConfig()
@@ -62,6 +69,9 @@ public struct DaemonConfig: Codable, Sendable, Equatable {
         }
         guard (20...60_000).contains(watchSettleMs) else {
             throw DaemonError(.config, "\(path): watchSettleMs must be between 20 and 60000, got \(watchSettleMs)")
+        }
+        for (name, settings) in providers {
+            if let problem = ProviderProfile.problem(name: name, settings: settings) { throw DaemonError(.config, "\(path): \(problem)") }
         }
     }
 }

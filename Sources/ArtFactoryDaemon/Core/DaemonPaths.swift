@@ -16,6 +16,8 @@ public struct DaemonPaths: Sendable, Equatable {
     public var thumbnailsDir: String
     public var modelsDir: String
     public var configFile: String
+    /// Provider API keys (0600).
+    public var credentialsFile: String
 
     /// Resolves paths from `env` (the process environment by default), by the rules in `DefaultLocations`.
     public static func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment) -> DaemonPaths {
@@ -36,6 +38,7 @@ public struct DaemonPaths: Sendable, Equatable {
         thumbnailsDir = home + "/thumbnails"
         modelsDir = home + "/models"
         configFile = configDir + "/config.json"
+        credentialsFile = configDir + "/credentials.json"
     }
 
     /// Creates every directory the daemon owns, private to the user (0700), and tightens existing ones.

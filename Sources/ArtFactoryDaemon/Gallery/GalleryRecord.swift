@@ -26,6 +26,8 @@ enum GalleryRecord {
         ]
         if let seed = generation.seed { members["seed"] = .int(seed) }
         if let parent = generation.parentGenerationId { members["parentGenerationId"] = .string(parent) }
+        if let remoteId = generation.remoteId { members["remoteId"] = .string(remoteId) }
+        if let cost = generation.cost { members["cost"] = .double(cost) }
         return CatalogJSON.object(members).jsonText
     }
 

@@ -6,10 +6,15 @@ import ZIPFoundation
 
 /// Runs a `batch` job: its generations in order on the one worker, skipping images already stored
 /// (so a restart after a crash neither repeats nor loses any), counting failures without stopping,
-/// then writes a ZIP of every image and, for grids, a contact sheet.
+/// then writes a ZIP of every image and, for grids, a contact sheet. A `remote-batch` job is the
+/// same with each generation run by the ``RemoteExecutor`` on the remote worker.
 struct BatchExecutor {
+    /// Makes one generation's images: the local engine's or a remote provider's.
+    typealias RunOne = @Sendable (GenerationSpec, JobContext, GenerationExecutor.BatchPosition) throws -> Void
+
     let catalog: CatalogDatabase
-    let generation: GenerationExecutor
+    let runOne: RunOne
+    let galleryDir: String
     let batchesDir: String
     /// Long side of one contact-sheet cell, in pixels.
     var cellSide = 256
@@ -27,7 +32,7 @@ struct BatchExecutor {
         var failed = 0
         for spec in plan.specs {
             do {
-                try generation.run(spec, context: context, progress: .init(done: done, total: plan.total))
+                try runOne(spec, context, .init(done: done, total: plan.total))
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -49,8 +54,6 @@ struct BatchExecutor {
     private func storedCount(_ spec: GenerationSpec) -> Int {
         (try? catalog.generationDetail(spec.generationId).assets.filter { $0.role == .output }.count) ?? 0
     }
-
-    private var galleryDir: String { generation.gallery.paths.galleryDir }
 
     private func writeZip(_ relativePaths: [String], jobId: String) throws {
         let archive = try Archive(data: Data(), accessMode: .create)

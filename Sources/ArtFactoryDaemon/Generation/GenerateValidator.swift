@@ -13,6 +13,8 @@ struct GenerateValidator {
     let models: ModelRegistry
     let galleryDir: String
     let wildcardsDir: String
+    /// Remote providers; nil = local models only.
+    var providers: ProviderHub?
 
     /// Sampler names accepted on the wire → the engine's scheduler classes.
     static let samplers: [String: SchedulerKind] = [
@@ -43,7 +45,11 @@ struct GenerateValidator {
         } catch {
             throw RPCError.invalidParams("the prompt cannot be expanded: \(error)", field: "prompt")
         }
-        let model = try models.resolve(params.model)
+        let remote = try params.model.flatMap { name in ProviderHub.isRemote(name) ? try hub().model(name) : nil }
+        let model = try remote.map { ModelRegistry.Entry(name: $0.name, format: "remote", path: "", bytes: 0) } ?? models.resolve(params.model)
+        if remote == nil, params.params != nil {
+            throw RPCError.invalidParams("params pass provider-specific settings to remote models only; \(model.name) is a local model", field: "params")
+        }
         let count = params.count ?? 4
         guard (1...Generate.maxCount).contains(count) else {
             throw RPCError(code: RPCErrorCode.limitExceeded, message: "count must be between 1 and \(Generate.maxCount) (got \(count)); use batch.submit for more images.",
@@ -80,8 +86,8 @@ struct GenerateValidator {
             sourceSize = (resolved.width, resolved.height)
             if parent == nil { parent = resolved.generationId }
         }
-        let width = params.width ?? sourceSize.map { $0.0 / 8 * 8 } ?? 512
-        let height = params.height ?? sourceSize.map { $0.1 / 8 * 8 } ?? 512
+        let width = params.width ?? sourceSize.map { $0.0 / 8 * 8 } ?? remote.map { $0.settings.width ?? 1024 } ?? 512
+        let height = params.height ?? sourceSize.map { $0.1 / 8 * 8 } ?? remote.map { $0.settings.height ?? 1024 } ?? 512
         for (name, value) in [("width", width), ("height", height)] {
             guard value % 8 == 0, (64...2048).contains(value) else {
                 throw RPCError.invalidParams("\(name) must be a multiple of 8 between 64 and 2048 (got \(value))", field: name)
@@ -121,6 +127,7 @@ struct GenerateValidator {
         }
         let project = try params.project.map { id in try CatalogErrors.map { try catalog.project(id) } }
         spec.brandLora = project?.brandLora
+        if let remote { try applyRemote(remote, to: &spec, passThrough: params.params) }
         if params.useProfile != false, let profileId = params.profile ?? project?.defaultProfileId {
             let stored = try CatalogErrors.map { try catalog.profile(profileId) }
             spec.profile = ArtFactoryPrompts.StyleProfile(name: stored.name, terms: stored.terms.map { WeightedTerm($0.term, weight: $0.weight) })
@@ -164,7 +171,7 @@ struct GenerateValidator {
             throw RPCError.conflict("Generation '\(id)' was not made by this daemon's generate; it cannot be repeated.")
         }
         spec.generationId = CatalogID.make(.generation)
-        spec.modelPath = try models.resolve(spec.model).path
+        if spec.provider == nil { spec.modelPath = try models.resolve(spec.model).path }
         if !exact { spec.seed = Int64.random(in: 0...Int64(UInt32.max)) }
         if let count = params.count, !exact {
             guard (1...Generate.maxCount).contains(count) else {
@@ -180,7 +187,50 @@ struct GenerateValidator {
             spec.collectionId = collection
         }
         try checkReferences(project: spec.projectId, session: spec.sessionId, parent: spec.parentId)
+        if spec.provider != nil {
+            let remote = try hub().model(spec.model)
+            try applyRemote(remote, to: &spec, passThrough: spec.remoteParams)
+        }
         return spec
+    }
+
+    private func hub() throws -> ProviderHub {
+        guard let providers else { throw RPCError(code: RPCErrorCode.unavailable, message: "Remote providers are not available here.", data: ["kind": "unavailable"]) }
+        return providers
+    }
+
+    /// Remote-specific checks and fields: capabilities, key, pass-through params, daily limits.
+    private func applyRemote(_ remote: ProviderHub.Model, to spec: inout GenerationSpec, passThrough: [String: JSONValue]?) throws {
+        let caps = remote.capabilities
+        if spec.mask != nil, !caps.contains("inpaint") {
+            throw RPCError.invalidParams("\(remote.name) does not inpaint (it can: \(caps.joined(separator: ", "))); pick a model with inpaint in `artfactory models list`", field: "mask")
+        }
+        if spec.source != nil, spec.mask == nil, !caps.contains("img2img") {
+            throw RPCError.invalidParams("\(remote.name) does not take a source image (it can: \(caps.joined(separator: ", "))); pick a model with img2img in `artfactory models list`", field: "source")
+        }
+        if spec.sampler != nil, remote.provider != "civitai" {
+            throw RPCError.invalidParams("\(remote.provider) models choose their own sampler; pass a model-specific one with --param if the model has one", field: "sampler")
+        }
+        if let extra = passThrough {
+            guard extra.count <= 64 else { throw RPCError.invalidParams("at most 64 params may be passed through", field: "params") }
+            for key in extra.keys where key.isEmpty || key.count > 64 {
+                throw RPCError.invalidParams("a passed-through param name must be 1-64 characters", field: "params")
+            }
+        }
+        let hub = try hub()
+        guard hub.keys.key(for: remote.provider) != nil else { throw ProviderError.noKey(provider: remote.provider).rpcError }
+        let estimate = try hub.estimate(remote, count: spec.count)
+        if !estimate.allowed {
+            throw RPCError(code: RPCErrorCode.limitExceeded, message: "Refused: \(estimate.reason ?? "a daily limit would be exceeded").",
+                           data: ["kind": "limitExceeded", "provider": .string(remote.provider)])
+        }
+        spec.provider = remote.provider
+        spec.remoteModel = remote.settings
+        spec.remoteParams = passThrough
+        spec.model = remote.name
+        spec.modelPath = ""
+        spec.upscale = 1
+        spec.estimatedCost = estimate.estimatedCost
     }
 
     private struct Probed {

@@ -1,5 +1,6 @@
 import ArtFactoryCatalog
 import ArtFactoryPrompts
+import ArtFactoryProtocol
 import Foundation
 
 /// A fully resolved generation, as validated at submit time and stored in the job's params, so a
@@ -58,6 +59,13 @@ struct GenerationSpec: Codable, Sendable, Equatable {
         guard let refineStrength, let refineFactor else { return nil }
         return UltraRefine(strength: refineStrength, factor: refineFactor, steps: steps)
     }
+    /// Remote runs: the provider (`fal`, `replicate`, `civitai`) and its model; nil = the local engine.
+    var provider: String?
+    var remoteModel: RemoteModelSettings?
+    /// Provider-specific parameters passed through as given.
+    var remoteParams: [String: JSONValue]?
+    /// Estimated US dollars, recorded at submit.
+    var estimatedCost: Double?
 
     /// The spec as catalog JSON (job params and the generation's recorded parameters).
     func catalogJSON() throws -> CatalogJSON {

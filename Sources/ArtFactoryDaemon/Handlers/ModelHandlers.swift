@@ -9,10 +9,17 @@ extension Daemon {
             let entries = registry.scan()
             let fallback = registry.defaultModel(among: entries)
             let resident = Set(registry.cache.residentKeys)
-            return ModelsList.Result(models: entries.map {
+            let local = entries.map {
                 ModelsList.Model(name: $0.name, format: $0.format, path: $0.path, bytes: $0.bytes,
                                  loaded: resident.contains($0.path), isDefault: $0.name == fallback)
-            }, defaultModel: fallback)
+            }
+            let hub = service.providers
+            let remote = hub.listedModels().map { m in
+                ModelsList.Model(name: m.name, format: "remote", path: (try? hub.client(m.provider).profile.baseURL.absoluteString) ?? "",
+                                 bytes: 0, loaded: false, isDefault: m.name == fallback, provider: m.provider, modelId: m.settings.id,
+                                 capabilities: m.capabilities, costPerImage: hub.costPerImage(m))
+            }
+            return ModelsList.Result(models: local + remote, defaultModel: fallback)
         }
         table.register(ModelsLoad.self, on: .worker) { params, _ in
             let registry = service.models

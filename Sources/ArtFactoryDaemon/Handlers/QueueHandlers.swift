@@ -4,11 +4,11 @@ extension Daemon {
     /// queue.pause, queue.resume, queue.reorder.
     func registerQueueMethods(_ service: GenerationService) {
         table.register(QueuePause.self, on: .worker) { _, _ in
-            try service.runner.setPaused(true)
+            try service.setPaused(true)
             return try service.queueState()
         }
         table.register(QueueResume.self, on: .worker) { _, _ in
-            try service.runner.setPaused(false)
+            try service.setPaused(false)
             return try service.queueState()
         }
         table.register(QueueReorder.self, on: .worker) { params, _ in

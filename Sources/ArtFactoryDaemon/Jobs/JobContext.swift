@@ -11,6 +11,7 @@ final class JobContext: @unchecked Sendable {
     private let lock = NSLock()
     private var lastPublish: UInt64 = 0
     private var storedResult: CatalogJSON?
+    private var lastDetail: String?
 
     init(job: Job, runner: JobRunner) {
         self.job = job
@@ -34,7 +35,8 @@ final class JobContext: @unchecked Sendable {
     static let previewMinIntervalNs: UInt64 = 250_000_000
 
     /// Reports progress: published as `job.progress` and stored for polling, at most every
-    /// `runner.throttleMs` (the last step of each image, and the last file, always go out).
+    /// `runner.throttleMs` (the last step of each image, the last file and every change of `detail`
+    /// (remote jobs: queued → running → waiting for network) always go out).
     ///
     /// With `previewEvery` set, a published report carries `preview()` once at least that many steps
     /// and ``previewMinIntervalNs`` passed since the last preview (the last step of an image needs
@@ -47,8 +49,10 @@ final class JobContext: @unchecked Sendable {
         let last = progress.total.map { progress.done == $0 } ?? (progress.step == progress.totalSteps)
         let due: Bool = lock.withLock {
             stepsSincePreview += 1
-            guard now &- lastPublish >= runner.throttleMs * 1_000_000 || last || lastPublish == 0 else { return false }
+            guard now &- lastPublish >= runner.throttleMs * 1_000_000 || last || lastPublish == 0
+                    || progress.detail != lastDetail else { return false }
             lastPublish = now
+            lastDetail = progress.detail
             return true
         }
         guard due else { return }

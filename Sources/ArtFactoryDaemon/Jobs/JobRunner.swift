@@ -48,30 +48,37 @@ final class JobRunner: @unchecked Sendable {
     private var reportCount: Int64 = 0
     private var reportNanos: Int64 = 0
 
-    init(catalog: CatalogDatabase, events: EventBus, logger: Logger, throttleMs: UInt64 = 200) {
+    /// Name of the worker thread.
+    let threadName: String
+
+    init(catalog: CatalogDatabase, events: EventBus, logger: Logger, throttleMs: UInt64 = 200, threadName: String = "artfactory-jobs") {
         self.catalog = catalog
         self.events = events
         self.logger = logger
         self.throttleMs = throttleMs
+        self.threadName = threadName
     }
 
     /// Registers the executor for a job kind and the lane that runs it (before ``start()``).
     func register(kind: String, lane: Lane = .engine, _ executor: @escaping Executor) { executors[kind] = (lane, executor) }
 
-    /// Re-queues interrupted jobs, restores the paused flag and starts one worker thread per lane.
-    func start() throws {
-        let report = try catalog.requeueInterrupted()
-        if !report.requeued.isEmpty || !report.failed.isEmpty {
-            logger.notice("recovered interrupted jobs", metadata: [
-                "requeued": .stringConvertible(report.requeued.count), "failed": .stringConvertible(report.failed.count),
-            ])
+    /// Re-queues interrupted jobs (of every kind; only the first runner started does this, before
+    /// any worker can claim one), restores the paused flag and starts one worker thread per lane.
+    func start(recoverInterrupted: Bool = true) throws {
+        if recoverInterrupted {
+            let report = try catalog.requeueInterrupted()
+            if !report.requeued.isEmpty || !report.failed.isEmpty {
+                logger.notice("recovered interrupted jobs", metadata: [
+                    "requeued": .stringConvertible(report.requeued.count), "failed": .stringConvertible(report.failed.count),
+                ])
+            }
         }
         if case .bool(let value)? = try catalog.setting(Self.pausedSetting) { paused = value }
         for lane in Lane.allCases {
             let kinds = executors.filter { $0.value.lane == lane }.map(\.key).sorted()
             guard !kinds.isEmpty else { continue }
             let thread = Thread { [self] in workLoop(lane, kinds: kinds) }
-            thread.name = "artfactory-jobs-\(lane.rawValue)"
+            thread.name = "\(threadName)-\(lane.rawValue)"
             thread.start()
         }
     }
@@ -108,14 +115,22 @@ final class JobRunner: @unchecked Sendable {
         return running[lane] != nil
     }
 
-    /// Pauses or resumes the queue (persisted); a running job finishes first.
-    func setPaused(_ value: Bool) throws {
-        try catalog.setSetting(Self.pausedSetting, .bool(value))
+    /// Pauses or resumes the queue (persisted). `announce: false` only follows a change another
+    /// runner already persisted and announced (the remote runner follows the engine's).
+    func setPaused(_ value: Bool, announce: Bool = true) throws {
+        if announce { try catalog.setSetting(Self.pausedSetting, .bool(value)) }
         condition.lock()
         paused = value
         condition.broadcast()
         condition.unlock()
-        events.publish(topic: EventTopic.job, method: value ? "queue.paused" : "queue.resumed", params: ["paused": .bool(value)])
+        if announce { events.publish(topic: EventTopic.job, method: value ? "queue.paused" : "queue.resumed", params: ["paused": .bool(value)]) }
+    }
+
+    /// Asks this runner's job `id` to stop, if it is running here (the catalog row was already canceled).
+    func stopIfRunning(_ id: String) {
+        condition.lock()
+        if running.values.contains(id) { cancelRequested.insert(id) }
+        condition.unlock()
     }
 
     /// Cancels a job; a running one stops at its next progress report.

@@ -21,8 +21,12 @@ public enum DaemonStatus: RPCMethod {
         public var socket: String
         /// Counters: connections, subscribers, requests served, and per-service totals.
         public var counts: [String: Int64]
+        /// Each remote provider's reachability as last seen (provider name → state).
+        public var providers: [String: ProviderReachabilityInfo]?
 
-        public init(version: String, pid: Int32, uptimeSeconds: Double, startedAt: String, home: String, socket: String, counts: [String: Int64]) {
+        public init(version: String, pid: Int32, uptimeSeconds: Double, startedAt: String, home: String, socket: String, counts: [String: Int64],
+                    providers: [String: ProviderReachabilityInfo]? = nil) {
+            self.providers = providers
             self.version = version
             self.pid = pid
             self.uptimeSeconds = uptimeSeconds
@@ -42,6 +46,7 @@ public enum DaemonStatus: RPCMethod {
         .init("home", .string("data directory"), required: true),
         .init("socket", .string("socket path"), required: true),
         .init("counts", .object([], "named counters (connections, subscribers, requests, …)", additional: .integer()), required: true),
+        .init("providers", .object([], "remote providers' reachability by name", additional: ProviderReachabilityInfo.schema)),
     ])
     public static let exampleParams = NoParams()
     public static let exampleResult = Result(version: "0.1.0", pid: 4242, uptimeSeconds: 12.5, startedAt: "2026-01-01T00:00:00Z",

@@ -23,6 +23,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Quality preset.") var preset: String?
     @Option(help: "Seed of the first image.") var seed: Int64?
     @Flag(help: "Wait for the batch to finish.") var wait = false
+    @Flag(help: "Remote models: show the batch's cost estimate and today's limits; queue nothing.") var estimate = false
 
     func run() throws {
         let text: String
@@ -53,7 +54,20 @@ struct BatchCommand: ParsableCommand {
         params.base = base
         params.images = images ?? params.images
         let client = try global.connect()
+        if estimate {
+            guard let model = base.model, GenerateCommand.isRemote(model) else {
+                throw CLIFailure.usage("--estimate prices remote models; pass --model provider:model-id (local batches cost nothing).")
+            }
+            let total: Int
+            if let prompts = params.prompts { total = prompts.count * (params.images ?? 1) } else if params.strategy == "grid" {
+                total = (params.x?.values.count ?? 1) * (params.y?.values.count ?? 1)
+            } else { total = params.images ?? 4 }
+            return GenerateCommand.printEstimate(try client.call(ProviderEstimate.self, .init(model: model, count: total)), global)
+        }
         let queued = try client.call(BatchSubmit.self, params)
+        if let cost = queued.estimatedCost, let provider = queued.provider, !global.quiet, !global.json {
+            Console.error(String(format: "Runs on %@; estimated cost $%.4f for %d image(s).", provider, cost, queued.total))
+        }
         guard wait else {
             if global.json { return Console.json(try JSONValueEncoder().encode(queued)) }
             return Console.out("Queued batch \(queued.jobId): \(queued.total) image(s). Follow it with `artfactory jobs watch \(queued.jobId)`.")

@@ -157,5 +157,11 @@ struct StatusCommand: ParsableCommand {
         Console.out("  socket  \(s.socket)")
         let width = max(8, (s.counts.keys.map(\.count).max() ?? 0) + 2)
         for key in s.counts.keys.sorted() { Console.out("  \(key.padding(toLength: width, withPad: " ", startingAt: 0))\(s.counts[key]!)") }
+        if let providers = s.providers, !providers.isEmpty {
+            Console.out("  providers")
+            for name in providers.keys.sorted() {
+                Console.out("    \(name.padding(toLength: 10, withPad: " ", startingAt: 0))\(ProviderCommand.reachText(providers[name]!))")
+            }
+        }
     }
 }

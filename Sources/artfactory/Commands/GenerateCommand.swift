@@ -15,6 +15,9 @@ struct GenerateCommand: ParsableCommand {
         --template NAME applies a saved template's parameters (explicit options win) and fills its {{placeholders}}
         from --var name=value. --preview-every N attaches a small PNG preview to job.progress notifications
         every N steps, for plugins that show them (see docs/protocol.md); the CLI's progress bar stays text.
+                Remote models are named provider:model-id (`--model fal:fal-ai/fast-sdxl`, see `artfactory models list`); \
+        --param key=value passes provider-specific settings through (value parsed as JSON when it is JSON, else a string); \
+        --estimate shows the cost estimate and today's limits.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -49,6 +52,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Ultra: strength of the refining pass (0.05-1, default 0.3).") var refineStrength: Double?
     @Option(help: "Ultra: longest side the refining pass runs at (default 1024).") var refineMaxSide: Int?
     @Option(help: "Attach a small preview to job.progress every N steps.") var previewEvery: Int?
+    @Option(name: .customLong("param"), help: ArgumentHelp("Remote models: provider parameter key=value (repeatable).", valueName: "key=value"))
+    var passThrough: [String] = []
     @Flag(help: "Wait for the images and print their paths.") var wait = false
     @Flag(help: "Only show each preset's estimated time for these settings; queue nothing.") var estimate = false
 
@@ -57,6 +62,7 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("Give a prompt, a --template, or --again/--reorder with a generation id.")
         }
         _ = try Self.parseVars(vars)
+        _ = try Self.parseParams(passThrough)
     }
 
     /// `name=value` pairs from `--var`.
@@ -71,7 +77,30 @@ struct GenerateCommand: ParsableCommand {
         return out
     }
 
+    /// `key=value` pairs; a value that parses as JSON (number, true, [..], {..}, "..") is sent as that JSON.
+    static func parseParams(_ pairs: [String]) throws -> [String: JSONValue]? {
+        guard !pairs.isEmpty else { return nil }
+        var out: [String: JSONValue] = [:]
+        for pair in pairs {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw ValidationError("--param takes key=value (got '\(pair)').")
+            }
+            let key = String(pair[..<eq]), raw = String(pair[pair.index(after: eq)...])
+            out[key] = (try? JSONParser().parse(raw)) ?? .string(raw)
+        }
+        return out
+    }
+
+    static func isRemote(_ model: String?) -> Bool {
+        guard let model, let colon = model.firstIndex(of: ":") else { return false }
+        return ["fal", "replicate", "civitai"].contains(String(model[..<colon]))
+    }
+
     func run() throws {
+        if estimate, Self.isRemote(model), let model {
+            let r = try global.connect().call(ProviderEstimate.self, .init(model: model, count: count))
+            return Self.printEstimate(r, global)
+        }
         if estimate {
             let r = try global.connect().call(PresetList.self, .init(model: model, width: width, height: height, count: count,
                                                                      refineStrength: refineStrength, refineMaxSide: refineMaxSide))
@@ -106,6 +135,7 @@ struct GenerateCommand: ParsableCommand {
         params.refineStrength = refineStrength
         params.refineMaxSide = refineMaxSide
         params.previewEvery = previewEvery
+        params.params = try Self.parseParams(passThrough)
         let client = try global.connect()
         let queued = try client.call(Generate.self, params)
         guard wait else {
@@ -113,9 +143,15 @@ struct GenerateCommand: ParsableCommand {
                 Console.json(["jobId": .string(queued.jobId), "generationId": .string(queued.generationId), "status": "queued",
                               "seed": .int(queued.seed), "model": .string(queued.model), "images": []])
             } else if !global.quiet {
+                if let cost = queued.estimatedCost, let provider = queued.provider {
+                    Console.out(String(format: "Runs on %@; estimated cost $%.4f.", provider, cost))
+                }
                 Console.out("Queued \(queued.jobId) (generation \(queued.generationId), seed \(queued.seed), \(queued.position) ahead). Follow it with `artfactory jobs watch \(queued.jobId)`.")
             }
             return
+        }
+        if let cost = queued.estimatedCost, let provider = queued.provider, !global.quiet, !global.json {
+            Console.error(String(format: "Runs on %@; estimated cost $%.4f.", provider, cost))
         }
         let follower = JobFollower(client: client, showProgress: Console.stderrIsTTY && !global.quiet && !global.json)
         let info = try follower.wait(for: queued.jobId)
@@ -132,6 +168,16 @@ struct GenerateCommand: ParsableCommand {
         guard info.status == "succeeded" else {
             throw CLIFailure.failed("Generation \(info.status)\(info.error.map { ": \($0)" } ?? ".")")
         }
+    }
+
+    static func printEstimate(_ r: ProviderEstimate.Result, _ global: GlobalOptions) {
+        if global.json { return Console.json((try? JSONValueEncoder().encode(r)) ?? .null) }
+        Console.out(String(format: "%@: %d image(s) at ~$%.4f = ~$%.4f (estimate)", r.model, r.count, r.costPerImage, r.estimatedCost))
+        var today = String(format: "Today (UTC) on %@: %d image(s), ~$%.4f", r.provider, r.imagesToday, r.costToday)
+        if let n = r.dailyImages { today += "; limit \(n) images" }
+        if let c = r.dailyCost { today += String(format: "; limit $%.2f", c) }
+        Console.out(today + ".")
+        Console.out(r.allowed ? "Within today's limits." : "Would be refused: \(r.reason ?? "a daily limit would be exceeded").")
     }
 
     /// Relative paths are taken from the current directory (the daemon requires absolute ones).

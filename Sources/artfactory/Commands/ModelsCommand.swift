@@ -5,19 +5,25 @@ import ArtFactoryProtocol
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "List the models in $ARTFACTORY_HOME/models/.",
+        abstract: "List the models: local ones in $ARTFACTORY_HOME/models/, remote ones of providers with a key.",
         subcommands: [List.self, Load.self, Unload.self],
         defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List installed models (* = default).")
+        static let configuration = CommandConfiguration(
+            abstract: "List models (* = default): local ones and the remote models of providers with a key.",
+            discussion: "Remote models are named provider:model-id, e.g. fal:fal-ai/fast-sdxl; pass that name to `generate --model`.")
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let result = try global.connect().call(ModelsList.self, NoParams())
             if global.json { return Console.json(try JSONValueEncoder().encode(result)) }
-            if result.models.isEmpty { return Console.out("No models. Copy a diffusers folder or a .safetensors file into the models folder.") }
-            Console.table(["NAME", "FORMAT", "SIZE", "LOADED"], result.models.map {
-                [($0.isDefault ? "* " : "  ") + $0.name, $0.format, "\($0.bytes / 1_048_576) MiB", $0.loaded ? "yes" : ""]
+            if result.models.isEmpty {
+                return Console.out("No models. Copy a diffusers folder or a .safetensors file into the models folder, or set a provider key with `artfactory provider set-key fal`.")
+            }
+            Console.table(["NAME", "PROVIDER", "FORMAT", "CAPABILITIES", "SIZE / COST", "LOADED"], result.models.map {
+                [($0.isDefault ? "* " : "  ") + $0.name, $0.provider, $0.format, $0.capabilities.joined(separator: ","),
+                 $0.provider == "local" ? "\($0.bytes / 1_048_576) MiB" : String(format: "~$%.4f/img", $0.costPerImage ?? 0),
+                 $0.loaded ? "yes" : ""]
             })
         }
     }

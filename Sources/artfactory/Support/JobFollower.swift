@@ -51,11 +51,12 @@ struct JobFollower {
             return s
         }
         let total = max(1, p.totalSteps * p.images)
-        let done = min(total, (p.image - 1) * p.totalSteps + p.step)
+        let done = max(0, min(total, (max(1, p.image) - 1) * p.totalSteps + p.step))
         let filled = width * done / total
         var s = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
         s += " " + (p.stage == "refine" ? "refine" : "step") + " \(p.step)/\(p.totalSteps)  image \(p.image)/\(p.images)"
         if let eta = p.etaSeconds { s += "  ETA " + Console.duration(eta) }
+        if let detail = p.detail { s += "  " + detail }
         return s
     }
 }

@@ -72,6 +72,8 @@ public enum Generate: RPCMethod {
         public var refineMaxSide: Int?
         /// Attach a small preview image to `job.progress` every N denoising steps (1…150); absent = none.
         public var previewEvery: Int?
+        /// Remote models only: provider-specific parameters passed through as given (`--param key=value`).
+        public var params: [String: JSONValue]?
 
         public init(prompt: String? = nil) { self.prompt = prompt }
     }
@@ -87,13 +89,20 @@ public enum Generate: RPCMethod {
         public var model: String
         /// Jobs ahead of this one.
         public var position: Int
+        /// `local`, or the remote provider that runs it.
+        public var provider: String?
+        /// Remote models: the estimated cost in US dollars.
+        public var estimatedCost: Double?
 
-        public init(jobId: String, generationId: String, seed: Int64, model: String, position: Int) {
+        public init(jobId: String, generationId: String, seed: Int64, model: String, position: Int, provider: String? = nil,
+                    estimatedCost: Double? = nil) {
             self.jobId = jobId
             self.generationId = generationId
             self.seed = seed
             self.model = model
             self.position = position
+            self.provider = provider
+            self.estimatedCost = estimatedCost
         }
     }
 
@@ -126,6 +135,7 @@ public enum Generate: RPCMethod {
         .init("refineStrength", .number("ultra: strength of the refining image-to-image pass, default 0.3", minimum: 0.05, maximum: 1)),
         .init("refineMaxSide", .integer("ultra: longest side the refining pass runs at, default 1024", minimum: 128, maximum: 2048)),
         .init("previewEvery", .integer("attach a small PNG preview to job.progress every N steps", minimum: 1, maximum: 150)),
+        .init("params", .object([], "remote models: provider-specific parameters, passed through", additional: .any())),
     ]
     public static let result = Schema.object([
         .init("jobId", .string("queued job"), required: true),
@@ -133,6 +143,8 @@ public enum Generate: RPCMethod {
         .init("seed", .integer("seed of image 0", minimum: 0), required: true),
         .init("model", .string("model used"), required: true),
         .init("position", .integer("jobs ahead", minimum: 0), required: true),
+        .init("provider", .string("local, fal, replicate or civitai")),
+        .init("estimatedCost", .number("remote: estimated US dollars", minimum: 0)),
     ])
     public static let exampleParams: Params = {
         var p = Params(prompt: "a lighthouse at dusk, {oil painting|watercolor}")

@@ -1,8 +1,10 @@
 /// `models.list`: the models found in `$ARTFACTORY_HOME/models/`.
 public enum ModelsList: RPCMethod {
     public static let method = "models.list"
-    public static let summary = "List the models in the models folder (diffusers folders and single .safetensors files)."
-    public static let details = "The folder is scanned on every call, so a model copied in shows up without a restart."
+    public static let summary = "List the local models (diffusers folders and .safetensors files) and the remote models of providers with a key."
+    public static let details = """
+        The folder is scanned on every call, so a model copied in shows up without a restart. Remote models are named `provider:model-id` (`fal:fal-ai/fast-sdxl`) and listed for providers that have a key (`provider.list` shows them all).
+        """
 
     public typealias Params = NoParams
 
@@ -10,8 +12,9 @@ public enum ModelsList: RPCMethod {
     public struct Model: Codable, Sendable, Equatable {
         /// Name to pass as `model` (folder or file name without extension).
         public var name: String
-        /// `diffusers` or `safetensors`.
+        /// `diffusers`, `safetensors` or `remote`.
         public var format: String
+        /// Absolute path (local models) or the provider's base URL (remote models).
         public var path: String
         /// Size on disk.
         public var bytes: Int64
@@ -19,14 +22,27 @@ public enum ModelsList: RPCMethod {
         public var loaded: Bool
         /// Whether it is the default model.
         public var isDefault: Bool
+        /// `local`, `fal`, `replicate` or `civitai`.
+        public var provider: String
+        /// The provider's model id (remote), or the name (local).
+        public var modelId: String
+        /// What it can do: `txt2img`, `img2img`, `inpaint`.
+        public var capabilities: [String]
+        /// Remote: estimated US dollars per image.
+        public var costPerImage: Double?
 
-        public init(name: String, format: String, path: String, bytes: Int64, loaded: Bool, isDefault: Bool) {
+        public init(name: String, format: String, path: String, bytes: Int64, loaded: Bool, isDefault: Bool, provider: String = "local",
+                    modelId: String? = nil, capabilities: [String] = ["txt2img", "img2img", "inpaint"], costPerImage: Double? = nil) {
             self.name = name
             self.format = format
             self.path = path
             self.bytes = bytes
             self.loaded = loaded
             self.isDefault = isDefault
+            self.provider = provider
+            self.modelId = modelId ?? name
+            self.capabilities = capabilities
+            self.costPerImage = costPerImage
         }
     }
 
@@ -42,11 +58,15 @@ public enum ModelsList: RPCMethod {
 
     static let modelSchema = Schema.object([
         .init("name", .string("model name"), required: true),
-        .init("format", .enumeration(["diffusers", "safetensors"]), required: true),
-        .init("path", .string("absolute path"), required: true),
+        .init("format", .enumeration(["diffusers", "safetensors", "remote"]), required: true),
+        .init("path", .string("absolute path, or the provider's base URL"), required: true),
         .init("bytes", .integer("size on disk", minimum: 0), required: true),
         .init("loaded", .boolean("weights in memory"), required: true),
         .init("isDefault", .boolean("the default model"), required: true),
+        .init("provider", .enumeration(["local", "fal", "replicate", "civitai"]), required: true),
+        .init("modelId", .string("the provider's model id"), required: true),
+        .init("capabilities", .array(.enumeration(["txt2img", "img2img", "inpaint"])), required: true),
+        .init("costPerImage", .number("remote: estimated US dollars per image", minimum: 0)),
     ])
     public static let params: [Schema.Property] = []
     public static let result = Schema.object([

@@ -61,11 +61,17 @@ public enum BatchSubmit: RPCMethod {
         public var generationIds: [String]
         /// Images the batch will make.
         public var total: Int
-        public init(jobId: String, batchId: String, generationIds: [String], total: Int) {
+        /// `local`, or the remote provider that runs it.
+        public var provider: String?
+        /// Remote batches: the estimated cost of every image, in US dollars.
+        public var estimatedCost: Double?
+        public init(jobId: String, batchId: String, generationIds: [String], total: Int, provider: String? = nil, estimatedCost: Double? = nil) {
             self.jobId = jobId
             self.batchId = batchId
             self.generationIds = generationIds
             self.total = total
+            self.provider = provider
+            self.estimatedCost = estimatedCost
         }
     }
 
@@ -87,6 +93,8 @@ public enum BatchSubmit: RPCMethod {
         .init("batchId", .string(), required: true),
         .init("generationIds", .array(.string()), required: true),
         .init("total", .integer("images", minimum: 1), required: true),
+        .init("provider", .string("local, fal, replicate or civitai")),
+        .init("estimatedCost", .number("remote: estimated US dollars for the whole batch", minimum: 0)),
     ])
     public static let exampleParams = Params(prompt: "a lighthouse", strategy: "grid", x: Axis(param: "steps", values: ["15", "28"]),
                                              y: Axis(param: "guidance", values: ["5", "7.5"]))

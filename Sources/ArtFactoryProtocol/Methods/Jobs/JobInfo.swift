@@ -3,7 +3,7 @@
 public struct JobInfo: Codable, Sendable, Equatable {
     /// `job_` id.
     public var id: String
-    /// What runs: `generate`, …
+    /// What runs: `generate`, `batch`, `remote` (a remote provider), `remote-batch`, …
     public var kind: String
     /// `queued`, `running`, `paused`, `succeeded`, `failed` or `canceled`.
     public var status: String
@@ -57,7 +57,7 @@ public struct JobInfo: Codable, Sendable, Equatable {
     /// The schema of this object in the OpenRPC document.
     public static let schema = Schema.object([
         .init("id", .string("job id"), required: true),
-        .init("kind", .string("generate, batch, import, export"), required: true),
+        .init("kind", .string("generate, batch, remote (a remote provider), remote-batch, import, export"), required: true),
         .init("status", .enumeration(["queued", "running", "paused", "succeeded", "failed", "canceled"]), required: true),
         .init("priority", .integer("higher runs first"), required: true),
         .init("attempts", .integer("times started", minimum: 0), required: true),
@@ -108,9 +108,11 @@ public struct JobProgress: Codable, Sendable, Equatable {
     public var stage: String?
     /// A small preview of the current image, when the generation asked for one (`previewEvery`).
     public var preview: ProgressPreview?
+    /// What the job is doing, in words (remote jobs: `queued at fal (position 2)`, `waiting for network`, …).
+    public var detail: String?
 
     public init(step: Int, totalSteps: Int, image: Int, images: Int, etaSeconds: Double? = nil, stage: String? = nil,
-                preview: ProgressPreview? = nil) {
+                preview: ProgressPreview? = nil, detail: String? = nil) {
         self.step = step
         self.totalSteps = totalSteps
         self.image = image
@@ -118,6 +120,7 @@ public struct JobProgress: Codable, Sendable, Equatable {
         self.etaSeconds = etaSeconds
         self.stage = stage
         self.preview = preview
+        self.detail = detail
     }
 
     /// Progress of a file job (import, export): `done` of `total` files.
@@ -140,6 +143,7 @@ public struct JobProgress: Codable, Sendable, Equatable {
         .init("phase", .enumeration(["check", "store"], "import: checking every file, then storing them")),
         .init("stage", .enumeration(["base", "refine"], "base image, or Ultra's refining pass")),
         .init("preview", ProgressPreview.schema),
+        .init("detail", .string("what the job is doing, e.g. waiting for network")),
     ], "progress of a running job")
 
     static let example = JobProgress(step: 28, totalSteps: 28, image: 4, images: 4, etaSeconds: 0)
