@@ -73,12 +73,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: The embedded default model (Models/artfactory-shapes; docs/default-model.md).
+        .target(
+            name: "ArtFactoryDefaultModel",
+            path: "Models",
+            sources: ["DefaultModel.swift"],
+            resources: [.copy("artfactory-shapes")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Services and RPC handlers.
         .target(
             name: "ArtFactoryDaemon",
             dependencies: [
                 "ArtFactoryProtocol", "ArtFactoryIPC", "ArtFactoryCatalog", "ArtFactoryImaging",
-                "ArtFactoryEngine", "ArtFactoryPrompts", "CUV", "CCrypto",
+                "ArtFactoryEngine", "ArtFactoryPrompts", "ArtFactoryDefaultModel", "CUV", "CCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -139,6 +148,12 @@ let package = Package(
             name: "ArtFactoryEngineTests",
             dependencies: ["ArtFactoryEngine"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArtFactoryDefaultModelTests",
+            dependencies: ["ArtFactoryEngine"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -79,6 +79,15 @@ def vae_report(vae, count=64):
     return ((recon - batch).abs().mean() * 127.5).item()
 
 
+def foreground_mask(seeds, batch):
+    """(N, 1, H, W) 1.0 where a pixel differs from its scene's background colour, else 0.0."""
+    from .dataset import sample_scene
+    from .vocabulary import COLORS
+    backgrounds = torch.tensor([COLORS[sample_scene(int(s)).background] for s in seeds], dtype=torch.float32)
+    backgrounds = (backgrounds / 127.5 - 1.0).view(-1, 3, 1, 1)
+    return ((batch - backgrounds).abs().amax(dim=1, keepdim=True) > 0.02).float()
+
+
 def finetune_decoder(args, deadline):
     """Sharpens the finished VAE's decoder at full resolution with the encoder frozen.
 
@@ -109,7 +118,11 @@ def finetune_decoder(args, deadline):
             posterior = vae.encode(batch).latent_dist
             latents = posterior.sample()
         recon = vae.decode(latents).sample
-        loss = (recon - batch).abs().mean() + 2.0 * (recon - batch).pow(2).mean()
+        # Shapes cover a few percent of the pixels, so a plain mean lets the decoder get their colour
+        # and outline wrong cheaply (large grey shapes came back pink): weight shape pixels up.
+        weight = 1.0 + args.decoder_shape_weight * foreground_mask(seeds, batch)
+        diff = recon - batch
+        loss = ((diff.abs() + 2.0 * diff.pow(2)) * weight).mean() / weight.mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)

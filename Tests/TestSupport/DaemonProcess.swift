@@ -32,6 +32,9 @@ public final class DaemonProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env["ARTFACTORY_HOME"] = home
         env["OPENBLAS_CORETYPE"] = env["OPENBLAS_CORETYPE"] ?? "Haswell"
+        // Daemons under test start without the embedded default model (17 MB copied per home) unless a
+        // test asks for it with ARTFACTORY_NO_DEFAULT_MODEL=0.
+        env["ARTFACTORY_NO_DEFAULT_MODEL"] = env["ARTFACTORY_NO_DEFAULT_MODEL"] ?? "1"
         for (k, v) in environment { env[k] = v }
         let exe = TestPaths.product("artfactoryd")
         var actions = posix_spawn_file_actions_t()
@@ -147,6 +150,7 @@ public func runCLI(_ args: [String], home: String, environment: [String: String]
     var env = ProcessInfo.processInfo.environment
     env["ARTFACTORY_HOME"] = home
     env["ARTFACTORY_DAEMON"] = TestPaths.product("artfactoryd")
+    env["ARTFACTORY_NO_DEFAULT_MODEL"] = env["ARTFACTORY_NO_DEFAULT_MODEL"] ?? "1"
     for (k, v) in environment { env[k] = v }
     return try runProgram(TestPaths.product("artfactory"), args, environment: env, stdin: stdin)
 }

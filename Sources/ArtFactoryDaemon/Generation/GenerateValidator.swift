@@ -86,8 +86,9 @@ struct GenerateValidator {
             sourceSize = (resolved.width, resolved.height)
             if parent == nil { parent = resolved.generationId }
         }
-        let width = params.width ?? sourceSize.map { $0.0 / 8 * 8 } ?? remote.map { $0.settings.width ?? 1024 } ?? 512
-        let height = params.height ?? sourceSize.map { $0.1 / 8 * 8 } ?? remote.map { $0.settings.height ?? 1024 } ?? 512
+        let native = remote == nil ? ModelRegistry.nativeSize(of: model) : 512
+        let width = params.width ?? sourceSize.map { $0.0 / 8 * 8 } ?? remote.map { $0.settings.width ?? 1024 } ?? native
+        let height = params.height ?? sourceSize.map { $0.1 / 8 * 8 } ?? remote.map { $0.settings.height ?? 1024 } ?? native
         for (name, value) in [("width", width), ("height", height)] {
             guard value % 8 == 0, (64...2048).contains(value) else {
                 throw RPCError.invalidParams("\(name) must be a multiple of 8 between 64 and 2048 (got \(value))", field: name)

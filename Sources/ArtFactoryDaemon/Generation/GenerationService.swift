@@ -23,7 +23,8 @@ final class GenerationService: @unchecked Sendable {
         self.remoteRunner = remoteRunner
         self.providers = providers
         self.paths = paths
-        models = ModelRegistry(modelsDir: paths.modelsDir, configFile: paths.configFile)
+        models = ModelRegistry(modelsDir: paths.modelsDir, configFile: paths.configFile,
+                               installer: DefaultModelInstaller(modelsDir: paths.modelsDir, logger: runner.logger))
         calibration = StepCalibration(catalog: catalog)
         let executor = GenerationExecutor(catalog: catalog, models: models, gallery: gallery,
                                           wildcardsDir: paths.home + "/wildcards", calibration: calibration,

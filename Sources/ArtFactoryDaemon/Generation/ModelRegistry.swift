@@ -1,3 +1,4 @@
+import ArtFactoryDefaultModel
 import ArtFactoryEngine
 import ArtFactoryProtocol
 import Foundation
@@ -19,11 +20,17 @@ final class ModelRegistry: @unchecked Sendable {
     let modelsDir: String
     let configFile: String
     let cache: ModelCache<StableDiffusionPipeline>
+    /// Installs the embedded default model on first start; `scan()` waits for it.
+    let installer: DefaultModelInstaller?
 
-    /// - Parameter budgetBytes: memory the cache may hold before evicting the least recently used model.
-    init(modelsDir: String, configFile: String, budgetBytes: Int = 8 << 30) {
+    /// - Parameters:
+    ///   - budgetBytes: memory the cache may hold before evicting the least recently used model.
+    ///   - installer: started here; listings wait until it has finished.
+    init(modelsDir: String, configFile: String, budgetBytes: Int = 8 << 30, installer: DefaultModelInstaller? = nil) {
         self.modelsDir = modelsDir
         self.configFile = configFile
+        self.installer = installer
+        installer?.start()
         cache = ModelCache(budgetBytes: budgetBytes, loader: .init(
             estimate: { path in Int(ModelRegistry.size(of: path)) },
             load: { path in
@@ -34,6 +41,7 @@ final class ModelRegistry: @unchecked Sendable {
 
     /// Every model found, sorted by name.
     func scan() -> [Entry] {
+        installer?.wait()
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: modelsDir) else { return [] }
         var entries: [Entry] = []
@@ -51,13 +59,15 @@ final class ModelRegistry: @unchecked Sendable {
         return entries.sorted { $0.name < $1.name }
     }
 
-    /// The configured default (`defaultModel` in config.json) when present, else the only or first model.
+    /// The configured default (`defaultModel` in config.json) when present, else the embedded
+    /// `artfactory-shapes` when installed, else the only or first model.
     func defaultModel(among entries: [Entry]) -> String? {
         if let data = FileManager.default.contents(atPath: configFile),
            let value = try? JSONParser().parse(String(decoding: data, as: UTF8.self)),
            case .string(let name)? = value["defaultModel"] {
             return name
         }
+        if entries.contains(where: { $0.name == DefaultModel.name }) { return DefaultModel.name }
         return entries.first?.name
     }
 
@@ -82,6 +92,24 @@ final class ModelRegistry: @unchecked Sendable {
     /// The loaded pipeline for `entry` (from the cache, or loaded now).
     func pipeline(_ entry: Entry) throws -> StableDiffusionPipeline {
         try cache.value(for: entry.path)
+    }
+
+    /// The image size a model was trained at, the default when a request names none: for a diffusers
+    /// folder the UNet's `sample_size` times the VAE's downsampling (2^(blocks − 1)); 512 otherwise
+    /// (Stable Diffusion 1.x single files) or when the configs cannot be read.
+    static func nativeSize(of entry: Entry) -> Int {
+        guard entry.format == "diffusers" else { return 512 }
+        func config(_ sub: String) -> JSONValue? {
+            guard let data = FileManager.default.contents(atPath: entry.path + "/" + sub + "/config.json") else { return nil }
+            return try? JSONParser().parse(String(decoding: data, as: UTF8.self))
+        }
+        guard let sample = config("unet")?["sample_size"]?.intValue else { return 512 }
+        var factor = 8
+        if let blocks = config("vae")?["block_out_channels"]?.arrayValue, !blocks.isEmpty {
+            factor = 1 << (blocks.count - 1)
+        }
+        let size = Int(sample) * factor
+        return (64...2048).contains(size) && size % 8 == 0 ? size : 512
     }
 
     /// Bytes of a file, or of every file under a folder.
