@@ -38,7 +38,7 @@ import TestSupport
         let again = try f.call(c, Generate.self, RemoteFixture.params(Self.model, count: 1))
         #expect(try f.wait(again.jobId).status == "succeeded")
         #expect(Date().timeIntervalSince(started) >= 0.95)
-        #expect(f.logText.contains("provider asked us to back off"))
+        #expect(f.logEventually(contains: "provider asked us to back off"))
         Self.expectNoKeys(f, [Self.key])
     }
 
@@ -116,7 +116,7 @@ import TestSupport
         if polls.count >= 2 {
             #expect(polls[1].receivedAt.timeIntervalSince(polls[0].receivedAt) < 5.5, "the slow answer was abandoned at the timeout, not waited for")
         }
-        #expect(f.logText.contains("provider request timed out"))
+        #expect(f.logEventually(contains: "provider request timed out"))
         Self.expectNoKeys(f, [Self.key])
     }
 
@@ -149,7 +149,7 @@ import TestSupport
         #expect(done.status == "succeeded", "\(done.error ?? "")")
         #expect(done.images.count == 1)
         #expect(fal.count("result") == 2, "the result was fetched again for a fresh URL")
-        #expect(f.logText.contains("result URL expired; fetched a fresh one"))
+        #expect(f.logEventually(contains: "result URL expired; fetched a fresh one"))
 
         fal.downloadStatus = 403
         let lost = try f.call(c, Generate.self, RemoteFixture.params(Self.model, count: 1))

@@ -99,6 +99,17 @@ final class RemoteFixture: @unchecked Sendable {
 
     var logText: String { (try? String(contentsOfFile: home + "/logs/artfactoryd.log", encoding: .utf8)) ?? "" }
 
+    /// Whether the daemon's log gets a line containing `text` within `timeout` seconds (the log is
+    /// written in batches every 200 ms, so a line may land just after the job that logged it finished).
+    func logEventually(contains text: String, timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            if logText.contains(text) { return true }
+            usleep(50_000)
+        } while Date() < deadline
+        return logText.contains(text)
+    }
+
     /// Generate params for a remote model.
     static func params(_ model: String, count: Int = 2, seed: Int64 = 7) -> Generate.Params {
         var p = Generate.Params(prompt: "a lighthouse at dusk")
