@@ -30,6 +30,9 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CImagingShims", dependencies: ["CPNG", "CJPEG"]),
+        // AVX2/FMA point-wise kernels with a run-time CPU check; optimised in debug builds too, so
+        // engine tests do not crawl.
+        .target(name: "CEngineKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: Wire protocol: JSON-RPC envelope, JSON values, one file per method, OpenRPC.
         .target(
@@ -61,7 +64,7 @@ let package = Package(
         // MARK: Native Stable Diffusion engine on BLAS.
         .target(
             name: "ArtFactoryEngine",
-            dependencies: ["CBLAS"],
+            dependencies: ["CBLAS", "CEngineKernels"],
             exclude: ["Tokenizer/Resources/LICENSE-bpe_simple_vocab.txt"],
             resources: [.copy("Tokenizer/Resources/bpe_simple_vocab_16e6.txt.gz")],
             swiftSettings: swiftSettings + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
@@ -113,6 +116,12 @@ let package = Package(
         .executableTarget(
             name: "artfactory-bench-rpc",
             dependencies: ["ArtFactoryProtocol", "ArtFactoryIPC"],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "artfactory-bench-engine",
+            dependencies: ["ArtFactoryEngine", "CBLAS"],
             swiftSettings: swiftSettings
         ),
 

@@ -1,3 +1,4 @@
+import CEngineKernels
 import Foundation
 
 /// Group norm and layer norm, with statistics accumulated in double precision.
@@ -14,20 +15,15 @@ enum Normalization {
             out.data.withUnsafeMutableBufferPointer { op in
                 gamma.withUnsafeBufferPointer { gp in
                     beta.withUnsafeBufferPointer { bp in
+                        guard let xb = xp.baseAddress, let ob = op.baseAddress else { return }
                         Parallel.forEachChunk(n * groups) { items in
                             for item in items {
                                 let b = item / groups, g = item % groups
                                 let start = (b * c + g * perGroup) * plane
                                 let len = perGroup * plane
                                 var sum = 0.0, sumSq = 0.0
-                                var i = 0
-                                while i < len {  // blocks of float sums keep the double cost low
-                                    let end = min(len, i + 256)
-                                    var s: Float = 0, s2: Float = 0
-                                    for j in i..<end { let v = xp[start + j]; s += v; s2 += v * v }
-                                    sum += Double(s); sumSq += Double(s2)
-                                    i = end
-                                }
+                                // float sums over short blocks, widened to double per block
+                                afk_sum_squares(xb + start, len, &sum, &sumSq)
                                 let mean = sum / Double(len)
                                 let variance = max(0, sumSq / Double(len) - mean * mean)
                                 let inv = Float(1 / (variance + Double(epsilon)).squareRoot())
@@ -37,14 +33,7 @@ enum Normalization {
                                     let scale = gp[channel] * inv
                                     let shift = bp[channel] - meanF * scale
                                     let base = start + ch * plane
-                                    if silu {
-                                        for j in 0..<plane {
-                                            let v = xp[base + j] * scale + shift
-                                            op[base + j] = v / (1 + expf(-v))
-                                        }
-                                    } else {
-                                        for j in 0..<plane { op[base + j] = xp[base + j] * scale + shift }
-                                    }
+                                    afk_scale_shift(xb + base, ob + base, plane, scale, shift, silu ? 1 : 0)
                                 }
                             }
                         }

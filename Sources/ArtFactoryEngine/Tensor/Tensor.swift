@@ -1,3 +1,5 @@
+import CEngineKernels
+
 /// A dense, row-major f32 tensor: the value every engine stage passes to the next.
 ///
 /// Storage is a Swift array, so copies are cheap until written (copy-on-write). Shapes follow
@@ -18,10 +20,19 @@ public struct Tensor: Sendable, Equatable {
 
     /// A tensor of the given shape filled with `value`.
     public init(shape: [Int], repeating value: Float = 0) {
+        _ = EngineAllocator.tuned
         self.shape = shape
         self.data = [Float](repeating: value, count: shape.reduce(1, *))
     }
 
     /// Number of values.
     public var count: Int { data.count }
+}
+
+/// glibc's malloc serves requests above a dynamic threshold (128 KiB to start) with fresh mmap'd pages
+/// and gives freed heap back early, so every layer's new activation faulted in and zeroed its pages
+/// again (~5 % of a UNet forward). Raising the mmap threshold to its 32 MiB maximum and keeping up to
+/// 256 MiB of freed heap lets activations reuse memory; larger buffers are chunked by their kernels.
+enum EngineAllocator {
+    static let tuned: Void = afk_tune_allocator(32 << 20, 256 << 20)
 }

@@ -1,0 +1,33 @@
+#ifndef ARTFACTORY_ENGINE_KERNELS_H
+#define ARTFACTORY_ENGINE_KERNELS_H
+/* Point-wise and row kernels of the native engine, vectorised with AVX2 + FMA when the CPU has them
+ * (checked once at run time) and plain C otherwise. exp and erf are polynomial approximations with a
+ * relative error below 2e-7 (exp) and an absolute error below 2e-7 (erf), well inside the engine's
+ * 1e-4 tolerance against PyTorch. */
+#include <stddef.h>
+
+/* 1 when the AVX2 + FMA paths are in use. */
+int afk_vectorized(void);
+
+/* Numerically stable softmax of `rows` rows of `width` floats each, in place. */
+void afk_softmax_rows(float *p, size_t rows, size_t width);
+
+/* y[i] = x[i] * scale + shift, then SiLU (x * sigmoid(x)) when `silu` is non-zero. x and y may alias. */
+void afk_scale_shift(const float *x, float *y, size_t n, float scale, float shift, int silu);
+
+/* In place: SiLU, exact (erf) GELU, CLIP's quick GELU (x * sigmoid(1.702 x)). */
+void afk_silu(float *p, size_t n);
+void afk_gelu(float *p, size_t n);
+void afk_quick_gelu(float *p, size_t n);
+
+/* out[j] = a[j] * gelu(g[j]) for j < n (one GEGLU row). */
+void afk_geglu(const float *a, const float *g, float *out, size_t n);
+
+/* Sum and sum of squares of n floats, accumulated in double. */
+void afk_sum_squares(const float *x, size_t n, double *sum, double *sum_sq);
+
+/* glibc only: serve allocations up to `mmap_threshold` bytes from the heap and keep up to
+ * `trim_threshold` bytes of freed heap (mallopt M_MMAP_THRESHOLD / M_TRIM_THRESHOLD); no-op elsewhere. */
+void afk_tune_allocator(int mmap_threshold, int trim_threshold);
+
+#endif

@@ -1,0 +1,271 @@
+/* See include/EngineKernels.h. The AVX2 functions carry target attributes so the file builds for the
+ * baseline x86-64 (or any other) target; afk_vectorized() decides once which path runs. */
+#include "EngineKernels.h"
+#include <math.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define AFK_X86 1
+#include <immintrin.h>
+#endif
+
+/* ---------- portable paths ---------- */
+
+static void softmax_rows_c(float *p, size_t rows, size_t width) {
+    for (size_t r = 0; r < rows; r++) {
+        float *row = p + r * width;
+        float m = -INFINITY;
+        for (size_t j = 0; j < width; j++) if (row[j] > m) m = row[j];
+        float sum = 0;
+        for (size_t j = 0; j < width; j++) { float e = expf(row[j] - m); row[j] = e; sum += e; }
+        float inv = 1.0f / sum;
+        for (size_t j = 0; j < width; j++) row[j] *= inv;
+    }
+}
+
+static void scale_shift_c(const float *x, float *y, size_t n, float scale, float shift, int silu) {
+    if (silu) {
+        for (size_t i = 0; i < n; i++) { float v = x[i] * scale + shift; y[i] = v / (1.0f + expf(-v)); }
+    } else {
+        for (size_t i = 0; i < n; i++) y[i] = x[i] * scale + shift;
+    }
+}
+
+static void sigmoid_mul_c(float *p, size_t n, float k) {
+    for (size_t i = 0; i < n; i++) { float v = p[i]; p[i] = v / (1.0f + expf(-k * v)); }
+}
+
+static void gelu_c(float *p, size_t n) {
+    for (size_t i = 0; i < n; i++) { float v = p[i]; p[i] = 0.5f * v * (1.0f + erff(v * 0.70710678118654752f)); }
+}
+
+static void geglu_c(const float *a, const float *g, float *out, size_t n) {
+    for (size_t j = 0; j < n; j++) out[j] = a[j] * 0.5f * g[j] * (1.0f + erff(g[j] * 0.70710678118654752f));
+}
+
+static void sum_squares_c(const float *x, size_t n, double *sum, double *sum_sq) {
+    double s = 0, s2 = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t end = i + 256 < n ? i + 256 : n;
+        float fs = 0, fs2 = 0;
+        for (; i < end; i++) { fs += x[i]; fs2 += x[i] * x[i]; }
+        s += fs; s2 += fs2;
+    }
+    *sum = s; *sum_sq = s2;
+}
+
+#ifdef AFK_X86
+/* ---------- AVX2 + FMA paths ---------- */
+#define AVX2 __attribute__((target("avx2,fma")))
+
+/* e^x: x = n ln2 + r with |r| <= ln2/2, e^r by a degree-6 polynomial, 2^n through the exponent bits. */
+AVX2 static inline __m256 exp8(__m256 x) {
+    const __m256 hi = _mm256_set1_ps(88.3762626647949f), lo = _mm256_set1_ps(-87.3365447504f);
+    x = _mm256_max_ps(_mm256_min_ps(x, hi), lo);
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 y = _mm256_set1_ps(1.9875691500E-4f);
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.3981999507E-3f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(8.3334519073E-3f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(4.1665795894E-2f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.6666665459E-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(5.0000001201E-1f));
+    __m256 r2 = _mm256_mul_ps(r, r);
+    y = _mm256_fmadd_ps(y, r2, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
+}
+
+/* erf(x) for the GELU: Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7), odd symmetry. */
+AVX2 static inline __m256 erf8(__m256 x) {
+    const __m256 sign = _mm256_and_ps(x, _mm256_set1_ps(-0.0f));
+    __m256 a = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x);
+    __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_fmadd_ps(a, _mm256_set1_ps(0.3275911f), _mm256_set1_ps(1.0f)));
+    __m256 y = _mm256_set1_ps(1.061405429f);
+    y = _mm256_fmadd_ps(y, t, _mm256_set1_ps(-1.453152027f));
+    y = _mm256_fmadd_ps(y, t, _mm256_set1_ps(1.421413741f));
+    y = _mm256_fmadd_ps(y, t, _mm256_set1_ps(-0.284496736f));
+    y = _mm256_fmadd_ps(y, t, _mm256_set1_ps(0.254829592f));
+    y = _mm256_mul_ps(y, t);
+    __m256 e = exp8(_mm256_sub_ps(_mm256_setzero_ps(), _mm256_mul_ps(a, a)));
+    __m256 r = _mm256_fnmadd_ps(y, e, _mm256_set1_ps(1.0f));
+    return _mm256_or_ps(r, sign);
+}
+
+AVX2 static inline __m256 silu8(__m256 v, __m256 k) {
+    __m256 e = exp8(_mm256_mul_ps(_mm256_sub_ps(_mm256_setzero_ps(), k), v));
+    return _mm256_div_ps(v, _mm256_add_ps(_mm256_set1_ps(1.0f), e));
+}
+
+AVX2 static inline __m256 gelu8(__m256 v) {
+    __m256 e = erf8(_mm256_mul_ps(v, _mm256_set1_ps(0.70710678118654752f)));
+    return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), v), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
+}
+
+AVX2 static inline float hmax8(__m256 v) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+    return _mm_cvtss_f32(m);
+}
+
+AVX2 static inline float hsum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+
+/* Lanes of the last partial vector: a mask for maskload/maskstore. */
+AVX2 static inline __m256i tail_mask(size_t left) {
+    const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)left), idx);
+}
+
+AVX2 static void softmax_rows_avx2(float *p, size_t rows, size_t width) {
+    for (size_t r = 0; r < rows; r++) {
+        float *row = p + r * width;
+        size_t j = 0;
+        __m256 vm = _mm256_set1_ps(-INFINITY);
+        for (; j + 8 <= width; j += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(row + j));
+        float m = hmax8(vm);
+        for (; j < width; j++) if (row[j] > m) m = row[j];
+        const __m256 mv = _mm256_set1_ps(m);
+        __m256 vs = _mm256_setzero_ps();
+        for (j = 0; j + 8 <= width; j += 8) {
+            __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + j), mv));
+            _mm256_storeu_ps(row + j, e);
+            vs = _mm256_add_ps(vs, e);
+        }
+        if (j < width) {
+            __m256i mask = tail_mask(width - j);
+            __m256 e = exp8(_mm256_sub_ps(_mm256_maskload_ps(row + j, mask), mv));
+            e = _mm256_and_ps(e, _mm256_castsi256_ps(mask));
+            _mm256_maskstore_ps(row + j, mask, e);
+            vs = _mm256_add_ps(vs, e);
+        }
+        const __m256 inv = _mm256_set1_ps(1.0f / hsum8(vs));
+        for (j = 0; j + 8 <= width; j += 8) _mm256_storeu_ps(row + j, _mm256_mul_ps(_mm256_loadu_ps(row + j), inv));
+        for (; j < width; j++) row[j] *= _mm256_cvtss_f32(inv);
+    }
+}
+
+AVX2 static void scale_shift_avx2(const float *x, float *y, size_t n, float scale, float shift, int silu) {
+    const __m256 a = _mm256_set1_ps(scale), b = _mm256_set1_ps(shift), one = _mm256_set1_ps(1.0f);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), a, b);
+        _mm256_storeu_ps(y + i, silu ? silu8(v, one) : v);
+    }
+    if (i < n) {
+        __m256i mask = tail_mask(n - i);
+        __m256 v = _mm256_fmadd_ps(_mm256_maskload_ps(x + i, mask), a, b);
+        _mm256_maskstore_ps(y + i, mask, silu ? silu8(v, one) : v);
+    }
+}
+
+AVX2 static void sigmoid_mul_avx2(float *p, size_t n, float k) {
+    const __m256 kv = _mm256_set1_ps(k);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(p + i, silu8(_mm256_loadu_ps(p + i), kv));
+    if (i < n) {
+        __m256i mask = tail_mask(n - i);
+        _mm256_maskstore_ps(p + i, mask, silu8(_mm256_maskload_ps(p + i, mask), kv));
+    }
+}
+
+AVX2 static void gelu_avx2(float *p, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(p + i, gelu8(_mm256_loadu_ps(p + i)));
+    if (i < n) {
+        __m256i mask = tail_mask(n - i);
+        _mm256_maskstore_ps(p + i, mask, gelu8(_mm256_maskload_ps(p + i, mask)));
+    }
+}
+
+AVX2 static void geglu_avx2(const float *a, const float *g, float *out, size_t n) {
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8)
+        _mm256_storeu_ps(out + j, _mm256_mul_ps(_mm256_loadu_ps(a + j), gelu8(_mm256_loadu_ps(g + j))));
+    if (j < n) {
+        __m256i mask = tail_mask(n - j);
+        __m256 v = _mm256_mul_ps(_mm256_maskload_ps(a + j, mask), gelu8(_mm256_maskload_ps(g + j, mask)));
+        _mm256_maskstore_ps(out + j, mask, v);
+    }
+}
+
+AVX2 static void sum_squares_avx2(const float *x, size_t n, double *sum, double *sum_sq) {
+    __m256d s = _mm256_setzero_pd(), s2 = _mm256_setzero_pd();
+    size_t i = 0;
+    while (i + 8 <= n) {
+        /* float partial sums over short blocks, widened to double per block */
+        size_t end = i + 256 <= n ? i + 256 : n - (n - i) % 8;
+        __m256 fs = _mm256_setzero_ps(), fs2 = _mm256_setzero_ps();
+        for (; i + 8 <= end; i += 8) {
+            __m256 v = _mm256_loadu_ps(x + i);
+            fs = _mm256_add_ps(fs, v);
+            fs2 = _mm256_fmadd_ps(v, v, fs2);
+        }
+        s = _mm256_add_pd(s, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(fs)), _mm256_cvtps_pd(_mm256_extractf128_ps(fs, 1))));
+        s2 = _mm256_add_pd(s2, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(fs2)), _mm256_cvtps_pd(_mm256_extractf128_ps(fs2, 1))));
+    }
+    double a[4], b[4];
+    _mm256_storeu_pd(a, s);
+    _mm256_storeu_pd(b, s2);
+    double ts = a[0] + a[1] + a[2] + a[3], ts2 = b[0] + b[1] + b[2] + b[3];
+    for (; i < n; i++) { ts += x[i]; ts2 += (double)x[i] * x[i]; }
+    *sum = ts; *sum_sq = ts2;
+}
+#endif
+
+/* ---------- dispatch ---------- */
+
+static int vectorized = -1;
+
+int afk_vectorized(void) {
+    if (vectorized < 0) {
+#ifdef AFK_X86
+        __builtin_cpu_init();
+        vectorized = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+        vectorized = 0;
+#endif
+    }
+    return vectorized;
+}
+
+#ifdef AFK_X86
+#define DISPATCH(avx2_call, c_call) do { if (afk_vectorized()) { avx2_call; } else { c_call; } } while (0)
+#else
+#define DISPATCH(avx2_call, c_call) do { c_call; } while (0)
+#endif
+
+void afk_softmax_rows(float *p, size_t rows, size_t width) {
+    DISPATCH(softmax_rows_avx2(p, rows, width), softmax_rows_c(p, rows, width));
+}
+void afk_scale_shift(const float *x, float *y, size_t n, float scale, float shift, int silu) {
+    DISPATCH(scale_shift_avx2(x, y, n, scale, shift, silu), scale_shift_c(x, y, n, scale, shift, silu));
+}
+void afk_silu(float *p, size_t n) { DISPATCH(sigmoid_mul_avx2(p, n, 1.0f), sigmoid_mul_c(p, n, 1.0f)); }
+void afk_quick_gelu(float *p, size_t n) { DISPATCH(sigmoid_mul_avx2(p, n, 1.702f), sigmoid_mul_c(p, n, 1.702f)); }
+void afk_gelu(float *p, size_t n) { DISPATCH(gelu_avx2(p, n), gelu_c(p, n)); }
+void afk_geglu(const float *a, const float *g, float *out, size_t n) {
+    DISPATCH(geglu_avx2(a, g, out, n), geglu_c(a, g, out, n));
+}
+void afk_sum_squares(const float *x, size_t n, double *sum, double *sum_sq) {
+    DISPATCH(sum_squares_avx2(x, n, sum, sum_sq), sum_squares_c(x, n, sum, sum_sq));
+}
+
+void afk_tune_allocator(int mmap_threshold, int trim_threshold) {
+#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+    mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+    mallopt(M_TRIM_THRESHOLD, trim_threshold);
+#else
+    (void)mmap_threshold; (void)trim_threshold;
+#endif
+}

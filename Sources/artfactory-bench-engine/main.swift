@@ -1,0 +1,131 @@
+// The SD 1.5-size engine benchmark driven by Scripts/bench-engine: loads a folder made by
+// `Scripts/bench/sd15_bench.py make`, times the UNet forward, VAE decode and text encoder, checks the
+// results against torch's outputs on the same inputs, and writes `swift.json` there.
+//   artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text] [--out FILE]
+// A release-mode executable (not a test) so that it builds in a minute and links only the engine.
+import ArtFactoryEngine
+import CBLAS
+import Foundation
+
+struct Options {
+    var directory = ""
+    var runs = 3
+    var parts: Set<String> = ["unet", "vae", "text"]
+    var output: String?
+
+    static func parse(_ arguments: [String]) -> Options? {
+        var options = Options()
+        var rest = arguments.dropFirst()[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--runs": guard let v = rest.popFirst().flatMap(Int.init), v > 0 else { return nil }; options.runs = v
+            case "--parts": guard let v = rest.popFirst() else { return nil }
+                options.parts = Set(v.split(separator: ",").map(String.init))
+                guard options.parts.isSubset(of: ["unet", "vae", "text"]), !options.parts.isEmpty else { return nil }
+            case "--out": options.output = rest.popFirst()
+            case "-h", "--help": return nil
+            default:
+                guard options.directory.isEmpty, !argument.hasPrefix("-") else { return nil }
+                options.directory = argument
+            }
+        }
+        return options.directory.isEmpty ? nil : options
+    }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+func median(_ runs: Int, _ body: () throws -> Void) rethrows -> (median: Double, all: [Double]) {
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = now()
+        try body()
+        times.append(now() - start)
+    }
+    let s = times.sorted()
+    return (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2, times)
+}
+
+func peakRSSMiB() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+/// sgemm 2048³ in this process, with the same OpenBLAS threads the engine uses.
+func sgemmGFLOPs(size n: Int = 2048) -> Double {
+    let a = [Float](repeating: 0.5, count: n * n)
+    var c = [Float](repeating: 0, count: n * n)
+    let t = median(5) {
+        a.withUnsafeBufferPointer { ap in
+            c.withUnsafeMutableBufferPointer { cp in
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
+                            ap.baseAddress, Int32(n), ap.baseAddress, Int32(n), 0, cp.baseAddress, Int32(n))
+            }
+        }
+    }
+    return 2 * Double(n * n * n) / t.median / 1e9
+}
+
+guard let options = Options.parse(CommandLine.arguments) else {
+    FileHandle.standardError.write(Data("usage: artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text] [--out FILE]\n".utf8))
+    exit(2)
+}
+
+do {
+    let dir = options.directory
+    var result: [String: Any] = ["blas_core": BLAS.coreName, "blas_threads": BLAS.threadCount,
+                                 "coretype_env": ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "",
+                                 "runs": options.runs]
+    result["sgemm_gflops"] = sgemmGFLOPs()
+    result["rss_before_load_mib"] = peakRSSMiB()
+    var start = now()
+    let models = try StableDiffusionModels.load(from: dir)
+    result["load_cold_s"] = now() - start
+    result["weights_mib"] = Double(models.byteCount) / 1048576
+    let inputs = try SafeTensorsFile(path: dir + "/inputs.safetensors")
+    let reference = try? SafeTensorsFile(path: dir + "/torch-outputs.safetensors")
+    if options.parts.contains("unet") {
+        let sample = try inputs.tensor(named: "sample"), context = try inputs.tensor(named: "context")
+        var out = Tensor(shape: [0])
+        let t = try median(options.runs) { out = try models.unet.predict(sample: sample, timestep: 500, context: context) }
+        result["unet_s"] = t.median
+        result["unet_runs"] = t.all
+        if let data = try? Data(contentsOf: URL(fileURLWithPath: dir + "/flops.json")),
+           let flops = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+           let total = flops["unet_forward_flops"] as? Double {
+            result["unet_gflops_per_s"] = total / t.median / 1e9
+        }
+        if let reference { result["unet_rel_error_vs_torch"] = Double(out.relativeError(to: try reference.tensor(named: "unet"))) }
+        print(String(format: "UNet forward: median %.2f s of %@", t.median, t.all.map { String(format: "%.2f", $0) }.joined(separator: ", ")))
+    }
+    if options.parts.contains("vae") {
+        let latents = try inputs.tensor(named: "latents")
+        var image = Tensor(shape: [0])
+        let t = try median(options.runs) { image = try models.vae.decode(latents: latents) }
+        result["vae_decode_s"] = t.median
+        result["vae_runs"] = t.all
+        if let reference { result["vae_rel_error_vs_torch"] = Double(image.relativeError(to: try reference.tensor(named: "vae"))) }
+        print(String(format: "VAE decode: median %.2f s", t.median))
+    }
+    if options.parts.contains("text") {
+        let ids = try inputs.tensor(named: "ids")
+        let rows = (0..<2).map { r in (0..<77).map { Int32(ids.data[r * 77 + $0]) } }
+        var hidden = Tensor(shape: [0])
+        let t = try median(options.runs) { hidden = try models.textEncoder.encode(tokenIDs: rows, clipSkip: 1) }
+        result["text_s"] = t.median
+        if let reference { result["text_rel_error_vs_torch"] = Double(hidden.relativeError(to: try reference.tensor(named: "text"))) }
+        print(String(format: "text encoder: median %.3f s", t.median))
+    }
+    result["peak_rss_mib"] = peakRSSMiB()
+    // A second load with the page cache warm: the cost of switching back to an evicted model.
+    start = now()
+    _ = try StableDiffusionModels.load(from: dir)
+    result["load_second_s"] = now() - start
+    let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted])
+    try json.write(to: URL(fileURLWithPath: options.output ?? dir + "/swift.json"))
+    print(String(decoding: json, as: UTF8.self))
+} catch {
+    FileHandle.standardError.write(Data("artfactory-bench-engine: \(error)\n".utf8))
+    exit(1)
+}
