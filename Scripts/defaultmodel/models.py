@@ -1,5 +1,8 @@
 """Standard diffusers / transformers architectures, sized for 64x64 images on two CPU cores."""
 
+import json
+from pathlib import Path
+
 TEXT_HIDDEN = 64
 
 VAE_CONFIG = dict(
@@ -38,6 +41,35 @@ UNET_CONFIG = dict(
     attention_head_dim=4,  # diffusers' legacy name: the number of heads per attention layer
     norm_num_groups=32,
 )
+
+
+def configure(checkpoint_dir, latent_channels=None, vae_channels=None):
+    """Sets the latent width and the VAE's block widths for this checkpoint folder.
+
+    The choice is recorded in `arch.json` there on first use and read back on every later run
+    (resume, export, sampling), so one folder always holds one architecture. Folders from before
+    arch.json existed are the original recipe (4 latent channels, VAE 16/32/64/64).
+    """
+    path = Path(checkpoint_dir) / "arch.json"
+    if path.exists():
+        arch = json.loads(path.read_text())
+    elif (Path(checkpoint_dir) / "vae_final.pt").exists() or (Path(checkpoint_dir) / "vae_ckpt.pt").exists():
+        arch = dict(latent_channels=4, vae_channels=[16, 32, 64, 64])
+    else:
+        arch = dict(latent_channels=latent_channels or 4, vae_channels=list(vae_channels or (16, 32, 64, 64)))
+    for name, wanted in (("latent_channels", latent_channels), ("vae_channels", vae_channels)):
+        if wanted is not None and (list(wanted) if name == "vae_channels" else wanted) != arch[name]:
+            raise SystemExit(f"{checkpoint_dir} holds a model with {name}={arch[name]}; "
+                             f"use another --checkpoint-dir for {name}={wanted}")
+    Path(checkpoint_dir).mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(arch) + "\n")
+    tmp.replace(path)
+    VAE_CONFIG.update(latent_channels=arch["latent_channels"], block_out_channels=tuple(arch["vae_channels"]),
+                      norm_num_groups=min(16, arch["vae_channels"][0]))
+    UNET_CONFIG.update(in_channels=arch["latent_channels"], out_channels=arch["latent_channels"])
+    return arch
+
 
 # Stable Diffusion's training noise schedule (epsilon prediction, scaled_linear betas).
 NOISE_SCHEDULE = dict(

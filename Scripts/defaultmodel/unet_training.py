@@ -1,6 +1,7 @@
 """Phase 2: jointly train the CLIP text encoder and the UNet on VAE latents (epsilon prediction)."""
 
 import copy
+import math
 import random
 import time
 from pathlib import Path
@@ -16,14 +17,14 @@ from .models import make_text_encoder, make_train_scheduler, make_unet
 class LatentCache:
     """VAE posterior (mean, logvar) of each training scene, encoded lazily and kept on disk."""
 
-    def __init__(self, path, count):
+    def __init__(self, path, count, channels):
         self.path = Path(path)
         if self.path.exists():
             data = np.load(self.path)
             self.mean, self.logvar, self.filled = data["mean"], data["logvar"], data["filled"]
         else:
-            self.mean = np.zeros((count, 4, 8, 8), np.float32)
-            self.logvar = np.zeros((count, 4, 8, 8), np.float32)
+            self.mean = np.zeros((count, channels, 8, 8), np.float32)
+            self.logvar = np.zeros((count, channels, 8, 8), np.float32)
             self.filled = np.zeros(count, bool)
 
     @torch.no_grad()
@@ -73,7 +74,7 @@ def train_unet(args, vae, tokenizer, deadline):
         token_embedding.weight.requires_grad_(False)
     params = [p for p in list(unet.parameters()) + list(text.parameters()) if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
-    cache = LatentCache(out / "latents.npz", args.num_scenes)
+    cache = LatentCache(out / "latents.npz", args.num_scenes, vae.config.latent_channels)
     step, scaling = 0, None
     ema_unet, ema_text = copy.deepcopy(unet), copy.deepcopy(text)
     if args.resume and ckpt_path.exists():
@@ -119,6 +120,7 @@ def train_unet(args, vae, tokenizer, deadline):
         log(f"UNet: checkpoint saved at step {step} ({int(cache.filled.sum())} latents cached)")
 
     progress = Progress("unet", args.unet_steps, deadline)
+    phase_start = time.time()
     last_save, recent = time.time(), []
     unet.train(), text.train()
     while step < args.unet_steps and time.time() < deadline:
@@ -149,8 +151,14 @@ def train_unet(args, vae, tokenizer, deadline):
             weight = weight * torch.clamp(alphas[t].rsqrt(), max=args.high_noise_weight)
         loss = (per_sample * weight).mean()
         warm = min(1.0, (step + 1 - warm_from) / args.warmup)
+        lr = args.lr
+        if args.lr_final is not None:
+            # Cosine decay over this run's time budget, from --lr to --lr-final: a finishing run
+            # (resumed from a constant-rate checkpoint) settles into a minimum instead of hovering.
+            done = min(1.0, (time.time() - phase_start) / max(1.0, deadline - phase_start))
+            lr = args.lr_final + (args.lr - args.lr_final) * 0.5 * (1 + math.cos(math.pi * done))
         for group in opt.param_groups:
-            group["lr"] = args.lr * warm
+            group["lr"] = lr * warm
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
