@@ -2,6 +2,7 @@ import ArtFactoryDefaultModel
 import ArtFactoryEngine
 import ArtFactoryProtocol
 import Foundation
+import Glibc
 
 /// The models in `$ARTFACTORY_HOME/models/` (diffusers folders and single `.safetensors` files) and
 /// the cache that keeps the last used pipelines' weights in memory.
@@ -112,16 +113,23 @@ final class ModelRegistry: @unchecked Sendable {
         return (64...2048).contains(size) && size % 8 == 0 ? size : 512
     }
 
-    /// Bytes of a file, or of every file under a folder.
+    /// Bytes of a file, or of every file under a folder. Symbolic links count as what they point to
+    /// (a Hugging Face cache snapshot is a folder of links to blobs), not as the few bytes of the link.
     static func size(of path: String) -> Int64 {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDir) else { return 0 }
-        if !isDir.boolValue { return ((try? fm.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0 }
+        func regularFileBytes(_ file: String) -> Int64 {
+            var st = stat()
+            guard stat(file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return 0 }  // follows links
+            return Int64(st.st_size)
+        }
+        if !isDir.boolValue { return regularFileBytes(path) }
+        let root = URL(fileURLWithPath: path).resolvingSymlinksInPath().path  // the folder itself may be a link
         var total: Int64 = 0
-        if let walker = fm.enumerator(atPath: path) {
+        if let walker = fm.enumerator(atPath: root) {
             while let rel = walker.nextObject() as? String {
-                total += ((try? fm.attributesOfItem(atPath: path + "/" + rel))?[.size] as? NSNumber)?.int64Value ?? 0
+                total += regularFileBytes(root + "/" + rel)
             }
         }
         return total
