@@ -269,3 +269,101 @@ void afk_tune_allocator(int mmap_threshold, int trim_threshold) {
     (void)mmap_threshold; (void)trim_threshold;
 #endif
 }
+
+/* ---------- Winograd F(2x2, 3x3) ---------- */
+
+void afk_winograd_weights(const float *w, float *u, size_t cout, size_t cin, size_t co_begin, size_t co_end) {
+    const size_t plane = cout * cin;
+    for (size_t co = co_begin; co < co_end; co++) {
+        for (size_t ci = 0; ci < cin; ci++) {
+            const float *g = w + (co * cin + ci) * 9;
+            float t[4][3];  /* G g */
+            for (int j = 0; j < 3; j++) {
+                float g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];
+                t[0][j] = g0;
+                t[1][j] = 0.5f * (g0 + g1 + g2);
+                t[2][j] = 0.5f * (g0 - g1 + g2);
+                t[3][j] = g2;
+            }
+            float *dst = u + co * cin + ci;
+            for (int i = 0; i < 4; i++) {  /* (G g) G^T */
+                float r0 = t[i][0], r1 = t[i][1], r2 = t[i][2];
+                dst[(i * 4 + 0) * plane] = r0;
+                dst[(i * 4 + 1) * plane] = 0.5f * (r0 + r1 + r2);
+                dst[(i * 4 + 2) * plane] = 0.5f * (r0 - r1 + r2);
+                dst[(i * 4 + 3) * plane] = r2;
+            }
+        }
+    }
+}
+
+void afk_winograd_input(const float *x, float *v, size_t cin, size_t h, size_t w, size_t tile0, size_t ntiles,
+                        size_t ld, size_t c_begin, size_t c_end) {
+    const size_t tiles_h = (h + 1) / 2, tiles_w = (w + 1) / 2, per_image = tiles_h * tiles_w;
+    const size_t stride16 = cin * ld;
+    for (size_t c = c_begin; c < c_end; c++) {
+        float *out = v + c * ld;
+        for (size_t j = 0; j < ntiles; j++) {
+            const size_t g = tile0 + j, b = g / per_image, r = g % per_image;
+            const long y0 = (long)(r / tiles_w) * 2 - 1, x0 = (long)(r % tiles_w) * 2 - 1;
+            const float *src = x + (b * cin + c) * h * w;
+            float d[4][4];
+            if (y0 >= 0 && x0 >= 0 && y0 + 4 <= (long)h && x0 + 4 <= (long)w) {
+                for (int i = 0; i < 4; i++) {
+                    const float *row = src + (size_t)(y0 + i) * w + (size_t)x0;
+                    d[i][0] = row[0]; d[i][1] = row[1]; d[i][2] = row[2]; d[i][3] = row[3];
+                }
+            } else {
+                for (int i = 0; i < 4; i++) {
+                    long yy = y0 + i;
+                    for (int k = 0; k < 4; k++) {
+                        long xx = x0 + k;
+                        d[i][k] = (yy >= 0 && yy < (long)h && xx >= 0 && xx < (long)w) ? src[yy * (long)w + xx] : 0.0f;
+                    }
+                }
+            }
+            float t[4][4];  /* B^T d */
+            for (int k = 0; k < 4; k++) {
+                t[0][k] = d[0][k] - d[2][k];
+                t[1][k] = d[1][k] + d[2][k];
+                t[2][k] = d[2][k] - d[1][k];
+                t[3][k] = d[1][k] - d[3][k];
+            }
+            for (int i = 0; i < 4; i++) {  /* (B^T d) B */
+                out[(i * 4 + 0) * stride16 + j] = t[i][0] - t[i][2];
+                out[(i * 4 + 1) * stride16 + j] = t[i][1] + t[i][2];
+                out[(i * 4 + 2) * stride16 + j] = t[i][2] - t[i][1];
+                out[(i * 4 + 3) * stride16 + j] = t[i][1] - t[i][3];
+            }
+        }
+    }
+}
+
+void afk_winograd_output(const float *m, float *y, const float *bias, size_t cout, size_t h, size_t w,
+                         size_t tile0, size_t ntiles, size_t ld, size_t co_begin, size_t co_end) {
+    const size_t tiles_h = (h + 1) / 2, tiles_w = (w + 1) / 2, per_image = tiles_h * tiles_w;
+    const size_t stride16 = cout * ld;
+    for (size_t co = co_begin; co < co_end; co++) {
+        const float *in = m + co * ld;
+        const float b0 = bias ? bias[co] : 0.0f;
+        for (size_t j = 0; j < ntiles; j++) {
+            const size_t g = tile0 + j, b = g / per_image, r = g % per_image;
+            const size_t yy = (r / tiles_w) * 2, xx = (r % tiles_w) * 2;
+            float q[4][4];
+            for (int i = 0; i < 16; i++) q[i / 4][i % 4] = in[i * stride16 + j];
+            float s[2][4];  /* A^T q */
+            for (int k = 0; k < 4; k++) {
+                s[0][k] = q[0][k] + q[1][k] + q[2][k];
+                s[1][k] = q[1][k] - q[2][k] - q[3][k];
+            }
+            float *dst = y + (b * cout + co) * h * w + yy * w + xx;
+            for (int i = 0; i < 2; i++) {  /* (A^T q) A */
+                if (yy + (size_t)i >= h) break;
+                float o0 = s[i][0] + s[i][1] + s[i][2] + b0;
+                float o1 = s[i][1] - s[i][2] - s[i][3] + b0;
+                dst[i * w] = o0;
+                if (xx + 1 < w) dst[i * w + 1] = o1;
+            }
+        }
+    }
+}

@@ -45,6 +45,36 @@ import Testing
         expectClose(fast, Self.naiveConv(x, w, b, stride: stride, padding: padding), tolerance: 1e-5, "conv k\(kernel) s\(stride) p\(padding)")
     }
 
+    /// Winograd F(2x2, 3x3) on odd sizes (partial tiles on the bottom and right edges), with and without
+    /// bias, in several tile chunks, against the direct loop.
+    @Test(arguments: [(2, 5, 7, 33, 31, true), (1, 3, 4, 32, 32, false), (3, 9, 6, 17, 20, true)])
+    func winogradMatchesDirectLoop(batch: Int, cin: Int, cout: Int, height: Int, width: Int, withBias: Bool) {
+        #expect(Winograd.applies(batch: batch, height: height, width: width))
+        var rng = Rng(state: UInt64(cin * 100 + height))
+        let x = rng.tensor([batch, cin, height, width]), w = rng.tensor([cout, cin, 3, 3]), b = rng.tensor([cout]).data
+        let fast = w.data.withUnsafeBufferPointer { wp in
+            b.withUnsafeBufferPointer { bp in
+                Winograd.conv3x3(x, weight: wp.baseAddress!, bias: withBias ? bp.baseAddress : nil, outChannels: cout)
+            }
+        }
+        let reference = Self.naiveConv(x, w, withBias ? b : [Float](repeating: 0, count: cout), stride: 1, padding: 1)
+        expectClose(fast, reference, tolerance: 1e-5, "winograd \(x.shape) -> \(cout)")
+    }
+
+    @Test func winogradSplitsLargeInputsIntoTileChunks() {
+        // 96 channels: 4 Mi floats / (16 * 96) = 2730 tiles per chunk < 2 * 48 * 40 tiles.
+        var rng = Rng(state: 11)
+        let x = rng.tensor([2, 96, 96, 80]), w = rng.tensor([8, 96, 3, 3]), b = rng.tensor([8]).data
+        #expect(2 * 48 * 40 > Winograd.chunkFloats / (16 * 96))
+        let (fast, slow) = w.data.withUnsafeBufferPointer { wp in
+            b.withUnsafeBufferPointer { bp in
+                (Winograd.conv3x3(x, weight: wp.baseAddress!, bias: bp.baseAddress, outChannels: 8),
+                 Convolution.im2colConv2d(x, weight: wp.baseAddress!, bias: bp.baseAddress, outChannels: 8, kernel: 3, stride: 1, padding: 1))
+            }
+        }
+        expectClose(fast, slow, tolerance: 1e-5, "winograd vs im2col")
+    }
+
     @Test func convolutionInRowBandsMatchesWholeImage() {
         // 64 channels * 9 * 2048 columns > the band budget, so the rows are split into several bands.
         var rng = Rng(state: 7)

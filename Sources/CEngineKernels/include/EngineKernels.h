@@ -26,6 +26,22 @@ void afk_geglu(const float *a, const float *g, float *out, size_t n);
 /* Sum and sum of squares of n floats, accumulated in double. */
 void afk_sum_squares(const float *x, size_t n, double *sum, double *sum_sq);
 
+/* Winograd F(2x2, 3x3) transforms for 3x3 convolutions with stride 1 and padding 1 (Lavin & Gray,
+ * "Fast Algorithms for Convolutional Neural Networks", 2015). Tiles are numbered across the batch:
+ * tile g is image g / T, tile row (g % T) / tiles_w, tile column (g % T) % tiles_w, where
+ * T = tiles_h * tiles_w, tiles_h = ceil(h / 2), tiles_w = ceil(w / 2).
+ *
+ * Weights [cout][cin][3][3] -> u[16][cout][cin], for output channels [co_begin, co_end). */
+void afk_winograd_weights(const float *w, float *u, size_t cout, size_t cin, size_t co_begin, size_t co_end);
+/* Input [batch][cin][h][w] -> v[16][cin][ld] for tiles tile0 ..< tile0 + ntiles (column j = tile0 + j)
+ * and input channels [c_begin, c_end). */
+void afk_winograd_input(const float *x, float *v, size_t cin, size_t h, size_t w, size_t tile0, size_t ntiles,
+                        size_t ld, size_t c_begin, size_t c_end);
+/* m[16][cout][ld] -> output [batch][cout][h][w] (+ bias[co] when bias is not NULL) for the same tiles
+ * and output channels [co_begin, co_end). */
+void afk_winograd_output(const float *m, float *y, const float *bias, size_t cout, size_t h, size_t w,
+                         size_t tile0, size_t ntiles, size_t ld, size_t co_begin, size_t co_end);
+
 /* glibc only: serve allocations up to `mmap_threshold` bytes from the heap and keep up to
  * `trim_threshold` bytes of freed heap (mallopt M_MMAP_THRESHOLD / M_TRIM_THRESHOLD); no-op elsewhere. */
 void afk_tune_allocator(int mmap_threshold, int trim_threshold);
