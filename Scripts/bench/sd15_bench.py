@@ -5,6 +5,10 @@
              plus fixed inputs (inputs.safetensors) and the FLOP count of one UNet forward.
   torch DIR  times diffusers + torch on the CPU on the same weights and inputs; writes torch.json and
              torch-outputs.safetensors (so the Swift side can also check it computes the same thing).
+  generate DIR [STEPS]
+             one whole text-to-image generation with diffusers' StableDiffusionPipeline (512x512,
+             DDIM, STEPS steps (20), guidance 7.5, seed 0, the prompt below), timed from prompt to
+             pixels; writes torch-generate.json and the image as torch-generate.rgb (raw RGB bytes).
 """
 import json
 import os
@@ -92,10 +96,37 @@ def bench_torch(out, runs):
     print(json.dumps(res))
 
 
+GENERATE_PROMPT = "a photograph of an astronaut riding a horse"
+
+
+@torch.no_grad()
+def generate(out, steps):
+    import numpy as np
+    from diffusers import StableDiffusionPipeline
+    t = time.perf_counter()
+    pipe = StableDiffusionPipeline.from_pretrained(out, torch_dtype=torch.float32, safety_checker=None,
+                                                   requires_safety_checker=False)
+    load = time.perf_counter() - t
+    g = torch.Generator("cpu").manual_seed(0)
+    t = time.perf_counter()
+    image = pipe(GENERATE_PROMPT, num_inference_steps=steps, guidance_scale=7.5, generator=g, height=512,
+                 width=512, output_type="np").images[0]
+    seconds = time.perf_counter() - t
+    (np.clip(image, 0, 1) * 255).round().astype(np.uint8).tofile(os.path.join(out, "torch-generate.rgb"))
+    import resource
+    res = {"generate_s": seconds, "steps": steps, "load_s": load, "threads": torch.get_num_threads(),
+           "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    with open(os.path.join(out, "torch-generate.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    print(json.dumps(res))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] not in ("make", "torch"):
-        sys.exit("usage: sd15_bench.py make|torch DIR [runs]")
+    if len(sys.argv) < 3 or sys.argv[1] not in ("make", "torch", "generate"):
+        sys.exit("usage: sd15_bench.py make|torch DIR [runs] | generate DIR [steps]")
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "generate":
+        generate(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 20)
     else:
         bench_torch(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 3)

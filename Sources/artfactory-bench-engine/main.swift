@@ -1,7 +1,9 @@
 // The SD 1.5-size engine benchmark driven by Scripts/bench-engine: loads a folder made by
 // `Scripts/bench/sd15_bench.py make`, times the UNet forward, VAE decode and text encoder, checks the
 // results against torch's outputs on the same inputs, and writes `swift.json` there.
-//   artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text] [--out FILE]
+//   artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate] [--steps N] [--out FILE]
+// `generate` times one whole 512x512 text-to-image generation (DDIM, guidance 7.5, seed 0) through
+// StableDiffusionPipeline, as `sd15_bench.py generate` does with diffusers, and compares the images.
 // A release-mode executable (not a test) so that it builds in a minute and links only the engine.
 import ArtFactoryEngine
 import CBLAS
@@ -12,6 +14,7 @@ struct Options {
     var runs = 3
     var parts: Set<String> = ["unet", "vae", "text"]
     var output: String?
+    var steps = 20
 
     static func parse(_ arguments: [String]) -> Options? {
         var options = Options()
@@ -21,7 +24,8 @@ struct Options {
             case "--runs": guard let v = rest.popFirst().flatMap(Int.init), v > 0 else { return nil }; options.runs = v
             case "--parts": guard let v = rest.popFirst() else { return nil }
                 options.parts = Set(v.split(separator: ",").map(String.init))
-                guard options.parts.isSubset(of: ["unet", "vae", "text"]), !options.parts.isEmpty else { return nil }
+                guard options.parts.isSubset(of: ["unet", "vae", "text", "generate"]), !options.parts.isEmpty else { return nil }
+            case "--steps": guard let v = rest.popFirst().flatMap(Int.init), v > 0 else { return nil }; options.steps = v
             case "--out": options.output = rest.popFirst()
             case "-h", "--help": return nil
             default:
@@ -68,7 +72,7 @@ func sgemmGFLOPs(size n: Int = 2048) -> Double {
 }
 
 guard let options = Options.parse(CommandLine.arguments) else {
-    FileHandle.standardError.write(Data("usage: artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text] [--out FILE]\n".utf8))
+    FileHandle.standardError.write(Data("usage: artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate] [--steps N] [--out FILE]\n".utf8))
     exit(2)
 }
 
@@ -116,6 +120,34 @@ do {
         result["text_s"] = t.median
         if let reference { result["text_rel_error_vs_torch"] = Double(hidden.relativeError(to: try reference.tensor(named: "text"))) }
         print(String(format: "text encoder: median %.3f s", t.median))
+    }
+    if options.parts.contains("generate") {
+        start = now()
+        let pipeline = try StableDiffusionPipeline.load(path: dir)
+        result["generate_load_s"] = now() - start
+        var request = GenerationRequest(prompt: "a photograph of an astronaut riding a horse")
+        request.steps = options.steps
+        request.guidanceScale = 7.5
+        request.seed = 0
+        request.width = 512
+        request.height = 512
+        start = now()
+        let generated = try pipeline.generate(request)
+        let seconds = now() - start
+        result["generate_s"] = seconds
+        result["generate_steps"] = options.steps
+        result["generate_stages_s"] = ["text": generated.timings.textEncode, "denoise": generated.timings.denoise,
+                                       "decode": generated.timings.decode]
+        let pixels = generated.images[0].pixels
+        try Data(pixels).write(to: URL(fileURLWithPath: dir + "/swift-generate.rgb"))
+        if let torchPixels = try? Data(contentsOf: URL(fileURLWithPath: dir + "/torch-generate.rgb")),
+           torchPixels.count == pixels.count {
+            var squared = 0.0
+            for (a, b) in zip(pixels, torchPixels) { let d = Double(a) - Double(b); squared += d * d }
+            let mse = squared / Double(pixels.count)
+            result["generate_psnr_vs_torch_db"] = mse == 0 ? 99.0 : 10 * log10(255 * 255 / mse)
+        }
+        print(String(format: "generation (%d steps): %.1f s", options.steps, seconds))
     }
     result["peak_rss_mib"] = peakRSSMiB()
     // A second load with the page cache warm: the cost of switching back to an evicted model.

@@ -124,4 +124,37 @@ import Testing
         }
         #expect(error?.code == "file.missing")
     }
+
+    /// diffusers' StableDiffusionPipeline rewrites `steps_offset` to 1 and `clip_sample` to false when it
+    /// is built (its img2img pipeline too; its inpainting pipeline only `steps_offset`), so a folder whose
+    /// scheduler config predates those settings samples exactly like the current one. Measured on the
+    /// SD 1.5-size benchmark folder, whose config had steps_offset 0 and clip_sample true: before this
+    /// rule our image differed from diffusers' (PSNR 13 dB).
+    @Test func outdatedSchedulerConfigSamplesAsDiffusersPipelinesDo() throws {
+        let folder = try FixtureFiles.temporaryDirectory().appendingPathComponent("sd1-outdated")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        try FileManager.default.copyItem(at: FixtureFiles.url("pipelines/sd1-tiny"), to: folder)
+        let configURL = folder.appendingPathComponent("scheduler/scheduler_config.json")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any])
+        json["steps_offset"] = 0
+        json["clip_sample"] = true
+        try FileManager.default.removeItem(at: configURL)
+        try JSONSerialization.data(withJSONObject: json).write(to: configURL)
+
+        let outdated = try StableDiffusionPipeline.load(path: folder.path)
+        #expect(outdated.schedulerConfig.stepsOffset == 0 && outdated.schedulerConfig.clipSample == true)
+        let current = try StableDiffusionPipeline.load(path: FixtureFiles.url("pipelines/sd1-tiny").path)
+        var request = GenerationRequest(prompt: "a red circle")
+        request.width = 64
+        request.height = 64
+        request.steps = 5
+        request.scheduler = .ddim
+        request.seed = 3
+        #expect(try outdated.generate(request).images == current.generate(request).images)
+
+        let txt2img = StableDiffusionPipeline.asDiffusersPipelinesUse(outdated.schedulerConfig, inpainting: false)
+        #expect(txt2img.stepsOffset == 1 && txt2img.clipSample == false)
+        let inpainting = StableDiffusionPipeline.asDiffusersPipelinesUse(outdated.schedulerConfig, inpainting: true)
+        #expect(inpainting.stepsOffset == 1 && inpainting.clipSample == true)
+    }
 }

@@ -95,9 +95,22 @@ public struct StableDiffusionPipeline: Sendable {
     /// The scheduler a request asks for, configured from the model's scheduler config.
     func makeScheduler(_ r: GenerationRequest) throws -> any Scheduler {
         let kind = r.scheduler ?? schedulerConfig.kind ?? .ddim
-        let scheduler = try SchedulerFactory.make(kind, config: schedulerConfig, karras: r.karrasSigmas)
+        let config = Self.asDiffusersPipelinesUse(schedulerConfig, inpainting: r.mask != nil)
+        let scheduler = try SchedulerFactory.make(kind, config: config, karras: r.karrasSigmas)
         (scheduler as? DDIMScheduler)?.eta = r.eta
         return scheduler
+    }
+
+    /// diffusers' Stable Diffusion pipelines rewrite an outdated scheduler config when they are built
+    /// (`StableDiffusionPipeline.__init__` and the img2img and inpainting pipelines): `steps_offset`
+    /// becomes 1, and, except in the inpainting pipeline, `clip_sample` becomes false. A config that
+    /// lacks those keys counts as outdated too, since the schedulers' own defaults are 0 and (DDIM)
+    /// true. Folders saved by older tools therefore sample here as they do in diffusers.
+    static func asDiffusersPipelinesUse(_ config: SchedulerConfig, inpainting: Bool) -> SchedulerConfig {
+        var adjusted = config
+        adjusted.stepsOffset = 1
+        if !inpainting && config.clipSample != false { adjusted.clipSample = false }
+        return adjusted
     }
 
     func seconds(_ duration: Duration) -> Double {
