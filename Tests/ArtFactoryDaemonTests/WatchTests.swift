@@ -239,7 +239,7 @@ import TestSupport
         }
         #expect(try runCLI(["project", "create", "Brand Kit"], home: home).status == 0)
         let unknown = try runCLI(["watch", dir, "--project", "No Such"], home: home)
-        #expect(unknown.status == 1 && unknown.stderr.contains("project create"))
+        #expect(unknown.status == 1 && unknown.stderr.contains("project create"), "status \(unknown.status): \(unknown.stderr)")
         let badAs = try runCLI(["watch", dir, "--project", "Brand Kit", "--as", "mask"], home: home)
         #expect(badAs.status == 2 && badAs.stderr.contains("--as"))
         let add = try runCLI(["watch", dir, "--project", "brand kit", "--tag", "figma", "--tag", "v2"], home: home)
