@@ -43,12 +43,17 @@ UNET_CONFIG = dict(
 )
 
 
-def configure(checkpoint_dir, latent_channels=None, vae_channels=None):
-    """Sets the latent width and the VAE's block widths for this checkpoint folder.
+UNET_BLOCK_NAMES = {"cross": ("CrossAttnDownBlock2D", "CrossAttnUpBlock2D"), "plain": ("DownBlock2D", "UpBlock2D")}
+
+
+def configure(checkpoint_dir, latent_channels=None, vae_channels=None, unet_channels=None, unet_blocks=None):
+    """Sets the latent width, the VAE's block widths and the UNet's levels for this checkpoint folder.
 
     The choice is recorded in `arch.json` there on first use and read back on every later run
     (resume, export, sampling), so one folder always holds one architecture. Folders from before
-    arch.json existed are the original recipe (4 latent channels, VAE 16/32/64/64).
+    arch.json existed are the original recipe (4 latent channels, VAE 16/32/64/64). The VAE's depth sets
+    the latent size (64 / 2^(levels - 1)); `unet_blocks` names each UNet level "cross" (cross-attention)
+    or "plain", from the highest resolution down (default: the original 32/64/64, cross, cross, plain).
     """
     path = Path(checkpoint_dir) / "arch.json"
     if path.exists():
@@ -57,8 +62,11 @@ def configure(checkpoint_dir, latent_channels=None, vae_channels=None):
         arch = dict(latent_channels=4, vae_channels=[16, 32, 64, 64])
     else:
         arch = dict(latent_channels=latent_channels or 4, vae_channels=list(vae_channels or (16, 32, 64, 64)))
-    for name, wanted in (("latent_channels", latent_channels), ("vae_channels", vae_channels)):
-        if wanted is not None and (list(wanted) if name == "vae_channels" else wanted) != arch[name]:
+    arch.setdefault("unet_channels", list(unet_channels or (32, 64, 64)))
+    arch.setdefault("unet_blocks", list(unet_blocks or ("cross", "cross", "plain")))
+    for name, wanted in (("latent_channels", latent_channels), ("vae_channels", vae_channels),
+                         ("unet_channels", unet_channels), ("unet_blocks", unet_blocks)):
+        if wanted is not None and (list(wanted) if isinstance(wanted, (list, tuple)) else wanted) != arch[name]:
             raise SystemExit(f"{checkpoint_dir} holds a model with {name}={arch[name]}; "
                              f"use another --checkpoint-dir for {name}={wanted}")
     Path(checkpoint_dir).mkdir(parents=True, exist_ok=True)
@@ -67,8 +75,21 @@ def configure(checkpoint_dir, latent_channels=None, vae_channels=None):
     tmp.replace(path)
     VAE_CONFIG.update(latent_channels=arch["latent_channels"], block_out_channels=tuple(arch["vae_channels"]),
                       norm_num_groups=min(16, arch["vae_channels"][0]))
-    UNET_CONFIG.update(in_channels=arch["latent_channels"], out_channels=arch["latent_channels"])
+    if len(arch["unet_channels"]) != len(arch["unet_blocks"]) or any(b not in UNET_BLOCK_NAMES for b in arch["unet_blocks"]):
+        raise SystemExit(f"unet_blocks {arch['unet_blocks']} must name each of the {len(arch['unet_channels'])} "
+                         f"UNet levels 'cross' or 'plain'")
+    levels = len(arch["vae_channels"])
+    VAE_CONFIG.update(down_block_types=("DownEncoderBlock2D",) * levels, up_block_types=("UpDecoderBlock2D",) * levels)
+    UNET_CONFIG.update(in_channels=arch["latent_channels"], out_channels=arch["latent_channels"],
+                       sample_size=VAE_CONFIG["sample_size"] // 2 ** (levels - 1),
+                       block_out_channels=tuple(arch["unet_channels"]),
+                       down_block_types=tuple(UNET_BLOCK_NAMES[b][0] for b in arch["unet_blocks"]),
+                       up_block_types=tuple(UNET_BLOCK_NAMES[b][1] for b in reversed(arch["unet_blocks"])))
     return arch
+
+
+def latent_size():
+    return UNET_CONFIG["sample_size"]
 
 
 # Stable Diffusion's training noise schedule (epsilon prediction, scaled_linear betas).

@@ -11,7 +11,7 @@ import torch
 
 from .common import Progress, atomic_save, images_to_tensor, log, render_seeds
 from .dataset import caption_for, sample_scene
-from .models import make_text_encoder, make_train_scheduler, make_unet
+from .models import latent_size, make_text_encoder, make_train_scheduler, make_unet
 
 
 class LatentCache:
@@ -23,8 +23,9 @@ class LatentCache:
             data = np.load(self.path)
             self.mean, self.logvar, self.filled = data["mean"], data["logvar"], data["filled"]
         else:
-            self.mean = np.zeros((count, channels, 8, 8), np.float32)
-            self.logvar = np.zeros((count, channels, 8, 8), np.float32)
+            size = latent_size()
+            self.mean = np.zeros((count, channels, size, size), np.float32)
+            self.logvar = np.zeros((count, channels, size, size), np.float32)
             self.filled = np.zeros(count, bool)
 
     @torch.no_grad()
@@ -90,6 +91,12 @@ def train_unet(args, vae, tokenizer, deadline):
         torch.set_rng_state(state["rng_torch"])
         step, scaling = state["step"], state["scaling_factor"]
         log(f"UNet: resumed at step {step}")
+    elif args.init_text_from:
+        # Warm start: the text encoder of an earlier run already tells colours, shapes and positions
+        # apart; only the UNet (new latent space) has to learn from scratch.
+        donor = torch.load(args.init_text_from, map_location="cpu")
+        text.load_state_dict(donor["ema_text"]), ema_text.load_state_dict(donor["ema_text"])
+        log(f"UNet: text encoder initialised from {args.init_text_from} (step {donor['step']})")
     if args.freeze_token_embedding:
         with torch.no_grad():
             ema_text.get_input_embeddings().weight.copy_(token_embedding.weight)

@@ -1,4 +1,4 @@
-"""Phase 1: train the AutoencoderKL on rendered scenes (64x64 RGB -> 8x8x4 latents)."""
+"""Phase 1: train the AutoencoderKL on rendered scenes (64x64 RGB -> latents; size and width from arch.json)."""
 
 import time
 from pathlib import Path
