@@ -48,12 +48,16 @@ public final class GalleryService: @unchecked Sendable {
     /// - Throws: `CatalogError` (unknown project, session, collection), `ImagingError` (encoding),
     ///   or an I/O error; on any error no file and no row remain.
     @discardableResult
+    /// `extraText` are more PNG text chunks written after ours (a server's ComfyUI `prompt`/`workflow`).
     public func storeGenerated(pixels: PixelBuffer, generation: Generation, tags: [String] = [],
-                               collectionId: String? = nil) throws -> StoredImage {
+                               collectionId: String? = nil, extraText: [PNGTextChunk] = []) throws -> StoredImage {
         if let collectionId { _ = try catalog.collection(collectionId) }
         let record = GalleryRecord.json(generation, tags: tags, width: pixels.width, height: pixels.height)
-        let png = try pngEncoder.encode(pixels, metadata: GalleryRecord.metadata(generation, width: pixels.width, height: pixels.height),
-                                        recordJSON: record)
+        let metadata = GalleryRecord.metadata(generation, width: pixels.width, height: pixels.height)
+        let png = extraText.isEmpty
+            ? try pngEncoder.encode(pixels, metadata: metadata, recordJSON: record)
+            : try pngEncoder.encode(pixels, textChunks: [PNGTextChunk(kind: .tEXt, keyword: "parameters", text: A1111Parameters.format(metadata)),
+                                                         PNGTextChunk(kind: .iTXt, keyword: "artfactory", text: record)] + extraText)
         let thumb = try thumbnailer.thumbnail(of: pixels).webp
         let exists = (try? catalog.generation(generation.id)) != nil
         let stored = try store(data: png, thumbnail: thumb, format: .png, width: pixels.width, height: pixels.height,

@@ -18,6 +18,8 @@ struct BatchExecutor {
     let batchesDir: String
     /// Long side of one contact-sheet cell, in pixels.
     var cellSide = 256
+    /// How many generations may run at once (a pool of own servers takes several; the engine one).
+    var parallelism: @Sendable (GenerationSpec) -> Int = { _ in 1 }
     /// Contact-sheet labels: font scale, height of the column-label band, padding around row labels.
     static let labelScale = 2
     static let labelBand = 28
@@ -30,16 +32,21 @@ struct BatchExecutor {
         let plan = try BatchPlan(catalogJSON: context.job.params)
         var done = 0
         var failed = 0
-        for spec in plan.specs {
-            do {
-                try runOne(spec, context, .init(done: done, total: plan.total))
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                // Recorded on the generation (status failed); job.get derives the success rate from it.
-                failed += spec.count - storedCount(spec)
+        let width = plan.specs.first.map(parallelism) ?? 1
+        if width > 1 {
+            failed = try runConcurrently(plan, width: width, context: context)
+        } else {
+            for spec in plan.specs {
+                do {
+                    try runOne(spec, context, .init(done: done, total: plan.total))
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    // Recorded on the generation (status failed); job.get derives the success rate from it.
+                    failed += spec.count - storedCount(spec)
+                }
+                done += spec.count
             }
-            done += spec.count
         }
         let files = try plan.specs.map { spec in
             try catalog.generationDetail(spec.generationId).assets.filter { $0.role == .output }.map { $0.path }
@@ -49,6 +56,47 @@ struct BatchExecutor {
             try writeContactSheet(plan, cells: files.map(\.first), columns: columns, rows: rows, jobId: context.job.id)
         }
         if failed == plan.total { throw RPCError.internalError("every image of the batch failed; see job errors in the daemon log") }
+    }
+
+    /// Runs up to `width` generations at once (own servers); returns the images that failed.
+    private func runConcurrently(_ plan: BatchPlan, width: Int, context: JobContext) throws -> Int {
+        let offsets = plan.specs.indices.map { i in plan.specs[..<i].reduce(0) { $0 + $1.count } }
+        final class State: @unchecked Sendable {
+            let lock = NSLock()
+            var next = 0
+            var failed = 0
+            var canceled = false
+        }
+        let state = State()
+        let group = DispatchGroup()
+        for _ in 0..<min(width, plan.specs.count) {
+            group.enter()
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                while true {
+                    let index: Int? = state.lock.withLock {
+                        guard !state.canceled, state.next < plan.specs.count else { return nil }
+                        defer { state.next += 1 }
+                        return state.next
+                    }
+                    guard let index else { return }
+                    let spec = plan.specs[index]
+                    do {
+                        try runOne(spec, context, .init(done: offsets[index], total: plan.total))
+                    } catch is CancellationError {
+                        state.lock.withLock { state.canceled = true }
+                    } catch {
+                        let lost = spec.count - storedCount(spec)
+                        state.lock.withLock { state.failed += lost }
+                    }
+                }
+            }
+            thread.name = "artfactory-batch-generation"
+            thread.start()
+        }
+        group.wait()
+        if state.lock.withLock({ state.canceled }) { throw CancellationError() }
+        return state.lock.withLock { state.failed }
     }
 
     private func storedCount(_ spec: GenerationSpec) -> Int {

@@ -209,7 +209,7 @@ struct GenerateValidator {
         if spec.source != nil, spec.mask == nil, !caps.contains("img2img") {
             throw RPCError.invalidParams("\(remote.name) does not take a source image (it can: \(caps.joined(separator: ", "))); pick a model with img2img in `artfactory models list`", field: "source")
         }
-        if spec.sampler != nil, remote.provider != "civitai" {
+        if spec.sampler != nil, remote.provider != "civitai", !ProviderHub.isServerKind(remote.provider) {
             throw RPCError.invalidParams("\(remote.provider) models choose their own sampler; pass a model-specific one with --param if the model has one", field: "sampler")
         }
         if let extra = passThrough {
@@ -219,7 +219,20 @@ struct GenerateValidator {
             }
         }
         let hub = try hub()
-        guard hub.keys.key(for: remote.provider) != nil else { throw ProviderError.noKey(provider: remote.provider).rpcError }
+        if ProviderHub.isServerKind(remote.provider) {
+            if hub.servers.servers(remote.provider).isEmpty {
+                throw ServerError.noServer(kind: remote.provider, detail: "no \(remote.provider) server is configured; add one to providers.\(remote.provider).servers in config.json (see docs/providers.md)").rpcError
+            }
+            if let name = passThrough?["workflow"] {
+                guard remote.provider == "comfyui", let text = name.stringValue, hub.servers.profile("comfyui").workflows[text] != nil else {
+                    let known = hub.servers.profile("comfyui").workflows.keys.sorted()
+                    throw RPCError.invalidParams("workflow must name a workflow registered in providers.comfyui.workflows"
+                                                 + (known.isEmpty ? " (none is)" : " (\(known.joined(separator: ", ")))"), field: "params")
+                }
+            }
+        } else {
+            guard hub.keys.key(for: remote.provider) != nil else { throw ProviderError.noKey(provider: remote.provider).rpcError }
+        }
         let estimate = try hub.estimate(remote, count: spec.count)
         if !estimate.allowed {
             throw RPCError(code: RPCErrorCode.limitExceeded, message: "Refused: \(estimate.reason ?? "a daily limit would be exceeded").",

@@ -37,9 +37,13 @@ final class GenerationService: @unchecked Sendable {
         let remote = RemoteExecutor(catalog: catalog, gallery: gallery, hub: providers, wildcardsDir: paths.home + "/wildcards",
                                     logger: runner.logger)
         remoteRunner.register(kind: "remote") { context in try remote.run(context) }
-        let remoteBatch = BatchExecutor(catalog: catalog, runOne: { spec, context, position in try remote.run(spec, context: context, position: position) },
+        var remoteBatch = BatchExecutor(catalog: catalog, runOne: { spec, context, position in try remote.run(spec, context: context, position: position) },
                                         galleryDir: paths.galleryDir, batchesDir: paths.home + "/batches")
-        remoteRunner.register(kind: "remote-batch") { context in try remoteBatch.run(context) }
+        // A batch on own servers spreads its generations over the pool.
+        remoteBatch.parallelism = { [providers] spec in
+            spec.provider.map { ProviderHub.isServerKind($0) ? max(1, providers.servers.capacity($0)) : 1 } ?? 1
+        }
+        remoteRunner.register(kind: "remote-batch") { [remoteBatch] context in try remoteBatch.run(context) }
         remoteRunner.describe = { [unowned self] job in describe(job) }
     }
 

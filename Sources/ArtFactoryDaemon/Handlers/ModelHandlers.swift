@@ -19,7 +19,14 @@ extension Daemon {
                                  bytes: 0, loaded: false, isDefault: m.name == fallback, provider: m.provider, modelId: m.settings.id,
                                  capabilities: m.capabilities, costPerImage: hub.costPerImage(m))
             }
-            return ModelsList.Result(models: local + remote, defaultModel: fallback)
+            let urls = Dictionary(ProviderProfile.serverNames.map { ($0, hub.servers.servers($0).first?.connection.base.absoluteString ?? "") },
+                                  uniquingKeysWith: { a, _ in a })
+            let own = hub.servers.models().map { m in
+                ModelsList.Model(name: "\(m.kind):\(m.name)", format: "remote", path: urls[m.kind] ?? "", bytes: 0, loaded: false,
+                                 isDefault: false, provider: m.kind, modelId: m.name, capabilities: ["txt2img", "img2img", "inpaint"],
+                                 servers: m.servers)
+            }
+            return ModelsList.Result(models: local + remote + own, defaultModel: fallback)
         }
         table.register(ModelsLoad.self, on: .worker) { params, _ in
             let registry = service.models

@@ -6,7 +6,7 @@ extension Daemon {
     /// result or error here ever contains a key.
     func registerProviderMethods(_ hub: ProviderHub) {
         table.register(ProviderList.self, on: .worker) { _, _ in
-            ProviderList.Result(providers: try ProviderProfile.names.map { try hub.info($0) })
+            ProviderList.Result(providers: try (ProviderProfile.names + ProviderProfile.serverNames).map { try hub.info($0) })
         }
         table.register(ProviderSetKey.self, on: .worker) { [logger] params, _ in
             _ = try hub.client(params.name)

@@ -19,6 +19,8 @@ final class ProviderHub: @unchecked Sendable {
     let catalog: CatalogDatabase
     let logger: Logger
     let http = HTTPClient()
+    /// The self-hosted servers (`comfyui`, `a1111`, `sdcpp`).
+    let servers: ServerPool
     private let clients: [String: ProviderClient]
     private let apis: [String: any RemoteAPI] = ["fal": FalAPI(), "replicate": ReplicateAPI(), "civitai": CivitaiAPI()]
 
@@ -31,23 +33,32 @@ final class ProviderHub: @unchecked Sendable {
             clients[name] = ProviderClient(profile: ProviderProfile(name: name, settings: config.providers[name]), keys: keys, http: http, logger: logger)
         }
         self.clients = clients
+        servers = ServerPool(config: config, http: http, logger: logger, configDirectory: (keysFile as NSString).deletingLastPathComponent)
     }
 
     /// Applies a reloaded config.
     func reload(_ config: DaemonConfig) {
         for (name, client) in clients { client.update(ProviderProfile(name: name, settings: config.providers[name])) }
+        servers.reload(config)
     }
+
+    static func isServerKind(_ name: String) -> Bool { ProviderProfile.serverNames.contains(name) }
 
     /// Whether `name` names a remote model (`fal:…`, `replicate:…`, `civitai:…`).
     static func isRemote(_ name: String) -> Bool {
         guard let colon = name.firstIndex(of: ":") else { return false }
-        return ProviderProfile.names.contains(String(name[..<colon]))
+        let prefix = String(name[..<colon])
+        return ProviderProfile.names.contains(prefix) || ProviderProfile.serverNames.contains(prefix)
     }
 
     /// The provider called `name`. - Throws: `invalidParams` naming the providers.
     func client(_ name: String) throws -> ProviderClient {
         guard let c = clients[name] else {
-            throw RPCError.invalidParams("unknown provider '\(name)'; use one of \(ProviderProfile.names.joined(separator: ", "))", field: "name")
+            if Self.isServerKind(name) {
+                throw RPCError.invalidParams("\(name) is a pool of your own servers and takes no key; give each server's credentials in "
+                                             + "providers.\(name).servers[].auth in config.json", field: "name")
+            }
+            throw RPCError.invalidParams("unknown provider '\(name)'; use one of \((ProviderProfile.names + ProviderProfile.serverNames).joined(separator: ", "))", field: "name")
         }
         return c
     }
@@ -57,6 +68,14 @@ final class ProviderHub: @unchecked Sendable {
     /// Resolves `provider:model-id`. Ids not in the list are accepted (the provider decides) with
     /// the provider's default cost estimate and txt2img/img2img/inpaint assumed.
     func model(_ name: String) throws -> Model {
+        if let colon = name.firstIndex(of: ":"), Self.isServerKind(String(name[..<colon])) {
+            let kind = String(name[..<colon])
+            let id = String(name[name.index(after: colon)...])
+            guard !id.isEmpty, id.count <= 300, !id.contains(where: { $0.isNewline }), !id.contains("..") else {
+                throw RPCError.invalidParams("'\(name)' has no usable checkpoint name after '\(kind):'; `artfactory models list` shows the \(kind) models", field: "model")
+            }
+            return Model(provider: kind, settings: RemoteModelSettings(id: id, capabilities: ["txt2img", "img2img", "inpaint"], costPerImage: 0))
+        }
         guard let colon = name.firstIndex(of: ":"), let c = clients[String(name[..<colon])] else {
             throw RPCError.invalidParams("'\(name)' is not a remote model; name one as provider:model-id, e.g. fal:fal-ai/fast-sdxl", field: "model")
         }
@@ -77,7 +96,7 @@ final class ProviderHub: @unchecked Sendable {
         }
     }
 
-    func costPerImage(_ model: Model) -> Double { model.settings.costPerImage ?? clients[model.provider]!.profile.costPerImage }
+    func costPerImage(_ model: Model) -> Double { model.settings.costPerImage ?? clients[model.provider]?.profile.costPerImage ?? 0 }
 
     /// Start of today (UTC) in ms.
     static func startOfDay(_ now: Date = Date()) -> Int64 {
@@ -87,7 +106,12 @@ final class ProviderHub: @unchecked Sendable {
 
     /// Cost estimate and the daily-limit check for `count` images of `model`.
     func estimate(_ model: Model, count: Int) throws -> ProviderEstimate.Result {
-        let p = clients[model.provider]!.profile
+        guard let client = clients[model.provider] else {
+            // Own servers: nothing is paid and no daily limit applies.
+            return ProviderEstimate.Result(provider: model.provider, model: model.name, count: count, costPerImage: 0, estimatedCost: 0,
+                                           imagesToday: 0, costToday: 0, dailyImages: nil, dailyCost: nil, allowed: true, reason: nil)
+        }
+        let p = client.profile
         let usage = try CatalogErrors.map { try catalog.providerUsage(provider: model.provider, since: Self.startOfDay()) }
         let per = costPerImage(model)
         let total = per * Double(count)
@@ -107,6 +131,7 @@ final class ProviderHub: @unchecked Sendable {
 
     /// The client view of a provider (never the key).
     func info(_ name: String) throws -> ProviderInfo {
+        if Self.isServerKind(name) { return serverInfo(name) }
         let c = try client(name)
         let p = c.profile
         let summary = keys.summary(for: name)
@@ -125,11 +150,40 @@ final class ProviderHub: @unchecked Sendable {
             let r = c.reachability
             out[name] = ProviderReachabilityInfo(state: r.state, checkedAt: r.checkedAt, detail: r.detail)
         }
+        for kind in ProviderProfile.serverNames where !servers.servers(kind).isEmpty { out[kind] = servers.reachability(kind) }
         return out
+    }
+
+    /// A pool as `provider list` shows it: each server, its auth kind (never the credentials), load and reachability.
+    func serverInfo(_ kind: String) -> ProviderInfo {
+        let p = servers.profile(kind)
+        let list = servers.infos(kind)
+        var info = ProviderInfo(name: kind, baseURL: list.first?.url ?? "", keySet: false, keySource: nil, keyLast4: nil,
+                                reachability: servers.reachability(kind), models: list.compactMap(\.models).reduce(0, +), imagesToday: 0,
+                                costToday: 0, dailyImages: nil, dailyCost: nil, requestsPerSecond: p.requestsPerSecond, burst: p.burst)
+        info.servers = list
+        return info
+    }
+
+    /// `provider.test` of a pool: every server's catalog fetched now; fails naming each server that failed.
+    func testServers(_ kind: String) throws -> ProviderTest.Result {
+        let start = Date()
+        let results = servers.refreshAll([kind], maxAge: 0)
+        guard !results.isEmpty else {
+            throw ServerError.noServer(kind: kind, detail: "no \(kind) server is configured; add one to providers.\(kind).servers in config.json (see docs/providers.md)").rpcError
+        }
+        let failures = results.compactMap { r -> ServerError? in if case .failure(let e) = r.1 { return e } else { return nil } }
+        if let first = failures.first {
+            var error = first.rpcError
+            if failures.count > 1 { error.message = failures.map(\.message).joined(separator: "; ") }
+            throw error
+        }
+        return ProviderTest.Result(name: kind, ok: true, millis: Date().timeIntervalSince(start) * 1000, provider: serverInfo(kind))
     }
 
     /// `provider.test`: one authenticated call. - Throws: the provider's error as an `RPCError`.
     func test(_ name: String) throws -> ProviderTest.Result {
+        if Self.isServerKind(name) { return try testServers(name) }
         let c = try client(name)
         let start = Date()
         do {

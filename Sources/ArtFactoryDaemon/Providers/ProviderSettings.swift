@@ -29,6 +29,13 @@ public struct ProviderSettings: Codable, Sendable, Equatable {
     public var downloadRetries: Int?
     /// Estimated cost of one image for models without their own figure (US dollars).
     public var costPerImage: Double?
+    /// Self-hosted kinds (`comfyui`, `a1111`, `sdcpp`): the servers of the pool (URL strings or
+    /// `{url, name, auth, maxConcurrent}` objects), see docs/providers.md.
+    public var servers: [ServerEntry]?
+    /// Self-hosted kinds: how many times one image is sent to another server after its server failed.
+    public var serverRetries: Int?
+    /// ComfyUI: the user's own API-format workflows, registered as templates by name.
+    public var workflows: [String: ComfyWorkflowSettings]?
 
     public init() {}
 }
@@ -77,9 +84,15 @@ struct ProviderProfile: Sendable {
     var costPerImage: Double
     /// The environment variable that overrides the stored key.
     var environmentKey: String
+    /// Self-hosted kinds: the pool's servers, re-sends per image, and registered workflows.
+    var servers: [ServerEntry]
+    var serverRetries: Int
+    var workflows: [String: ComfyWorkflowSettings]
 
     /// The providers ArtFactory speaks, in display order.
     static let names = ["fal", "replicate", "civitai"]
+    /// The self-hosted server kinds (a pool of servers each, no key).
+    static let serverNames = ["comfyui", "a1111", "sdcpp"]
 
     static func environmentKey(of name: String) -> String {
         switch name {
@@ -93,6 +106,9 @@ struct ProviderProfile: Sendable {
         switch name {
         case "fal": return "https://queue.fal.run"
         case "replicate": return "https://api.replicate.com"
+        case "comfyui": return "http://127.0.0.1:8188"
+        case "a1111": return "http://127.0.0.1:7860"
+        case "sdcpp": return "http://127.0.0.1:1234"
         default: return "https://orchestration.civitai.com"
         }
     }
@@ -113,11 +129,13 @@ struct ProviderProfile: Sendable {
                 RemoteModelSettings(id: "black-forest-labs/flux-schnell", capabilities: ["txt2img"], costPerImage: 0.003, width: 1024, height: 1024),
                 RemoteModelSettings(id: "black-forest-labs/flux-dev", capabilities: ["txt2img", "img2img"], costPerImage: 0.025, width: 1024, height: 1024),
             ]
-        default:
+        case "civitai":
             return [
                 RemoteModelSettings(id: "urn:air:sdxl:checkpoint:civitai:101055@128078", capabilities: ["txt2img"], costPerImage: 0.004,
                                     width: 1024, height: 1024, baseModel: "SDXL"),
             ]
+        default:
+            return []
         }
     }
 
@@ -142,13 +160,33 @@ struct ProviderProfile: Sendable {
         dailyCost = s.dailyCost
         offlineTimeoutSeconds = s.offlineTimeoutSeconds ?? 1800
         downloadRetries = s.downloadRetries ?? 4
-        costPerImage = s.costPerImage ?? 0.01
+        costPerImage = s.costPerImage ?? (Self.serverNames.contains(name) ? 0 : 0.01)
         environmentKey = Self.environmentKey(of: name)
+        servers = s.servers ?? []
+        serverRetries = s.serverRetries ?? 2
+        workflows = s.workflows ?? [:]
     }
 
     /// Checks one provider section; returns a problem to report, or nil.
     static func problem(name: String, settings s: ProviderSettings) -> String? {
-        guard names.contains(name) else { return "providers.\(name): unknown provider; use one of \(names.joined(separator: ", "))" }
+        guard names.contains(name) || serverNames.contains(name) else {
+            return "providers.\(name): unknown provider; use one of \((names + serverNames).joined(separator: ", "))"
+        }
+        if serverNames.contains(name) {
+            for (i, server) in (s.servers ?? []).enumerated() {
+                if let problem = server.problem(at: "providers.\(name).servers[\(i)]") { return problem }
+            }
+            let labels = (s.servers ?? []).map(\.label)
+            if Set(labels).count != labels.count { return "providers.\(name).servers: two servers have the same name; give each a distinct name" }
+            if let v = s.serverRetries, !(0...10).contains(v) { return "providers.\(name).serverRetries must be 0…10" }
+            if s.workflows != nil, name != "comfyui" { return "providers.\(name).workflows: only comfyui takes workflows" }
+            for (key, w) in (s.workflows ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let problem = w.problem(at: "providers.comfyui.workflows.\(key)") { return problem }
+            }
+            if s.models != nil { return "providers.\(name).models: a server pool lists the models its servers have; remove models" }
+        } else if s.servers != nil || s.serverRetries != nil || s.workflows != nil {
+            return "providers.\(name): servers, serverRetries and workflows are for comfyui, a1111 and sdcpp only"
+        }
         if let base = s.baseURL {
             guard let url = URL(string: base), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
                 return "providers.\(name).baseURL must be an http(s) URL, got '\(base)'"

@@ -60,7 +60,7 @@ struct RemoteExecutor {
                 // keep it, so `jobs retry` polls the same request again instead of paying twice.)
                 _ = try? catalog.removeSetting(Self.handleKey(spec.generationId))
             }
-            let rpc = (error as? ProviderError)?.rpcError ?? (error as? RPCError) ?? RPCError.internalError("\(error)")
+            let rpc = (error as? ProviderError)?.rpcError ?? (error as? ServerError)?.rpcError ?? (error as? RPCError) ?? RPCError.internalError("\(error)")
             generation = (try? catalog.generation(spec.generationId)) ?? generation
             generation.status = .failed
             generation.error = rpc.message
@@ -76,6 +76,12 @@ struct RemoteExecutor {
 
     private func execute(_ spec: GenerationSpec, provider: String, stored: Int, context: JobContext,
                          position: GenerationExecutor.BatchPosition) throws {
+        if ProviderHub.isServerKind(provider) {
+            // Own servers: each image on the least-loaded server that has the model.
+            try ServerExecutor(catalog: catalog, gallery: gallery, pool: hub.servers, logger: logger)
+                .execute(spec, kind: provider, prompt: try expandedPrompt(spec), context: context, position: position)
+            return
+        }
         let client = try hub.client(provider)
         let api = hub.api(provider)
         let stop: () -> Bool = { context.isCanceled }

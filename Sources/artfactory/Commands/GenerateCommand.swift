@@ -93,7 +93,7 @@ struct GenerateCommand: ParsableCommand {
 
     static func isRemote(_ model: String?) -> Bool {
         guard let model, let colon = model.firstIndex(of: ":") else { return false }
-        return ["fal", "replicate", "civitai"].contains(String(model[..<colon]))
+        return ProviderNameParams.names.contains(String(model[..<colon]))
     }
 
     func run() throws {

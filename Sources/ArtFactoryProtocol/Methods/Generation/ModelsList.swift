@@ -1,7 +1,7 @@
 /// `models.list`: the models found in `$ARTFACTORY_HOME/models/`.
 public enum ModelsList: RPCMethod {
     public static let method = "models.list"
-    public static let summary = "List the local models (diffusers folders and .safetensors files) and the remote models of providers with a key."
+    public static let summary = "List the local models (diffusers folders and .safetensors files), the remote models of providers with a key, and the checkpoints of configured ComfyUI/A1111/sd.cpp servers."
     public static let details = """
         The folder is scanned on every call, so a model copied in shows up without a restart. Remote models are named `provider:model-id` (`fal:fal-ai/fast-sdxl`) and listed for providers that have a key (`provider.list` shows them all).
         """
@@ -30,9 +30,12 @@ public enum ModelsList: RPCMethod {
         public var capabilities: [String]
         /// Remote: estimated US dollars per image.
         public var costPerImage: Double?
+        /// Self-hosted kinds: the servers that have it (names or host:port).
+        public var servers: [String]?
 
         public init(name: String, format: String, path: String, bytes: Int64, loaded: Bool, isDefault: Bool, provider: String = "local",
-                    modelId: String? = nil, capabilities: [String] = ["txt2img", "img2img", "inpaint"], costPerImage: Double? = nil) {
+                    modelId: String? = nil, capabilities: [String] = ["txt2img", "img2img", "inpaint"], costPerImage: Double? = nil,
+                    servers: [String]? = nil) {
             self.name = name
             self.format = format
             self.path = path
@@ -43,6 +46,7 @@ public enum ModelsList: RPCMethod {
             self.modelId = modelId ?? name
             self.capabilities = capabilities
             self.costPerImage = costPerImage
+            self.servers = servers
         }
     }
 
@@ -63,10 +67,11 @@ public enum ModelsList: RPCMethod {
         .init("bytes", .integer("size on disk", minimum: 0), required: true),
         .init("loaded", .boolean("weights in memory"), required: true),
         .init("isDefault", .boolean("the default model"), required: true),
-        .init("provider", .enumeration(["local", "fal", "replicate", "civitai"]), required: true),
+        .init("provider", .enumeration(["local"] + ProviderNameParams.names), required: true),
         .init("modelId", .string("the provider's model id"), required: true),
         .init("capabilities", .array(.enumeration(["txt2img", "img2img", "inpaint"])), required: true),
         .init("costPerImage", .number("remote: estimated US dollars per image", minimum: 0)),
+        .init("servers", .array(.string("server name"), "self-hosted kinds: the servers that have the model")),
     ])
     public static let params: [Schema.Property] = []
     public static let result = Schema.object([

@@ -23,6 +23,8 @@ public struct ProviderInfo: Codable, Sendable, Equatable {
     /// Token bucket: average requests per second and burst.
     public var requestsPerSecond: Double
     public var burst: Int
+    /// Self-hosted kinds (`comfyui`, `a1111`, `sdcpp`): the pool's servers.
+    public var servers: [ServerInfo]?
 
     public init(name: String, baseURL: String, keySet: Bool, keySource: String?, keyLast4: String?, reachability: ProviderReachabilityInfo,
                 models: Int, imagesToday: Int, costToday: Double, dailyImages: Int?, dailyCost: Double?, requestsPerSecond: Double, burst: Int) {
@@ -42,7 +44,7 @@ public struct ProviderInfo: Codable, Sendable, Equatable {
     }
 
     public static let schema = Schema.object([
-        .init("name", .enumeration(["fal", "replicate", "civitai"]), required: true),
+        .init("name", .enumeration(ProviderNameParams.names), required: true),
         .init("baseURL", .string("API base URL"), required: true),
         .init("keySet", .boolean("a key is set"), required: true),
         .init("keySource", .enumeration(["environment", "file"], "where the key comes from")),
@@ -55,7 +57,8 @@ public struct ProviderInfo: Codable, Sendable, Equatable {
         .init("dailyCost", .number("daily cost limit in US dollars", minimum: 0)),
         .init("requestsPerSecond", .number("token bucket rate", minimum: 0), required: true),
         .init("burst", .integer("token bucket size", minimum: 1), required: true),
-    ], "a remote provider")
+        .init("servers", .array(ServerInfo.schema, "self-hosted kinds: the pool's servers")),
+    ], "a remote provider or a pool of self-hosted servers")
 
     static let example = ProviderInfo(name: "fal", baseURL: "https://queue.fal.run", keySet: true, keySource: "file", keyLast4: "9f3a",
                                       reachability: .example, models: 5, imagesToday: 8, costToday: 0.024, dailyImages: 200,
@@ -88,9 +91,12 @@ public struct ProviderReachabilityInfo: Codable, Sendable, Equatable {
 
 /// Params naming one provider.
 public struct ProviderNameParams: Codable, Sendable, Equatable {
-    /// `fal`, `replicate` or `civitai`.
+    /// `fal`, `replicate`, `civitai`, `comfyui`, `a1111` or `sdcpp`.
     public var name: String
     public init(name: String) { self.name = name }
 
-    static let properties: [Schema.Property] = [.init("name", .enumeration(["fal", "replicate", "civitai"], "provider"), required: true)]
+    /// Every provider name: the remote APIs, then the self-hosted server kinds.
+    public static let names = ["fal", "replicate", "civitai", "comfyui", "a1111", "sdcpp"]
+
+    static let properties: [Schema.Property] = [.init("name", .enumeration(names, "provider"), required: true)]
 }
