@@ -28,6 +28,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var body: [UInt8]
         /// Seconds to wait before answering (slow-server tests).
         public var delay: Double = 0
+        /// Close the connection without answering (a server that died mid-request).
+        public var drop = false
 
         public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], delay: Double = 0) {
             self.status = status
@@ -39,19 +41,29 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public static func json(_ value: JSONValue, status: Int = 200) -> Response {
             Response(status: status, headers: [("Content-Type", "application/json")], body: JSONWriter.bytes(value))
         }
+
+        /// No answer: the connection is closed.
+        public static var dropped: Response {
+            var r = Response(status: 500)
+            r.drop = true
+            return r
+        }
     }
 
     public let port: UInt16
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     private let fd: Int32
     private let handler: @Sendable (Request) -> Response
+    /// Takes over connections that ask for `Upgrade: websocket` (the socket is closed when it returns).
+    private let upgrade: (@Sendable (Request, Int32) -> Void)?
     private let lock = NSLock()
     private var stopped = false
     private var log: [Request] = []
 
     /// Starts listening. - Parameter port: 0 picks a free one; a fixed one restarts a server where an earlier one stopped.
-    public init(port: UInt16 = 0, handler: @escaping @Sendable (Request) -> Response) throws {
+    public init(port: UInt16 = 0, upgrade: (@Sendable (Request, Int32) -> Void)? = nil, handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
+        self.upgrade = upgrade
         let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard sock >= 0 else { throw TestFailure("socket failed") }
         var one: Int32 = 1
@@ -151,8 +163,13 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         }
         let request = Request(method: requestLine[0], path: parts[0].removingPercentEncoding ?? parts[0], query: query, headers: headers, body: body)
         lock.withLock { log.append(request) }
+        if let upgrade, headers["upgrade"]?.lowercased() == "websocket" {
+            upgrade(request, conn)
+            return
+        }
         let response = handler(request)
         if response.delay > 0 { usleep(useconds_t(response.delay * 1e6)) }
+        if response.drop { return }
         var text = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
         for (k, v) in response.headers { text += "\(k): \(v)\r\n" }
         text += "\r\n"
@@ -183,6 +200,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         case 401: return "Unauthorized"
         case 403: return "Forbidden"
         case 404: return "Not Found"
+        case 409: return "Conflict"
         case 422: return "Unprocessable Entity"
         case 429: return "Too Many Requests"
         case 500: return "Internal Server Error"

@@ -22,7 +22,8 @@ struct ModelsCommand: ParsableCommand {
             }
             Console.table(["NAME", "PROVIDER", "FORMAT", "CAPABILITIES", "SIZE / COST", "LOADED"], result.models.map {
                 [($0.isDefault ? "* " : "  ") + $0.name, $0.provider, $0.format, $0.capabilities.joined(separator: ","),
-                 $0.provider == "local" ? "\($0.bytes / 1_048_576) MiB" : String(format: "~$%.4f/img", $0.costPerImage ?? 0),
+                 $0.provider == "local" ? "\($0.bytes / 1_048_576) MiB"
+                     : $0.servers.map { "on " + $0.joined(separator: ", ") } ?? String(format: "~$%.4f/img", $0.costPerImage ?? 0),
                  $0.loaded ? "yes" : ""]
             })
         }

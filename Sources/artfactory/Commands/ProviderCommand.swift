@@ -7,7 +7,7 @@ import Glibc
 struct ProviderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provider",
-        abstract: "Remote providers (fal, replicate, civitai): keys, reachability, usage.",
+        abstract: "Remote providers (fal, replicate, civitai) and own server pools (comfyui, a1111, sdcpp): keys, reachability, usage.",
         discussion: """
         Keys are stored by the daemon in credentials.json (mode 0600) in the config folder; the environment variables \
         FAL_KEY, REPLICATE_API_TOKEN and CIVITAI_API_TOKEN (in the daemon's environment) take precedence. \
@@ -26,6 +26,7 @@ struct ProviderCommand: ParsableCommand {
                 [p.name, ProviderCommand.keyText(p), ProviderCommand.reachText(p.reachability),
                  String(format: "%d img, $%.3f", p.imagesToday, p.costToday), ProviderCommand.limitsText(p), p.baseURL]
             })
+            ProviderCommand.printServers(r.providers)
         }
     }
 
@@ -67,6 +68,10 @@ struct ProviderCommand: ParsableCommand {
         func run() throws {
             let r = try global.connect().call(ProviderTest.self, .init(name: name))
             if global.json { return Console.json(try JSONValueEncoder().encode(r)) }
+            if let servers = r.provider.servers {
+                Console.out("\(name): \(servers.count) server\(servers.count == 1 ? "" : "s") answered, \(Int(r.millis.rounded())) ms.")
+                return ProviderCommand.printServers([r.provider])
+            }
             Console.out("\(name): key accepted (…\(r.provider.keyLast4 ?? "")), \(Int(r.millis.rounded())) ms round trip.")
         }
     }
@@ -75,7 +80,21 @@ struct ProviderCommand: ParsableCommand {
         ["fal": "FAL_KEY", "replicate": "REPLICATE_API_TOKEN", "civitai": "CIVITAI_API_TOKEN"][provider] ?? "the environment variable"
     }
 
+    /// The servers of self-hosted pools (comfyui, a1111, sdcpp), one row each; credentials never shown.
+    static func printServers(_ providers: [ProviderInfo]) {
+        let rows = providers.flatMap { p in
+            (p.servers ?? []).map { s in
+                [p.name, s.name, reachText(s.reachability), "\(s.inFlight)/\(s.maxConcurrent)", s.models.map(String.init) ?? "?",
+                 s.auth ?? "none", s.url]
+            }
+        }
+        guard !rows.isEmpty else { return }
+        Console.out("")
+        Console.table(["POOL", "SERVER", "REACHABILITY", "BUSY", "MODELS", "AUTH", "URL"], rows)
+    }
+
     static func keyText(_ p: ProviderInfo) -> String {
+        if p.servers != nil { return "in config.json" }
         guard p.keySet else { return "not set" }
         return "…\(p.keyLast4 ?? "") (\(p.keySource == "environment" ? envName(p.name) : "file"))"
     }
