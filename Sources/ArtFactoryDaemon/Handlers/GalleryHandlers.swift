@@ -32,16 +32,17 @@ extension Daemon {
             try GalleryError.mapped {
                 let sort = try Daemon.sort(p.sort, descending: p.descending)
                 let page = try catalog.listAssets(filter: GalleryWire.filter(p.filter), sort: sort, cursor: p.cursor, limit: p.limit ?? 50)
-                return GalleryList.Result(items: page.items.map { GalleryWire.image($0, paths: paths, inlineThumbnail: p.inlineThumbnails ?? false) },
+                return GalleryList.Result(items: try GalleryWire.listed(page.items, catalog: catalog, paths: paths,
+                                                                        inlineThumbnails: p.inlineThumbnails ?? false),
                                           nextCursor: page.nextCursor)
             }
         }
         table.register(GallerySearch.self, on: .worker) { [unowned self] p, _ in
             try GalleryError.mapped {
                 let page = try catalog.searchAssets(p.query, filter: GalleryWire.filter(p.filter), cursor: p.cursor, limit: p.limit ?? 50)
-                return GallerySearch.Result(hits: page.hits.map {
-                    GallerySearch.Hit(image: GalleryWire.image($0.asset, paths: paths, inlineThumbnail: p.inlineThumbnails ?? false), score: $0.score)
-                }, nextCursor: page.nextCursor)
+                return GallerySearch.Result(hits: try GalleryWire.hits(page, query: p.query, catalog: catalog, paths: paths,
+                                                                       inlineThumbnails: p.inlineThumbnails ?? false),
+                                            nextCursor: page.nextCursor)
             }
         }
         table.register(GalleryGet.self, on: .worker) { [unowned self] p, _ in
