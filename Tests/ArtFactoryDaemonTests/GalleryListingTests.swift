@@ -68,6 +68,17 @@ import TestSupport
         let columns = try runCLI(["gallery", "list", "--format", "seed,model", "--socket", daemon.socketPath], home: daemon.home)
         #expect(columns.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) } == [["SEED", "MODEL"], ["11", "sd15"]])
 
+        // Sixel terminals get the thumbnail as DEC sixels: a DCS with raster size, palette and bands.
+        let id = try #require(c.call(GalleryList.self, .init()).items.first?.id)
+        let shown = try runCLI(["gallery", "show", id, "--socket", daemon.socketPath], home: daemon.home,
+                               environment: ["ARTFACTORY_GRAPHICS": "sixel"])
+        #expect(shown.status == 0 && shown.stdout.hasPrefix("\u{1b}P0;1q\"1;1;"), "\(shown.stdout.prefix(40))")
+        let dcs = String(shown.stdout.prefix { $0 != "\n" })
+        #expect(dcs.hasSuffix("\u{1b}\\") && dcs.contains("#") && dcs.contains("-"), "a complete sixel image")
+        #expect(dcs.split(separator: "-").count >= 10, "64 px scaled into bands of six rows")
+        let plain = try runCLI(["gallery", "show", id, "--socket", daemon.socketPath], home: daemon.home)
+        #expect(!plain.stdout.contains("\u{1b}P"), "no graphics when output is not a terminal and none was asked for")
+
         let bad = try runCLI(["gallery", "list", "--format", "id,colour", "--socket", daemon.socketPath], home: daemon.home)
         #expect(bad.status == 2 && bad.stderr.contains("unknown column 'colour'") && bad.stderr.contains("prompt"), "\(bad.stderr)")
         _ = daemon.stop()

@@ -412,6 +412,11 @@ final class Browser {
             guard let path = image.thumbnailPath, let data = FileManager.default.contents(atPath: path) else { return "" }
             return place + "\u{1b}]1337;File=inline=1;width=16;height=\(detailRows - 1);preserveAspectRatio=1;size=\(data.count):"
                 + data.base64EncodedString() + "\u{07}" + "\u{1b}8"
+        case .sixel:
+            // About 16 pixels a row on common fonts: the pane's height in pixels.
+            guard let path = image.thumbnailPath, let data = FileManager.default.contents(atPath: path),
+                  let sixel = InlineImage.sixel(data, maxSide: (detailRows - 1) * 16) else { return "" }
+            return place + sixel + "\u{1b}8"
         }
     }
 }
