@@ -277,11 +277,11 @@ import TestSupport
     }
 
     @Test func aBatchOverThreeServersTakesAboutAThirdOfTheTimeOfOne() throws {
-        // gpu-a alone has `solo`; all three have `shared`. Same fakes, same batch, one server vs three.
-        // 0.8 s an image keeps the servers' time well above the daemon's own per-image cost (catalog
+        // gpu-a alone has `solo`; all three have `shared`. Same fakes, same work, one server vs three.
+        // 1 s an image keeps the servers' time well above the daemon's own per-image cost (catalog
         // commits, PNG and thumbnail writes with fsync), which is large on a loaded test machine.
         let fakes = try (0..<3).map { i in
-            try FakeComfyUI(checkpoints: i == 0 ? ["solo.safetensors", "shared.safetensors"] : ["shared.safetensors"], secondsPerImage: 0.8,
+            try FakeComfyUI(checkpoints: i == 0 ? ["solo.safetensors", "shared.safetensors"] : ["shared.safetensors"], secondsPerImage: 1.0,
                             image: Self.comfyPNG)
         }
         defer { fakes.forEach { $0.stop() } }
@@ -293,23 +293,32 @@ import TestSupport
         #expect(models.first { $0.name == "comfyui:shared.safetensors" }?.servers == names)
         #expect(models.first { $0.name == "comfyui:solo.safetensors" }?.servers == ["gpu-a"])
 
-        func batch(_ model: String) throws -> (seconds: Double, info: JobInfo) {
-            var base = Generate.Params()
-            base.model = model
-            base.width = 64
-            base.height = 64
-            base.steps = 4
+        // Six images of one generation: on one server, then spread over three.
+        func six(_ model: String) throws -> (seconds: Double, info: JobInfo) {
             let start = Date()
-            let queued = try f.call(c, BatchSubmit.self, BatchSubmit.Params(prompts: (1...6).map { "a fox number \($0)" }, images: 1, base: base))
-            let info = try f.wait(queued.jobId)
+            let info = try f.wait(try f.call(c, Generate.self, RemoteFixture.params(model, count: 6, seed: 1)).jobId)
             return (Date().timeIntervalSince(start), info)
         }
-        let one = try batch("comfyui:solo")
+        let one = try six("comfyui:solo")
         #expect(one.info.status == "succeeded" && one.info.images.count == 6, "\(one.info.error ?? "")")
-        #expect(fakes[0].completed == 6 && fakes[1].completed == 0)
-        let three = try batch("comfyui:shared")
-        #expect(three.info.status == "succeeded" && three.info.images.count == 6 && three.info.failedImages == 0, "\(three.info.error ?? "")")
-        #expect(fakes.map(\.completed) == [8, 2, 2], "the batch spreads evenly: \(fakes.map(\.completed))")
+        #expect(fakes.map(\.completed) == [6, 0, 0])
+        let three = try six("comfyui:shared")
+        #expect(three.info.status == "succeeded" && three.info.images.map(\.seed) == Array(1...6), "\(three.info.error ?? "")")
+        #expect(fakes.map(\.completed) == [8, 2, 2], "the images spread evenly: \(fakes.map(\.completed))")
         #expect(three.seconds < 0.6 * one.seconds, "3 servers: \(three.seconds) s, 1 server: \(one.seconds) s")
+
+        // A batch of six prompts spreads its generations over the three servers at once.
+        var base = Generate.Params()
+        base.model = "comfyui:shared"
+        base.width = 64
+        base.height = 64
+        base.steps = 4
+        let queued = try f.call(c, BatchSubmit.self, BatchSubmit.Params(prompts: (1...6).map { "a fox number \($0)" }, images: 1, base: base))
+        let batch = try f.wait(queued.jobId)
+        #expect(batch.status == "succeeded" && batch.images.count == 6 && batch.failedImages == 0, "\(batch.error ?? "")")
+        #expect(fakes.map(\.completed) == [10, 4, 4], "the batch spreads evenly: \(fakes.map(\.completed))")
+        #expect(FakeImageServer.peakConcurrency(fakes) == 3, "all three servers worked at once")
+        let catalog = try CatalogDatabase(path: f.home + "/catalog.sqlite")
+        for id in queued.generationIds { #expect(try catalog.generationDetail(id).assets.count == 1) }
     }
 }

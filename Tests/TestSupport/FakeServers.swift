@@ -30,8 +30,26 @@ public class FakeImageServer: @unchecked Sendable {
     let lock = NSCondition()
     var dead = false
     var interruptFlag = false
-    /// Images finished.
+    /// Images finished, and when each one's work ran.
     public private(set) var completed = 0
+    private var busyLog: [ClosedRange<Date>] = []
+    public var busyIntervals: [ClosedRange<Date>] { lock.withLock { busyLog } }
+
+    /// The most servers among `servers` that were working at the same moment.
+    public static func peakConcurrency(_ servers: [FakeImageServer]) -> Int {
+        var events: [(at: Date, delta: Int)] = []
+        for server in servers {
+            for interval in server.busyIntervals {
+                events.append((interval.lowerBound, 1))
+                events.append((interval.upperBound, -1))
+            }
+        }
+        // At the same instant an end counts before a start: touching intervals do not overlap.
+        events.sort { a, b in a.at != b.at ? a.at < b.at : a.delta < b.delta }
+        var now = 0, peak = 0
+        for (_, delta) in events { now += delta; peak = max(peak, now) }
+        return peak
+    }
     public private(set) var server: LoopbackHTTPServer!
 
     init(auth: FakeServerAuth?, secondsPerImage: Double, image: [UInt8], websocket: Bool) throws {
@@ -67,7 +85,7 @@ public class FakeImageServer: @unchecked Sendable {
     func handle(_ request: LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response { .init(status: 404) }
     func upgrade(_ request: LoopbackHTTPServer.Request, _ fd: Int32) {}
 
-    func markCompleted() { lock.withLock { completed += 1 } }
+    func markCompleted(since start: Date) { lock.withLock { completed += 1; busyLog.append(start...Date()) } }
 
     /// Sleeps `seconds` unless the server dies or is interrupted first; false then.
     func work(_ seconds: Double) -> Bool {
@@ -223,7 +241,8 @@ public final class FakeComfyUI: FakeImageServer, @unchecked Sendable {
             runningId = job.id
             interruptFlag = false
             lock.unlock()
-            let started = Int64(Date().timeIntervalSince1970 * 1000)
+            let began = Date()
+            let started = Int64(began.timeIntervalSince1970 * 1000)
             let data: (JSONValue) -> JSONValue = { extra in
                 var o = extra.objectValue ?? JSONObject()
                 o["prompt_id"] = .string(job.id)
@@ -252,7 +271,7 @@ public final class FakeComfyUI: FakeImageServer, @unchecked Sendable {
                 entry = ["prompt": [1, .string(job.id)], "outputs": ["9": ["images": [file]]],
                          "status": ["status_str": "success", "completed": true,
                                     "messages": [["execution_start", ["timestamp": .int(started)]], ["execution_success", ["timestamp": .int(ended)]]]]]
-                markCompleted()
+                markCompleted(since: began)
             } else {
                 send(job.clientId, "execution_interrupted", data(["node_id": "3", "node_type": "KSampler"]))
                 entry = ["prompt": [1, .string(job.id)], "outputs": [:],
@@ -351,6 +370,7 @@ public final class FakeA1111: FakeImageServer, @unchecked Sendable {
         queueLock.lock()
         defer { queueLock.unlock() }
         let total = Int(body["steps"]?.intValue ?? 20)
+        let began = Date()
         lock.withLock { bodies.append(body); busy = true; step = 0; steps = total; interruptFlag = false }
         defer { lock.withLock { busy = false; steps = 0; step = 0 } }
         var interrupted = false
@@ -367,7 +387,7 @@ public final class FakeA1111: FakeImageServer, @unchecked Sendable {
         let info: JSONValue = ["prompt": .string(prompt), "seed": .int(seed), "all_seeds": [.int(seed)], "infotexts": [.string(infotext)],
                                "job_timestamp": .string("20260101\(String(format: "%06d", lock.withLock { bodies.count }))"),
                                "sd_model_name": .string(models.first ?? ""), "interrupted": .bool(interrupted)]
-        if !interrupted { markCompleted() }
+        if !interrupted { markCompleted(since: began) }
         return .json(["images": [.string(Data(image).base64EncodedString())], "parameters": body, "info": .string(JSONWriter.string(info))])
     }
 }
@@ -452,6 +472,7 @@ public final class FakeSDCpp: FakeImageServer, @unchecked Sendable {
             jobs[id]?["status"] = "generating"
             jobs[id]?["started"] = .int(Int64(Date().timeIntervalSince1970))
             lock.unlock()
+            let began = Date()
             let ok = work(secondsPerImage)
             if isDead { return }
             lock.withLock {
@@ -464,7 +485,7 @@ public final class FakeSDCpp: FakeImageServer, @unchecked Sendable {
                 }
                 jobs[id]?["completed"] = .int(Int64(Date().timeIntervalSince1970))
             }
-            if ok { markCompleted() }
+            if ok { markCompleted(since: began) }
         }
     }
 }

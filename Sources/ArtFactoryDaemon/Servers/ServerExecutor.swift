@@ -12,15 +12,13 @@ import Logging
 /// (the job's) thread, through ``GalleryService/storeGenerated``, with the server, its job id and
 /// timings, and the server's own PNG text chunks (ComfyUI `prompt`/`workflow`) kept.
 ///
-/// Which images are stored is saved in the catalog after each one, so a restart or retry makes
-/// only the missing ones.
+/// Each stored image is listed in the generation's `servers` parameter (image number, server,
+/// remote id, timings) right after it is stored, so a restart or retry makes only the missing ones.
 struct ServerExecutor {
     let catalog: CatalogDatabase
     let gallery: GalleryService
     let pool: ServerPool
     let logger: Logger
-
-    static func doneKey(_ generationId: String) -> String { "servers.done." + generationId }
 
     /// An image finished (or failed for good) on a worker thread.
     private enum Outcome {
@@ -42,7 +40,7 @@ struct ServerExecutor {
     func execute(_ spec: GenerationSpec, kind: String, prompt: (prompt: String, negativePrompt: String), context: JobContext,
                  position: GenerationExecutor.BatchPosition) throws {
         guard let model = spec.remoteModel?.id else { throw RPCError.internalError("job \(context.job.id) has no server model") }
-        var done = Set(try doneIndices(spec.generationId))
+        var done = Set(try catalog.generation(spec.generationId).params.objectValue.map(Self.storedIndices) ?? [])
         let todo = (0..<spec.count).filter { !done.contains($0) }
         guard !todo.isEmpty else { return }
         let profile = pool.profile(kind)
@@ -109,7 +107,6 @@ struct ServerExecutor {
                     guard !done.contains(index) else { continue }
                     records.append(try store(result, index: index, server: server, kind: kind, spec: spec, prompt: prompt))
                     done.insert(index)
-                    try catalog.setSetting(Self.doneKey(spec.generationId), .array(done.sorted().map { .int(Int64($0)) }))
                 case .failed(_, let error):
                     if failure == nil {
                         failure = error
@@ -126,7 +123,6 @@ struct ServerExecutor {
         guard done.count >= spec.count else { throw CancellationError() }
         try context.report(JobProgress(step: spec.steps, totalSteps: spec.steps, image: position.done + spec.count, images: position.total,
                                        detail: "done"))
-        _ = try? catalog.removeSetting(Self.doneKey(spec.generationId))
         logger.notice("server generation stored", metadata: ["provider": .string(kind), "images": .stringConvertible(records.count)])
     }
 
@@ -230,15 +226,8 @@ struct ServerExecutor {
             "image": .int(Int64(index + 1)), "server": .string(server), "remoteId": .string(result.remoteId),
             "timings": .object(result.timings.mapValues { CatalogJSON.double($0) }),
         ])
-        var generation = try catalog.generation(spec.generationId)
-        var params = generation.params.objectValue ?? [:]
-        var servers: [CatalogJSON] = []
-        if case .array(let list)? = params["servers"] { servers = list }
-        servers.append(entry)
-        params["servers"] = .array(servers)
-        generation.params = .object(params)
-        if generation.remoteId == nil { generation.remoteId = result.remoteId }
-        try catalog.updateGeneration(generation)
+        let generation = try catalog.generation(spec.generationId)
+        let params = generation.params.objectValue ?? [:]
         var record = generation
         record.prompt = prompt.prompt
         record.negativePrompt = prompt.negativePrompt
@@ -253,15 +242,29 @@ struct ServerExecutor {
         record.params = .object(recordParams)
         record.completedAt = Int64(Date().timeIntervalSince1970 * 1000)
         _ = try gallery.storeGenerated(pixels: pixels, generation: record, tags: spec.tags, collectionId: spec.collectionId, extraText: chunks)
+        // Stored first, then recorded as done: a crash in between makes the image again rather than lose it.
+        var updated = try catalog.generation(spec.generationId)
+        var updatedParams = updated.params.objectValue ?? [:]
+        var servers: [CatalogJSON] = []
+        if case .array(let list)? = updatedParams["servers"] { servers = list }
+        servers.append(entry)
+        updatedParams["servers"] = .array(servers)
+        updated.params = .object(updatedParams)
+        if updated.remoteId == nil { updated.remoteId = result.remoteId }
+        try catalog.updateGeneration(updated)
         logger.notice("server image stored", metadata: [
             "provider": .string(kind), "server": .string(server), "remoteId": .string(result.remoteId), "image": .stringConvertible(index + 1),
         ])
         return entry
     }
 
-    private func doneIndices(_ generationId: String) throws -> [Int] {
-        guard case .array(let list)? = try catalog.setting(Self.doneKey(generationId)) else { return [] }
-        return list.compactMap { if case .int(let i) = $0 { return Int(i) } else { return nil } }
+    /// Image indices (0-based) the generation's `servers` parameter lists as stored.
+    static func storedIndices(_ params: [String: CatalogJSON]) -> [Int] {
+        guard case .array(let list)? = params["servers"] else { return [] }
+        return list.compactMap { entry in
+            if case .object(let o) = entry, case .int(let n)? = o["image"] { return Int(n) - 1 }
+            return nil
+        }
     }
 
     private func read(_ path: String) throws -> Data {
