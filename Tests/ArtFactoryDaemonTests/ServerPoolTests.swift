@@ -245,6 +245,19 @@ import TestSupport
         let status = try f.call(c, DaemonStatus.self, NoParams()).providers?["a1111"]
         #expect(status?.state == "ok" && status?.detail == "1 of 2 servers reachable")
 
+        // Cancel on A1111: the daemon interrupts the server's job and drops its partial image.
+        survivor.secondsPerImage = 30
+        let before = survivor.bodies.count
+        let slow = try f.call(c, Generate.self, RemoteFixture.params("a1111:v1-5-pruned-emaonly", count: 1, seed: 80))
+        let sent = Date().addingTimeInterval(60)
+        while survivor.bodies.count == before && Date() < sent { usleep(20_000) }
+        _ = try f.call(c, JobCancel.self, .init(id: slow.jobId))
+        #expect(try f.wait(slow.jobId, timeout: 20).status == "canceled")
+        let interruptDeadline = Date().addingTimeInterval(10)
+        while survivor.interrupts == 0 && Date() < interruptDeadline { usleep(20_000) }
+        #expect(survivor.interrupts >= 1)
+        #expect(try catalog.generationDetail(slow.generationId).assets.isEmpty)
+
         // sd.cpp: the native async API; the server with the wrong token is refused, the other works.
         var sdp = RemoteFixture.params("sdcpp:sd-v1-5", count: 1, seed: 12)
         sdp.negativePrompt = "noise"
@@ -254,6 +267,15 @@ import TestSupport
         #expect(sdBody["sample_params"]?["sample_steps"] == 4 && sdBody["negative_prompt"] == "noise" && sdBody["seed"] == 12)
         #expect(sdBody["output_format"] == "png")
         #expect(sd.requests.contains { $0.path == "/sdcpp/v1/jobs/job_1" })
+        // Cancel on sd.cpp: POST /sdcpp/v1/jobs/{id}/cancel.
+        sd.secondsPerImage = 30
+        let sdSlow = try f.call(c, Generate.self, RemoteFixture.params("sdcpp:sd-v1-5", count: 1, seed: 13))
+        _ = try f.waitForDetail(sdSlow.jobId) { $0.contains("running on sd") }
+        _ = try f.call(c, JobCancel.self, .init(id: sdSlow.jobId))
+        #expect(try f.wait(sdSlow.jobId, timeout: 20).status == "canceled")
+        let cancelDeadline = Date().addingTimeInterval(10)
+        while sd.cancels == 0 && Date() < cancelDeadline { usleep(20_000) }
+        #expect(sd.cancels == 1)
         let wrong = f.failure(c, ProviderTest.self, .init(name: "sdcpp"))
         #expect(wrong?.data?["kind"] == "authFailed" && wrong?.data?["server"] == "wrong")
         #expect(wrong?.message.contains("authentication failed for sdcpp server wrong (HTTP 401)") == true, "\(wrong?.message ?? "")")

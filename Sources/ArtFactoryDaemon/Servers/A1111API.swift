@@ -55,11 +55,17 @@ struct A1111API: ServerAPI {
         // The call blocks until the image is made; progress is polled beside it.
         let call = BlockingCall { try server.json("POST", path, body: body, accept: [422], timeout: server.generationTimeout) }
         progress(ServerProgress(running: false))
-        var interrupted = false
+        var interrupted: Date?
+        var lastInterrupt = Date.distantPast
         while !call.wait(seconds: pollInterval) {
             if stop() {
-                if !interrupted {
-                    interrupted = true
+                // Interrupt (again every half second, in case our job had not started yet); give up
+                // waiting for the answer after 5 s (the call's thread ends at its own timeout).
+                let now = Date()
+                if interrupted.map({ now.timeIntervalSince($0) > 5 }) ?? false { throw CancellationError() }
+                if now.timeIntervalSince(lastInterrupt) >= 0.5 {
+                    interrupted = interrupted ?? now
+                    lastInterrupt = now
                     _ = try? server.json("POST", "/sdapi/v1/interrupt", timeout: 5)
                 }
                 continue
@@ -72,7 +78,7 @@ struct A1111API: ServerAPI {
             }
         }
         // An interrupted A1111 job still answers with the image so far: it is not ours to keep.
-        if interrupted || stop() { throw CancellationError() }
+        if interrupted != nil || stop() { throw CancellationError() }
         let (status, json) = try call.result()
         if status == 422 {
             throw ServerError.http(kind: server.kind, server: server.label, status: 422, detail: server.scrub(Self.validation(json)))

@@ -193,8 +193,9 @@ final class ServerPool: @unchecked Sendable {
                 condition.lock()
                 let down = node.downUntil.map { $0 > Date() } ?? false
                 let known = node.catalog
+                let seen = node.reachability
                 condition.unlock()
-                if down { lastProblems.append("\(node.label): \(node.reachability.detail ?? node.reachability.state)"); continue }
+                if down { lastProblems.append("\(node.label): \(seen.detail ?? seen.state)"); continue }
                 let catalog: ServerCatalog
                 if let known, node.catalogAt.map({ Date().timeIntervalSince($0) < Self.catalogMaxAge }) ?? false {
                     catalog = known
@@ -214,18 +215,19 @@ final class ServerPool: @unchecked Sendable {
                     let status = Int(first.reachability.detail?.split(separator: " ").last ?? "") ?? 401
                     throw ServerError.authentication(kind: kind, server: first.label, status: status)
                 }
-                if reachable > 0 && reachable == all.count {
-                    throw ServerError.noServer(kind: kind, detail: "no \(kind) server has the model '\(model)'; `artfactory models list` shows the \(kind) models and which servers have them")
+                let missing = "no \(kind) server has the model '\(model)'; `artfactory models list` shows the \(kind) models and which servers have them"
+                if reachable > 0 && reachable == all.count { throw ServerError.noServer(kind: kind, detail: missing) }
+                // Every server is down, or the reachable ones lack the model: wait for the down ones,
+                // up to the offline timeout.
+                let since = unreachableSince ?? Date()
+                unreachableSince = since
+                let waited = Date().timeIntervalSince(since)
+                if waited >= profile.offlineTimeoutSeconds {
+                    let problems = lastProblems.prefix(3).joined(separator: "; ")
+                    throw ServerError.noServer(kind: kind, detail: reachable == 0
+                        ? "no \(kind) server could be reached for \(Int(waited.rounded())) s (\(problems))"
+                        : "\(missing); the other servers could not be reached for \(Int(waited.rounded())) s (\(problems))")
                 }
-                if reachable == 0 {
-                    let since = unreachableSince ?? Date()
-                    unreachableSince = since
-                    if Date().timeIntervalSince(since) >= profile.offlineTimeoutSeconds {
-                        throw ServerError.noServer(kind: kind, detail: "no \(kind) server could be reached for \(Int(Date().timeIntervalSince(since).rounded())) s ("
-                                                   + lastProblems.prefix(3).joined(separator: "; ") + ")")
-                    }
-                }
-                // Some servers are down and the others lack the model: wait for the down ones.
                 if waitBriefly(0.1, stop: stop) { throw CancellationError() }
                 continue
             }
