@@ -224,7 +224,7 @@ struct ServerExecutor {
         chunks = chunks.filter { (1...79).contains($0.keyword.utf8.count) }
         let entry: CatalogJSON = .object([
             "image": .int(Int64(index + 1)), "server": .string(server), "remoteId": .string(result.remoteId),
-            "timings": .object(result.timings.mapValues { CatalogJSON.double($0) }),
+            "timings": .object(JSONObject(result.timings.mapValues { CatalogJSON.double($0) })),
         ])
         let generation = try catalog.generation(spec.generationId)
         let params = generation.params.objectValue ?? [:]
@@ -237,8 +237,8 @@ struct ServerExecutor {
         recordParams["servers"] = nil
         recordParams["server"] = .string(server)
         recordParams["remoteId"] = .string(result.remoteId)
-        recordParams["timings"] = .object(result.timings.mapValues { CatalogJSON.double($0) })
-        if !serverInfo.isEmpty { recordParams["serverMetadata"] = .object(serverInfo) }
+        recordParams["timings"] = .object(JSONObject(result.timings.mapValues { CatalogJSON.double($0) }))
+        if !serverInfo.isEmpty { recordParams["serverMetadata"] = .object(JSONObject(serverInfo)) }
         record.params = .object(recordParams)
         record.completedAt = Int64(Date().timeIntervalSince1970 * 1000)
         _ = try gallery.storeGenerated(pixels: pixels, generation: record, tags: spec.tags, collectionId: spec.collectionId, extraText: chunks)
@@ -259,7 +259,7 @@ struct ServerExecutor {
     }
 
     /// Image indices (0-based) the generation's `servers` parameter lists as stored.
-    static func storedIndices(_ params: [String: CatalogJSON]) -> [Int] {
+    static func storedIndices(_ params: JSONObject) -> [Int] {
         guard case .array(let list)? = params["servers"] else { return [] }
         return list.compactMap { entry in
             if case .object(let o) = entry, case .int(let n)? = o["image"] { return Int(n) - 1 }
