@@ -4,7 +4,7 @@
 //   artfactory-bench-upscale rrdb|compact SIZE [--tiled] [--runs N]
 // rrdb = RRDBNet x4 (64 features, 23 RRDBs, growth 32: Real-ESRGAN x4plus); compact = SRVGGNetCompact x4
 // (64 features, 32 convolutions, PReLU: realesr-general-x4v3). Untiled runs do the same work as torch;
-// --tiled runs the production path (UpscaleTiling.standard).
+// --tiled runs the production path (Upscaler.recommendedTiling, as the daemon uses it).
 import ArtFactoryEngine
 import Foundation
 
@@ -59,11 +59,11 @@ var seconds: [Double] = []
 var outputShape: [Int] = []
 for _ in 0..<runs {
     let start = Date()
-    let out = tiled ? try upscaler.upscale(input, tiling: .standard) : try upscaler.forward(input)
+    let out = tiled ? try upscaler.upscale(input, tiling: upscaler.recommendedTiling) : try upscaler.forward(input)
     seconds.append(Date().timeIntervalSince(start))
     outputShape = out.shape
 }
 var usage = rusage()
-getrusage(RUSAGE_SELF, &usage)
+getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
 let median = seconds.sorted()[seconds.count / 2]
 print(#"{"side": "swift", "arch": "\#(arguments[1])", "size": \#(size), "tiled": \#(tiled), "seconds": \#(median), "output": \#(outputShape), "peakRSSMiB": \#(usage.ru_maxrss / 1024), "blasCore": "\#(BLAS.coreName)", "blasThreads": \#(BLAS.threadCount)}"#)

@@ -108,7 +108,7 @@ final class UpscalerRegistry: @unchecked Sendable {
         var image = try RGBImage(width: rgb.width, height: rgb.height, pixels: rgb.bytes)
         var reached = 1
         repeat {
-            image = try upscaler.upscale(image, tiling: .standard, progress: progress)
+            image = try upscaler.upscale(image, tiling: upscaler.recommendedTiling, progress: progress)
             reached *= upscaler.scale
         } while reached < factor && upscaler.scale > 1
         let out = try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
