@@ -132,6 +132,11 @@ let package = Package(
             dependencies: ["ArtFactoryEngine", "CBLAS"],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "artfactory-bench-upscale",
+            dependencies: ["ArtFactoryEngine"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests
         .target(

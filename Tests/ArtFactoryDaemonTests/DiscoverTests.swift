@@ -19,7 +19,9 @@ import TestSupport
         "collection.create", "collection.list", "collection.add", "collection.remove", "collection.delete",
         "template.save", "template.list", "template.delete", "profile.save", "profile.list", "profile.delete",
         // folder watch (issue 8)
-        "watch.add", "watch.list", "watch.remove"]
+        "watch.add", "watch.list", "watch.remove",
+        // learned upscalers (issue 17)
+        "upscalers.list", "gallery.upscale"]
 
     @Test func discoverListsExactlyTheDispatchedMethods() throws {
         let daemon = try DaemonProcess.start()

@@ -20,6 +20,8 @@ import Testing
         .init(ProfileSave.self), .init(ProfileList.self), .init(ProfileDelete.self),
         // folder watch (issue 8)
         .init(WatchAdd.self), .init(WatchList.self), .init(WatchRemove.self),
+        // learned upscalers (issue 17)
+        .init(UpscalersList.self), .init(GalleryUpscale.self),
         // remote providers
         .init(ProviderList.self), .init(ProviderSetKey.self), .init(ProviderClearKey.self), .init(ProviderTest.self), .init(ProviderEstimate.self),
     ]

@@ -32,6 +32,8 @@ struct DaemonServices {
     let jobs: JobRunner
     let generation: GenerationService
     let galleryJobs: GalleryJobs
+    /// `gallery.upscale` jobs (kind `upscale`) through the generation service's upscalers.
+    let upscaleJobs: UpscaleJobs
     let watch: WatchService
 
     init(catalog: CatalogDatabase, loop: EventLoop, paths: DaemonPaths, config: DaemonConfig, logger: Logger) {
@@ -42,9 +44,10 @@ struct DaemonServices {
         jobs = JobRunner(catalog: catalog, events: events, logger: logger)
         generation = GenerationService(catalog: catalog, jobs: jobs, providers: providers, paths: paths, gallery: gallery)
         galleryJobs = GalleryJobs(gallery: gallery, runner: jobs)
+        upscaleJobs = UpscaleJobs(catalog: catalog, gallery: gallery, upscalers: generation.upscalers, runner: jobs)
         watch = WatchService(loop: loop, gallery: gallery, events: events, logger: logger,
                              clientPaths: ClientPath(daemonHome: paths.home), settleMs: config.watchSettleMs)
-        jobs.register(generation.jobKinds + galleryJobs.jobKinds)
+        jobs.register(generation.jobKinds + galleryJobs.jobKinds + upscaleJobs.jobKinds)
     }
 
     /// Before the socket answers: undoes gallery writes a crash interrupted, recovers interrupted

@@ -15,6 +15,8 @@ struct GenerateValidator {
     let wildcardsDir: String
     /// Remote providers; nil = local models only.
     var providers: ProviderHub?
+    /// Learned upscalers for High/Ultra/`upscale`; nil = Lanczos only.
+    var upscalers: UpscalerRegistry? = nil
 
     /// Sampler names accepted on the wire → the engine's scheduler classes.
     static let samplers: [String: SchedulerKind] = [
@@ -122,6 +124,7 @@ struct GenerateValidator {
             spec.templateVars = applied.vars.isEmpty ? nil : applied.vars
         }
         try applyRefine(params, preset: preset, to: &spec)
+        try applyUpscaler(params, to: &spec)
         if let every = params.previewEvery {
             guard (1...150).contains(every) else { throw RPCError.invalidParams("previewEvery must be between 1 and 150 steps (got \(every))", field: "previewEvery") }
             spec.previewEvery = every
@@ -244,7 +247,27 @@ struct GenerateValidator {
         spec.model = remote.name
         spec.modelPath = ""
         spec.upscale = 1
+        spec.upscaler = nil
+        spec.upscalerPath = nil
         spec.estimatedCost = estimate.estimatedCost
+    }
+
+    /// `upscale` overrides the preset's factor; a factor above 1 picks the named (or default) learned
+    /// upscaler, recorded in the spec so a retry uses the same one.
+    private func applyUpscaler(_ params: Generate.Params, to spec: inout GenerationSpec) throws {
+        if let factor = params.upscale {
+            guard [1, 2, 4].contains(factor) else { throw RPCError.invalidParams("upscale must be 1, 2 or 4 (got \(factor))", field: "upscale") }
+            guard spec.refineFactor == nil || factor == 4 else {
+                throw RPCError.invalidParams("the ultra preset always upscales 4×; drop upscale or choose the high preset", field: "upscale")
+            }
+            spec.upscale = factor
+        }
+        if params.upscaler != nil, spec.upscale == 1 {
+            throw RPCError.invalidParams("upscaler needs an enlargement: pass upscale 2 or 4, or the high or ultra preset", field: "upscaler")
+        }
+        guard spec.upscale > 1, let upscalers, let entry = try upscalers.resolve(params.upscaler) else { return }
+        spec.upscaler = entry.name
+        spec.upscalerPath = entry.path
     }
 
     private struct Probed {

@@ -20,6 +20,8 @@ struct GenerationExecutor {
     let calibration: StepCalibration
     let previews: LatentPreviewer
     let logger: Logger
+    /// Learned upscalers; nil = Lanczos for every enlargement.
+    var upscalers: UpscalerRegistry? = nil
 
     private var runEnd: GenerationRunEnd { GenerationRunEnd(catalog: catalog, logger: logger) }
 
@@ -122,14 +124,21 @@ struct GenerationExecutor {
             var pixels = try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
             // Later previews of this model fit better for knowing how these latents decoded.
             if let finalLatents { previews.learn(latents: finalLatents, image: pixels, model: spec.modelPath) }
+            let enlarge: (PixelBuffer, Int) throws -> PixelBuffer = { image, factor in
+                try self.enlarge(image, factor: factor, spec: spec) { tile in
+                    try context.report(JobProgress(step: tile.tile, totalSteps: tile.tiles, image: position.done + index + 1,
+                                                   images: position.total, stage: "upscale"))
+                    return true
+                }
+            }
             if let refine {
-                pixels = try self.refine(pixels, refine, request: request, pipeline: pipeline) { p in
+                pixels = try self.refine(pixels, refine, request: request, pipeline: pipeline, enlarge: enlarge) { p in
                     try report(p, index: index, stage: "refine",
                                unitsLeftThisImage: Double((p.totalSteps - p.step) * refine.factor * refine.factor))
                     return true
                 }
             } else if spec.upscale > 1 {
-                pixels = try Resampler().upscale(pixels, factor: spec.upscale)
+                pixels = try enlarge(pixels, spec.upscale)
             }
             // The record carries this image's own prompt and seed into its metadata chunks.
             var record = generation
@@ -144,8 +153,9 @@ struct GenerationExecutor {
     /// Ultra's refining pass (see ``UltraRefine``): smooth upscale to `factor` × the base size,
     /// image-to-image with the same prompt and seed at the refine strength, then resample the rest of 4×.
     private func refine(_ base: PixelBuffer, _ refine: UltraRefine, request: GenerationRequest, pipeline: StableDiffusionPipeline,
+                        enlarge: (PixelBuffer, Int) throws -> PixelBuffer,
                         progress: @escaping GenerationProgressHandler) throws -> PixelBuffer {
-        var pixels = refine.factor > 1 ? try Resampler().upscale(base, factor: refine.factor) : base
+        var pixels = refine.factor > 1 ? try enlarge(base, refine.factor) : base
         var pass = request
         pass.width = pixels.width
         pass.height = pixels.height
@@ -160,7 +170,18 @@ struct GenerationExecutor {
         let result = try pipeline.generate(pass, progress: progress)
         guard let image = result.images.first else { throw RPCError.internalError("the engine returned no refined image") }
         pixels = try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
-        return refine.remainder > 1 ? try Resampler().upscale(pixels, factor: refine.remainder) : pixels
+        return refine.remainder > 1 ? try enlarge(pixels, refine.remainder) : pixels
+    }
+
+    /// Enlarges `factor` times with the spec's learned upscaler (tile progress reported), or with
+    /// Lanczos when the spec names none.
+    private func enlarge(_ pixels: PixelBuffer, factor: Int, spec: GenerationSpec,
+                         progress: @escaping UpscaleProgressHandler) throws -> PixelBuffer {
+        guard let upscalers, let name = spec.upscaler, let path = spec.upscalerPath else {
+            return try Resampler().upscale(pixels, factor: factor)
+        }
+        let entry = UpscalerRegistry.Entry(name: name, format: "", path: path, bytes: 0)
+        return try UpscalerRegistry.upscale(pixels, factor: factor, with: try upscalers.upscaler(entry), progress: progress)
     }
 
     private func rgbImage(at path: String, width: Int, height: Int) throws -> RGBImage {

@@ -15,6 +15,8 @@ final class GenerationService: @unchecked Sendable {
     let jobs: JobRunner
     let providers: ProviderHub
     let models: ModelRegistry
+    /// Learned upscalers in `$ARTFACTORY_HOME/upscalers/` for High, Ultra and `upscale`.
+    let upscalers: UpscalerRegistry
     let paths: DaemonPaths
     let calibration: StepCalibration
     private let gallery: GalleryService
@@ -31,12 +33,14 @@ final class GenerationService: @unchecked Sendable {
         models = ModelRegistry(modelsDir: paths.modelsDir, configFile: paths.configFile,
                                installer: DefaultModelInstaller(modelsDir: paths.modelsDir, logger: jobs.logger))
         calibration = StepCalibration(catalog: catalog)
+        upscalers = UpscalerRegistry(directory: paths.home + "/upscalers", configFile: paths.configFile)
     }
 
     /// `generate` and `batch` on the engine lane, `remote` and `remote-batch` on the remote lane.
     var jobKinds: [JobKind] {
         let executor = GenerationExecutor(catalog: catalog, models: models, gallery: gallery, wildcardsDir: wildcardsDir,
-                                          calibration: calibration, previews: LatentPreviewer(), logger: jobs.logger)
+                                          calibration: calibration, previews: LatentPreviewer(), logger: jobs.logger,
+                                          upscalers: upscalers)
         let batch = BatchExecutor(catalog: catalog, runOne: { spec, context, position in try executor.run(spec, context: context, progress: position) },
                                   galleryDir: paths.galleryDir, batchesDir: batchesDir)
         let remote = RemoteExecutor(catalog: catalog, gallery: gallery, hub: providers, wildcardsDir: wildcardsDir, logger: jobs.logger)
@@ -57,7 +61,8 @@ final class GenerationService: @unchecked Sendable {
     }
 
     private func validator() -> GenerateValidator {
-        GenerateValidator(catalog: catalog, models: models, galleryDir: paths.galleryDir, wildcardsDir: wildcardsDir, providers: providers)
+        GenerateValidator(catalog: catalog, models: models, galleryDir: paths.galleryDir, wildcardsDir: wildcardsDir, providers: providers,
+                          upscalers: upscalers)
     }
 
     /// Validates, records the generation (status queued) and queues its job.

@@ -22,6 +22,9 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     var preset: String?
     /// 1 (none), 2 (high) or 4 (ultra).
     var upscale: Int
+    /// The learned upscaler chosen at submit time (name and file); nil = Lanczos.
+    var upscaler: String?
+    var upscalerPath: String?
     var source: String?
     var mask: String?
     var strength: Double?

@@ -4,6 +4,7 @@ import ArtFactoryProtocol
 struct PresetHandlers: HandlerGroup {
     let models: ModelRegistry
     let calibration: StepCalibration
+    let upscalers: UpscalerRegistry
 
     func register(in table: MethodTable) {
         table.register(PresetList.self, on: .worker) { params, _ in
@@ -22,10 +23,12 @@ struct PresetHandlers: HandlerGroup {
             guard (0.05...1).contains(strength) else { throw RPCError.invalidParams("refineStrength must be between 0.05 and 1", field: "refineStrength") }
             guard (128...2048).contains(maxSide) else { throw RPCError.invalidParams("refineMaxSide must be between 128 and 2048", field: "refineMaxSide") }
             let perStep = calibration.secondsPerStep(model: model.name, width: width, height: height)
+            let upscalerName = (try? upscalers.resolve(nil))?.name ?? "lanczos"
             return PresetList.Result(model: model.name, width: width, height: height, count: count, secondsPerStep: perStep,
                                      presets: QualityPreset.allCases.map { preset in
                                          var entry = PresetList.Preset(name: preset.rawValue, steps: preset.steps, upscale: preset.upscale,
                                                                        estimatedSeconds: perStep.map { $0 * Double(preset.steps * count) })
+                                         if preset.upscale > 1 { entry.upscaler = upscalerName }
                                          guard preset == .ultra else { return entry }
                                          let refine = UltraRefine(strength: strength, maxSide: maxSide, width: width, height: height, steps: preset.steps)
                                          let (rw, rh) = (width * refine.factor, height * refine.factor)

@@ -49,6 +49,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Reproduce generation ID exactly.") var reorder: String?
     @Option(help: "Saved template (name or id); its parameters apply under the explicit options.") var template: String?
     @Option(name: .customLong("var"), help: "Template placeholder value, name=value (repeatable).") var vars: [String] = []
+    @Option(help: "Enlarge each image 2x or 4x (overrides the preset's; 1 = not at all).") var upscale: Int?
+    @Option(help: "Learned upscaler for the enlargement (see `artfactory upscalers list`; default: the configured or fastest one, else Lanczos).")
+    var upscaler: String?
     @Option(help: "Ultra: strength of the refining pass (0.05-1, default 0.3).") var refineStrength: Double?
     @Option(help: "Ultra: longest side the refining pass runs at (default 1024).") var refineMaxSide: Int?
     @Option(help: "Attach a small preview to job.progress every N steps.") var previewEvery: Int?
@@ -132,6 +135,8 @@ struct GenerateCommand: ParsableCommand {
         params.template = template
         let values = try Self.parseVars(vars)
         params.vars = values.isEmpty ? nil : values
+        params.upscale = upscale
+        params.upscaler = upscaler
         params.refineStrength = refineStrength
         params.refineMaxSide = refineMaxSide
         params.previewEvery = previewEvery

@@ -30,7 +30,8 @@ struct PresetCommand: ParsableCommand {
             let refine = p.refineSteps.map { steps in
                 "\(steps) steps at \(p.refineWidth ?? 0)x\(p.refineHeight ?? 0), strength \(p.refineStrength.map { String($0) } ?? "?")"
             } ?? "-"
-            return [p.name, "\(p.steps)", "\(p.upscale)x", refine, p.estimatedSeconds.map(Console.duration) ?? "unknown (run the model once)"]
+            let upscale = p.upscale > 1 ? "\(p.upscale)x \(p.upscaler ?? "lanczos")" : "\(p.upscale)x"
+            return [p.name, "\(p.steps)", upscale, refine, p.estimatedSeconds.map(Console.duration) ?? "unknown (run the model once)"]
         })
     }
 }

@@ -66,6 +66,11 @@ public enum Generate: RPCMethod {
         public var template: String?
         /// Values for the template's `{{placeholders}}`.
         public var vars: [String: String]?
+        /// Enlarge each finished image 2× or 4× (1 = not at all); overrides the preset's (High 2×, Ultra 4×).
+        public var upscale: Int?
+        /// Learned upscaler (see `upscalers.list`) used for the enlargement; absent = the default one, or
+        /// Lanczos when none is installed.
+        public var upscaler: String?
         /// Ultra only: strength of the refining image-to-image pass (0.05…1, default 0.3).
         public var refineStrength: Double?
         /// Ultra only: the longest side the refining pass may run at (128…2048, default 1024).
@@ -132,6 +137,8 @@ public enum Generate: RPCMethod {
         .init("reorder", .string("generation id to reproduce exactly")),
         .init("template", .string("saved template name or id; its parameters apply under the explicit ones")),
         .init("vars", .object([], "values for the template's {{placeholders}}", additional: .string())),
+        .init("upscale", .integer("enlarge each image 1, 2 or 4 times; overrides the preset's", minimum: 1, maximum: 4)),
+        .init("upscaler", .string("learned upscaler name (upscalers.list); default: config.json upscaler, else the fastest installed, else Lanczos")),
         .init("refineStrength", .number("ultra: strength of the refining image-to-image pass, default 0.3", minimum: 0.05, maximum: 1)),
         .init("refineMaxSide", .integer("ultra: longest side the refining pass runs at, default 1024", minimum: 128, maximum: 2048)),
         .init("previewEvery", .integer("attach a small PNG preview to job.progress every N steps", minimum: 1, maximum: 150)),

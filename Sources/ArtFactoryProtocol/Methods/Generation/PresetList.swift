@@ -44,8 +44,11 @@ public enum PresetList: RPCMethod {
         public var refineSteps: Int?
         public var refineWidth: Int?
         public var refineHeight: Int?
+        /// High/Ultra: how images are enlarged: the learned upscaler's name, or `lanczos` when none is installed.
+        public var upscaler: String?
         public init(name: String, steps: Int, upscale: Int, estimatedSeconds: Double?, refineStrength: Double? = nil,
-                    refineSteps: Int? = nil, refineWidth: Int? = nil, refineHeight: Int? = nil) {
+                    refineSteps: Int? = nil, refineWidth: Int? = nil, refineHeight: Int? = nil, upscaler: String? = nil) {
+            self.upscaler = upscaler
             self.name = name
             self.steps = steps
             self.upscale = upscale
@@ -98,6 +101,7 @@ public enum PresetList: RPCMethod {
             .init("refineSteps", .integer("ultra: refining steps", minimum: 0)),
             .init("refineWidth", .integer("ultra: refining width", minimum: 1)),
             .init("refineHeight", .integer("ultra: refining height", minimum: 1)),
+            .init("upscaler", .string("high/ultra: the learned upscaler used, or lanczos when none is installed")),
         ])), required: true),
     ])
     public static let exampleParams = Params(model: "sd1-tiny", width: 512, height: 512, count: 4)

@@ -10,7 +10,7 @@ struct GalleryCommand: ParsableCommand {
         subcommands: [GalleryListCommand.self, GallerySearchCommand.self, GalleryShowCommand.self, GalleryCompareCommand.self,
                       GalleryFavoriteCommand.self, GalleryPinCommand.self, GalleryUnpinCommand.self, GalleryRateCommand.self, GalleryDeleteCommand.self,
                       GalleryImportCommand.self, GalleryExportCommand.self, GalleryRetentionCommand.self, GalleryFsckCommand.self,
-                      GalleryHTMLCommand.self])
+                      GalleryHTMLCommand.self, GalleryUpscaleCommand.self])
 
     /// Prints any encodable result as pretty JSON.
     static func printJSON<T: Encodable>(_ value: T) throws {
