@@ -25,6 +25,7 @@ extension Daemon {
         registerSessionMethods()
         registerPromptMethods(service)
         registerBatchMethods(service)
+        registerLoRAMethods(service)
         registerProviderMethods(hub)
         counters["jobProgressReports"] = { runner.reportCost.count }
         counters["jobProgressNanos"] = { runner.reportCost.nanos }
