@@ -1,12 +1,14 @@
 import ArtFactoryCatalog
 import ArtFactoryProtocol
 
-extension Daemon {
-    /// loras.list, project.setBrandLora, project.clearBrandLora.
-    func registerLoRAMethods(_ service: GenerationService) {
-        let loras = service.models.loras
+/// loras.list, project.setBrandLora, project.clearBrandLora.
+struct LoRAHandlers: HandlerGroup {
+    let catalog: CatalogDatabase
+    let loras: LoRARegistry
+
+    func register(in table: MethodTable) {
         table.register(LorasList.self, on: .worker) { _, _ in loras.list() }
-        table.register(ProjectSetBrandLora.self, on: .worker) { [unowned self] p, _ in
+        table.register(ProjectSetBrandLora.self, on: .worker) { p, _ in
             let weight = p.weight ?? 1
             guard LoRAWeight.range.contains(weight), weight.isFinite else {
                 throw RPCError.invalidParams("weight must be between -10 and 10 (got \(weight))", field: "weight")
@@ -18,7 +20,7 @@ extension Daemon {
                 return GalleryWire.project(try catalog.updateProject(project))
             }
         }
-        table.register(ProjectClearBrandLora.self, on: .worker) { [unowned self] p, _ in
+        table.register(ProjectClearBrandLora.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 var project = try catalog.project(p.id)
                 project.brandLora = nil

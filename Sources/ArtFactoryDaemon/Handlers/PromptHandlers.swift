@@ -2,9 +2,13 @@ import ArtFactoryPrompts
 import ArtFactoryProtocol
 import Foundation
 
-extension Daemon {
-    /// prompt.preview.
-    func registerPromptMethods(_ service: GenerationService) {
+/// prompt.preview.
+struct PromptHandlers: HandlerGroup {
+    let wildcardsDir: String
+    /// Installed LoRAs, for the `unknown_lora` warning.
+    let loras: LoRARegistry
+
+    func register(in table: MethodTable) {
         let counter: any TokenCounting = (try? CLIPTokenCounter()) ?? ApproximateTokenCounter()
         table.register(ArtFactoryProtocol.PromptPreview.self, on: .worker) { params, _ in
             guard params.prompt.count <= Generate.maxPromptLength else {
@@ -18,12 +22,12 @@ extension Daemon {
             case "combinatorial": mode = .combinatorial
             default: throw RPCError.invalidParams("mode must be random or combinatorial", field: "mode")
             }
-            let expander = PromptExpander(wildcards: FolderWildcardSource(root: URL(fileURLWithPath: service.wildcardsDir)))
+            let expander = PromptExpander(wildcards: FolderWildcardSource(root: URL(fileURLWithPath: wildcardsDir)))
             let previewer = PromptPreviewer(expander: expander, tokenCounter: counter)
             do {
                 let p = try previewer.preview(PromptRequest(prompt: params.prompt, negativePrompt: params.negativePrompt ?? "",
                                                             mode: mode, count: count))
-                let installed = Set(service.models.loras.scan().map(\.name))
+                let installed = Set(loras.scan().map(\.name))
                 var warnings = p.warnings.map { ArtFactoryProtocol.PromptPreview.Warning(code: $0.code.rawValue, message: $0.message, promptIndex: $0.promptIndex) }
                 for (index, final) in p.finals.enumerated() {
                     for tag in final.loras where !installed.contains(tag.name) {
