@@ -123,8 +123,10 @@ final class LoRARegistry: @unchecked Sendable {
         return patched
     }
 
-    /// Drops the warm patched pipeline (its model was unloaded).
-    func dropWarm() { lock.withLock { warm = nil } }
+    /// Drops the warm patched pipeline when it was made from `modelPath` (that model was unloaded).
+    func dropWarm(modelPath: String) {
+        lock.withLock { if warm?.key.hasPrefix(modelPath + "|") == true { warm = nil } }
+    }
 
     /// What `loras.list` answers.
     func list() -> LorasList.Result {
