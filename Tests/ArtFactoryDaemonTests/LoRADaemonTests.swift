@@ -177,6 +177,10 @@ import TestSupport
         #expect(info.status == "failed")
         #expect(info.error?.contains("another base model") == true, "\(info.error ?? "")")
         #expect(info.error?.contains(key) == true, "\(info.error ?? "")")
+        // Now the model is in memory, so the same request is refused before it is queued.
+        let jobsNow = try c.call(JobList.self, .init()).jobs.count
+        refused(wrongBase, code: RPCErrorCode.invalidFile, "another base model")
+        #expect(try c.call(JobList.self, .init()).jobs.count == jobsNow)
     }
 
     @Test func anImportedA1111ImageKeepsItsLoRAs() throws {

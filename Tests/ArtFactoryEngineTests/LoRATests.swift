@@ -146,6 +146,12 @@ import Testing
         #expect(error.path == path)
         #expect(error.message.contains(key) && error.message.contains("another base model"))
         #expect(error.cause == "first offending key: \(key)")
+        // The same check without merging, for refusing a request before it is queued.
+        let base = try PipelineImageTests.loaded.pipeline("sd1-tiny")
+        #expect { try base.validateLoRAs([LoRASelection(file: try LoRAFile(path: path))]) } throws: {
+            ($0 as? EngineError)?.code == "lora.shapeMismatch"
+        }
+        try base.validateLoRAs([LoRASelection(file: try LoRAFile(path: Self.loraPath("sd1-tiny", "locon.safetensors")))])
     }
 
     @Test func anSDXLSecondTextEncoderKeyIsRefused() throws {

@@ -100,6 +100,22 @@ final class LoRARegistry: @unchecked Sendable {
         }
     }
 
+    /// Checks that every LoRA in `uses` fits `pipeline`'s layers, merging nothing.
+    /// - Throws: `invalidFile` naming the file and first offending key (a LoRA for another base model).
+    func validate(_ uses: [GenerationSpec.LoRAUse], against pipeline: StableDiffusionPipeline) throws {
+        let names = uses.reduce(into: [String]()) { if !$0.contains($1.name) { $0.append($1.name) } }
+        do {
+            try pipeline.validateLoRAs(try names.map { LoRASelection(file: try load(try resolve($0)).file) })
+        } catch let e as EngineError {
+            throw Self.notApplicable(e, folder: folder)
+        }
+    }
+
+    static func notApplicable(_ e: EngineError, folder: String) -> RPCError {
+        RPCError(code: RPCErrorCode.invalidFile, message: "The LoRAs cannot be applied to this model: \(e.message)",
+                 data: ["kind": "invalidFile", "path": .string(e.path ?? folder), "code": .string(e.code), "detail": .string(e.cause ?? "")])
+    }
+
     /// `base` with `uses` merged in (names summed when repeated), reusing the warm patched pipeline
     /// when the model and LoRA set are the ones it was made for. No LoRAs: `base` itself.
     func pipeline(base: StableDiffusionPipeline, modelPath: String, uses: [GenerationSpec.LoRAUse]) throws -> StableDiffusionPipeline {
@@ -116,8 +132,7 @@ final class LoRARegistry: @unchecked Sendable {
         do {
             patched = try base.applyingLoRAs(loaded.map { LoRASelection(file: $0.0.file, weight: Float($0.1)) })
         } catch let e as EngineError {
-            throw RPCError(code: RPCErrorCode.invalidFile, message: "The LoRAs cannot be applied to this model: \(e.message)",
-                           data: ["kind": "invalidFile", "path": .string(e.path ?? folder), "code": .string(e.code), "detail": .string(e.cause ?? "")])
+            throw Self.notApplicable(e, folder: folder)
         }
         lock.withLock { warm = (key, patched) }
         return patched

@@ -73,6 +73,27 @@ enum LoRAMerger {
     static func merge(_ loras: [LoRASelection], textEncoder: CLIPTextModel, unet: UNet2DConditionModel) throws
         -> (textEncoder: CLIPTextModel, unet: UNet2DConditionModel, patchedLayers: Int) {
         var te = textEncoder, un = unet
+        let (tePlan, unetPlan) = try plan(loras, textEncoder: textEncoder, unet: unet)
+        var patched = 0
+        func apply(_ plan: [String: [Planned]]) -> ModuleWeightVisitor {
+            { path, shape, weight, bias in
+                guard let updates = plan[path] else { return }
+                for u in updates where u.multiplier != 0 {
+                    LoRADelta.accumulate(u.update, multiplier: u.multiplier, shape: shape, defaultAlpha: u.defaultAlpha,
+                                         weight: &weight, bias: &bias)
+                }
+                patched += 1
+            }
+        }
+        if !tePlan.isEmpty { try te.visitWeights(apply(tePlan)) }
+        if !unetPlan.isEmpty { try un.visitWeights(apply(unetPlan)) }
+        return (te, un, patched)
+    }
+
+    /// Every update resolved to its layer and shape-checked, by network: what `merge` applies.
+    static func plan(_ loras: [LoRASelection], textEncoder: CLIPTextModel, unet: UNet2DConditionModel) throws
+        -> (textEncoder: [String: [Planned]], unet: [String: [Planned]]) {
+        var te = textEncoder, un = unet
         let teIndex = try Index(visiting: { try te.visitWeights($0) }, textEncoder: true)
         let unetIndex = try Index(visiting: { try un.visitWeights($0) }, textEncoder: false)
         var tePlan: [String: [Planned]] = [:], unetPlan: [String: [Planned]] = [:]
@@ -102,20 +123,7 @@ enum LoRAMerger {
                 }
             }
         }
-        var patched = 0
-        func apply(_ plan: [String: [Planned]]) -> ModuleWeightVisitor {
-            { path, shape, weight, bias in
-                guard let updates = plan[path] else { return }
-                for u in updates where u.multiplier != 0 {
-                    LoRADelta.accumulate(u.update, multiplier: u.multiplier, shape: shape, defaultAlpha: u.defaultAlpha,
-                                         weight: &weight, bias: &bias)
-                }
-                patched += 1
-            }
-        }
-        if !tePlan.isEmpty { try te.visitWeights(apply(tePlan)) }
-        if !unetPlan.isEmpty { try un.visitWeights(apply(unetPlan)) }
-        return (te, un, patched)
+        return (tePlan, unetPlan)
     }
 
     /// peft's `lora_alpha` per network from diffusers' `lora_adapter_metadata` (diffusers ≥ 0.33 writes it);
@@ -132,6 +140,17 @@ enum LoRAMerger {
 }
 
 extension StableDiffusionPipeline {
+    /// Checks that `loras` fit this pipeline's models (every key maps to a layer of the right shape)
+    /// without merging anything: cheap, so a request can be refused before it is queued.
+    /// - Throws: what ``applyingLoRAs(_:)`` would throw for the same files.
+    public func validateLoRAs(_ loras: [LoRASelection]) throws {
+        guard !loras.isEmpty else { return }
+        guard let te = textEncoder as? CLIPTextModel, let un = unet as? UNet2DConditionModel else {
+            throw EngineError(code: "lora.unsupportedModel", message: "LoRAs can only be applied to the engine's own Stable Diffusion models.")
+        }
+        _ = try LoRAMerger.plan(loras, textEncoder: te, unet: un)
+    }
+
     /// This pipeline with `loras` merged into its text encoder and UNet; `self` is left unchanged, and
     /// the result shares every weight the LoRAs do not touch. An empty list returns `self`.
     /// - Throws: `EngineError` (`lora.*`) naming the file and first offending key; `lora.unsupportedModel`
