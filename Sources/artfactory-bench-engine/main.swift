@@ -71,6 +71,14 @@ func sgemmGFLOPs(size n: Int = 2048) -> Double {
     return 2 * Double(n * n * n) / t.median / 1e9
 }
 
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "lora" {
+    do { try runLoRABench(Array(CommandLine.arguments.dropFirst(2))) } catch {
+        FileHandle.standardError.write(Data("artfactory-bench-engine lora: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+
 guard let options = Options.parse(CommandLine.arguments) else {
     FileHandle.standardError.write(Data("usage: artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate] [--steps N] [--out FILE]\n".utf8))
     exit(2)

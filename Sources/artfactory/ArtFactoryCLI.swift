@@ -20,7 +20,7 @@ struct ArtFactoryCLI: ParsableCommand {
         """,
         version: ArtFactoryVersion.string,
         subcommands: [DaemonCommand.self, StatusCommand.self, RPCCommand.self, ManualCommand.self,
-                      GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, UpscalersCommand.self, PresetCommand.self, SessionCommand.self,
+                      GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, UpscalersCommand.self, LorasCommand.self, PresetCommand.self, SessionCommand.self,
                       PromptCommand.self, BatchCommand.self,
                       GalleryCommand.self, BrowseCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
                       TemplateCommand.self, ProfileCommand.self, WatchCommand.self, ProviderCommand.self]

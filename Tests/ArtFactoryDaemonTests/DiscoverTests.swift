@@ -10,11 +10,11 @@ import TestSupport
     static let expected: Set<String> = ["provider.list", "provider.setKey", "provider.clearKey", "provider.test", "provider.estimate",
                                         "daemon.status", "daemon.shutdown", "events.subscribe", "events.unsubscribe", "rpc.discover",
                                           "generate", "job.get", "job.list", "job.cancel", "job.retry",
-                                          "queue.pause", "queue.resume", "queue.reorder", "models.list", "preset.list",
+                                          "queue.pause", "queue.resume", "queue.reorder", "models.list", "loras.list", "preset.list",
                                           "session.create", "session.list", "session.get", "prompt.preview", "models.load", "models.unload", "batch.submit",
         // gallery-rpc
         "gallery.list", "gallery.search", "gallery.get", "gallery.compare", "gallery.favorite", "gallery.pin", "gallery.rate", "gallery.delete",
-        "gallery.import", "gallery.export", "gallery.fsck", "gallery.retention", "project.create", "project.list", "project.rename", "project.delete",
+        "gallery.import", "gallery.export", "gallery.fsck", "gallery.retention", "project.create", "project.list", "project.rename", "project.delete", "project.setBrandLora", "project.clearBrandLora",
         "tag.add", "tag.remove", "tag.list", "tag.rename",
         "collection.create", "collection.list", "collection.add", "collection.remove", "collection.delete",
         "template.save", "template.list", "template.delete", "profile.save", "profile.list", "profile.delete",

@@ -21,7 +21,8 @@ extension Daemon {
             ModelHandlers(models: generation.models, providers: s.providers),
             PresetHandlers(models: generation.models, calibration: generation.calibration, upscalers: generation.upscalers),
             UpscalerHandlers(upscalers: generation.upscalers, jobs: s.upscaleJobs),
-            PromptHandlers(wildcardsDir: generation.wildcardsDir),
+            PromptHandlers(wildcardsDir: generation.wildcardsDir, loras: generation.models.loras),
+            LoRAHandlers(catalog: s.catalog, loras: generation.models.loras),
             ProviderHandlers(hub: s.providers, logger: logger),
             WatchHandlers(service: s.watch),
         ]

@@ -48,11 +48,13 @@ enum GalleryRecord {
             if case .string(let v)? = params[key] { return v }
             return nil
         }
-        return GenerationMetadata(source: .artfactory, prompt: generation.prompt, negativePrompt: generation.negativePrompt,
+        var metadata = GenerationMetadata(source: .artfactory, prompt: generation.prompt, negativePrompt: generation.negativePrompt,
                                   steps: int("steps"), sampler: string("sampler"), scheduler: string("scheduler"),
                                   cfgScale: double("cfgScale") ?? double("guidanceScale"),
                                   seed: generation.seed.map { UInt64(bitPattern: $0) }, width: width, height: height,
                                   model: generation.model.isEmpty ? nil : generation.model)
+        metadata.loraHashes = loraHashes(params["loras"])
+        return metadata
     }
 
     /// A generation row for an imported image whose PNG carried metadata: our own record keeps
@@ -70,6 +72,7 @@ enum GalleryRecord {
             if let v = metadata.height { params["height"] = .int(Int64(v)) }
             if let v = metadata.modelHash { params["modelHash"] = .string(v) }
             for field in metadata.extra { params[field.key] = .string(field.value) }
+            if let loras = importedLoras(metadata) { params["loras"] = loras }
         }
         return Generation(projectId: projectId, prompt: metadata.prompt, negativePrompt: metadata.negativePrompt,
                           params: .object(JSONObject(params)), model: metadata.model ?? "", provider: "import:" + metadata.source.rawValue,

@@ -46,8 +46,10 @@ enum GalleryWire {
     }
 
     static func project(_ p: Project) -> ProjectInfo {
-        ProjectInfo(id: p.id, name: p.name, slug: p.slug, description: p.description, defaultProfileId: p.defaultProfileId,
-                    createdAt: p.createdAt)
+        var info = ProjectInfo(id: p.id, name: p.name, slug: p.slug, description: p.description, defaultProfileId: p.defaultProfileId,
+                               createdAt: p.createdAt)
+        info.brandLora = GenerationSpec.parseBrandLora(p.brandLora)
+        return info
     }
 
     static func filter(_ f: GalleryFilter?) -> AssetFilter {

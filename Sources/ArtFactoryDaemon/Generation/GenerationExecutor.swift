@@ -97,7 +97,10 @@ struct GenerationExecutor {
             let enhanced = try PromptEnhancer.apply(prompt: expanded, negativePrompt: spec.negativePrompt,
                                                     enhancement: PromptEnhancement(profile: spec.profile, profileEnabled: spec.profile != nil))
             let prompt = enhanced.prompt
-            var request = GenerationRequest(prompt: prompt)
+            // `<lora:name:w>` tags stay in the recorded prompt (as A1111 writes it) but not in the encoded one.
+            let (encoded, tags) = try LoRATag.extract(from: prompt)
+            let imagePipeline = try models.loras.pipeline(base: pipeline, modelPath: spec.modelPath, uses: spec.loras(forPromptTags: tags))
+            var request = GenerationRequest(prompt: encoded)
             request.negativePrompt = enhanced.negativePrompt
             request.width = spec.width
             request.height = spec.height
@@ -110,7 +113,7 @@ struct GenerationExecutor {
             request.strength = initImage == nil ? nil : spec.strength
             var stepStart = Date()
             var finalLatents: Tensor?
-            let result = try pipeline.generate(request) { p in
+            let result = try imagePipeline.generate(request) { p in
                 if spec.previewEvery != nil, p.step == p.totalSteps { finalLatents = p.latents }
                 let now = Date()
                 let measured = now.timeIntervalSince(stepStart)
@@ -132,7 +135,7 @@ struct GenerationExecutor {
                 }
             }
             if let refine {
-                pixels = try self.refine(pixels, refine, request: request, pipeline: pipeline, enlarge: enlarge) { p in
+                pixels = try self.refine(pixels, refine, request: request, pipeline: imagePipeline, enlarge: enlarge) { p in
                     try report(p, index: index, stage: "refine",
                                unitsLeftThisImage: Double((p.totalSteps - p.step) * refine.factor * refine.factor))
                     return true
@@ -142,7 +145,9 @@ struct GenerationExecutor {
             }
             // The record carries this image's own prompt and seed into its metadata chunks.
             var record = generation
-            record.prompt = prompt
+            // A1111 records LoRAs as tags in the prompt: the request's and the brand LoRA are written there too,
+            // so other tools reading the image apply them (the `Lora hashes` field comes from the spec's `loras`).
+            record.prompt = spec.fixedLoras.reduce(prompt) { $0 + " " + LoRATag(name: $1.name, weight: $1.weight).text }
             record.seed = spec.seed + Int64(index)
             record.completedAt = Int64(Date().timeIntervalSince1970 * 1000)
             try gallery.storeGenerated(pixels: pixels, generation: record, tags: spec.tags, collectionId: spec.collectionId)

@@ -36,8 +36,11 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     var collectionId: String?
     /// Style profile applied to every expanded prompt (from the request or the project's default).
     var profile: ArtFactoryPrompts.StyleProfile?
-    /// The project's brand LoRA, recorded for when the engine can load LoRAs.
+    /// The project's brand LoRA name (also listed in ``loras`` with origin `brand` when applied).
     var brandLora: String?
+    /// Every LoRA this generation applies: the request's, the project's brand LoRA and the prompt's
+    /// `<lora:…>` tags (each image applies the tags of its own expansion), with the file hashes.
+    var loras: [LoRAUse]?
     /// Expand the prompt once for every image (consistent batches); otherwise image i gets expansion i.
     var fixedPrompt: Bool?
     /// Grid cell label within its batch (`steps=20, guidance=7`).

@@ -23,12 +23,16 @@ final class ModelRegistry: @unchecked Sendable {
     let cache: ModelCache<StableDiffusionPipeline>
     /// Installs the embedded default model on first start; `scan()` waits for it.
     let installer: DefaultModelInstaller?
+    /// The LoRA files beside the models (`$ARTFACTORY_HOME/loras/`) and the warm LoRA-applied pipeline.
+    let loras: LoRARegistry
 
     /// - Parameters:
     ///   - budgetBytes: memory the cache may hold before evicting the least recently used model.
     ///   - installer: started here; listings wait until it has finished.
-    init(modelsDir: String, configFile: String, budgetBytes: Int = 8 << 30, installer: DefaultModelInstaller? = nil) {
+    init(modelsDir: String, configFile: String, budgetBytes: Int = 8 << 30, installer: DefaultModelInstaller? = nil,
+         lorasDir: String? = nil) {
         self.modelsDir = modelsDir
+        loras = LoRARegistry(folder: lorasDir ?? (URL(fileURLWithPath: modelsDir).deletingLastPathComponent().path + "/loras"))
         self.configFile = configFile
         self.installer = installer
         installer?.start()

@@ -48,6 +48,7 @@ struct ModelHandlers: HandlerGroup {
             let registry = models
             let entry = try registry.resolve(params.name)
             _ = registry.cache.unload(entry.path)
+            registry.loras.dropWarm(modelPath: entry.path)  // the LoRA-applied copy shares its weights
             return ModelsLoad.Result(name: entry.name, loaded: false, seconds: 0, resident: Self.residentNames(registry))
         }
     }

@@ -5,6 +5,8 @@ import Foundation
 /// prompt.preview.
 struct PromptHandlers: HandlerGroup {
     let wildcardsDir: String
+    /// Installed LoRAs, for the `unknown_lora` warning.
+    let loras: LoRARegistry
 
     func register(in table: MethodTable) {
         let counter: any TokenCounting = (try? CLIPTokenCounter()) ?? ApproximateTokenCounter()
@@ -25,11 +27,18 @@ struct PromptHandlers: HandlerGroup {
             do {
                 let p = try previewer.preview(PromptRequest(prompt: params.prompt, negativePrompt: params.negativePrompt ?? "",
                                                             mode: mode, count: count))
+                let installed = Set(loras.scan().map(\.name))
+                var warnings = p.warnings.map { ArtFactoryProtocol.PromptPreview.Warning(code: $0.code.rawValue, message: $0.message, promptIndex: $0.promptIndex) }
+                for (index, final) in p.finals.enumerated() {
+                    for tag in final.loras where !installed.contains(tag.name) {
+                        warnings.append(.init(code: "unknown_lora", message: "No LoRA named '\(tag.name)' is installed (see `artfactory loras list`); generate will refuse this prompt.", promptIndex: index))
+                    }
+                }
                 return ArtFactoryProtocol.PromptPreview.Result(
                     finals: p.finals.map { .init(prompt: $0.prompt, negativePrompt: $0.negativePrompt, tokenCount: $0.tokenCount,
-                                                 negativeTokenCount: $0.negativeTokenCount) },
-                    combinationCount: p.combinationCount, tokenWindow: p.tokenWindow,
-                    warnings: p.warnings.map { .init(code: $0.code.rawValue, message: $0.message, promptIndex: $0.promptIndex) })
+                                                 negativeTokenCount: $0.negativeTokenCount,
+                                                 loras: $0.loras.isEmpty ? nil : $0.loras.map { LoRAWeight(name: $0.name, weight: $0.weight) }) },
+                    combinationCount: p.combinationCount, tokenWindow: p.tokenWindow, warnings: warnings)
             } catch let e as PromptError {
                 throw RPCError.invalidParams("the prompt cannot be expanded: \(e.message)", field: "prompt")
             }

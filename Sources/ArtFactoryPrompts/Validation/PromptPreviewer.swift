@@ -47,6 +47,9 @@ public struct FinalPrompt: Sendable, Equatable, Codable {
     public var negativeTokenCount: Int
     /// Terms added by the profile and presets.
     public var addedTerms: [String]
+    /// `<lora:name:weight>` tags in ``prompt``, in order; they stay in ``prompt`` (A1111 records them
+    /// there) but are not tokenised: ``tokenCount`` counts the prompt without them.
+    public var loras: [LoRATag] = []
 }
 
 /// The result of `prompt.preview` (and the prompts the daemon generates from).
@@ -119,11 +122,12 @@ public struct PromptPreviewer: Sendable {
             let enhanced = try PromptEnhancer.apply(prompt: prompt, negativePrompt: negative,
                                                     enhancement: request.enhancement)
             let counter = validator.tokenCounter
-            let tokens = counter.tokenCount(enhanced.prompt)
+            let (encoded, loras) = try LoRATag.extract(from: enhanced.prompt)
+            let tokens = counter.tokenCount(encoded)
             let negativeTokens = counter.tokenCount(enhanced.negativePrompt)
             finals.append(FinalPrompt(prompt: enhanced.prompt, negativePrompt: enhanced.negativePrompt,
                                       tokenCount: tokens, negativeTokenCount: negativeTokens,
-                                      addedTerms: enhanced.addedTerms))
+                                      addedTerms: enhanced.addedTerms, loras: loras))
             if negativeTokens > counter.window {
                 warnings.append(PromptWarning(code: .overWindow,
                                               message: "The negative prompt is \(negativeTokens) tokens; the text encoder "

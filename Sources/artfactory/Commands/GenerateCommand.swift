@@ -39,6 +39,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Collection id for every image.") var collection: String?
     @Option(help: "Style profile id (default: the project's profile).") var profile: String?
     @Flag(name: .customLong("no-profile"), help: "Apply no style profile, not even the project's.") var noProfile = false
+    @Option(name: .customLong("lora"), help: ArgumentHelp("LoRA to apply, name or name:weight (repeatable; negative weights subtract).", valueName: "name[:weight]"))
+    var loras: [String] = []
+    @Flag(name: .customLong("no-brand-lora"), help: "Do not apply the project's brand LoRA.") var noBrandLora = false
     @Option(name: .customLong("tag"), help: "Tag for every image (repeatable).") var tags: [String] = []
     @Option(help: "Session id.") var session: String?
     @Option(help: "Parent generation id.") var parent: String?
@@ -126,6 +129,8 @@ struct GenerateCommand: ParsableCommand {
         params.collection = collection
         params.profile = profile
         params.useProfile = noProfile ? false : nil
+        params.loras = loras.isEmpty ? nil : try loras.map(Self.parseLora)
+        params.useBrandLora = noBrandLora ? false : nil
         params.tags = tags.isEmpty ? nil : tags
         params.source = source.map(Self.absolute)
         params.mask = mask.map(Self.absolute)

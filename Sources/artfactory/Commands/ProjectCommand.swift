@@ -2,10 +2,10 @@ import ArgumentParser
 import ArtFactoryProtocol
 import Foundation
 
-/// `artfactory project list|create|rename|delete`.
+/// `artfactory project list|create|rename|delete|brand-lora`.
 struct ProjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "project", abstract: "Manage projects (gallery folders).",
-                                                    subcommands: [List.self, Create.self, Rename.self, Delete.self])
+                                                    subcommands: [List.self, Create.self, Rename.self, Delete.self, BrandLora.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List projects.")

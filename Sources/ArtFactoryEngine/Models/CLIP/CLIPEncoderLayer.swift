@@ -2,9 +2,9 @@
 /// with a residual connection (transformers' `CLIPEncoderLayer`).
 struct CLIPEncoderLayer: Sendable {
     let layerNorm1: LayerNorm
-    let qProj: Linear, kProj: Linear, vProj: Linear, outProj: Linear
+    var qProj: Linear, kProj: Linear, vProj: Linear, outProj: Linear
     let layerNorm2: LayerNorm
-    let fc1: Linear, fc2: Linear
+    var fc1: Linear, fc2: Linear
     let heads: Int
     let activation: String
 

@@ -8,7 +8,7 @@ public struct CLIPTextModel: TextEncoding {
     public let configuration: CLIPTextConfiguration
     let tokenEmbedding: [Float]
     let positionEmbedding: [Float]
-    let layers: [CLIPEncoderLayer]
+    var layers: [CLIPEncoderLayer]
     let finalLayerNorm: LayerNorm
 
     public var hiddenSize: Int { configuration.hiddenSize }

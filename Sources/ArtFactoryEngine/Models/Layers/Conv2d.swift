@@ -1,7 +1,7 @@
 /// A square-kernel 2-D convolution (PyTorch `nn.Conv2d`) over NCHW tensors.
 struct Conv2d: Sendable {
-    let weight: [Float]
-    let bias: [Float]?
+    var weight: [Float]
+    var bias: [Float]?
     let inChannels: Int
     let outChannels: Int
     let kernel: Int

@@ -1,10 +1,10 @@
 /// Multi-head attention with query/key/value/output projections, named after diffusers' `Attention`
 /// (`to_q`, `to_k`, `to_v`, `to_out.0`). Self-attention when no context is given.
 struct CrossAttention: Sendable {
-    let toQ: Linear
-    let toK: Linear
-    let toV: Linear
-    let toOut: Linear
+    var toQ: Linear
+    var toK: Linear
+    var toV: Linear
+    var toOut: Linear
     let heads: Int
 
     /// - Parameters: `queryDim` is the input width; `contextDim` the width of the attended states;

@@ -1,7 +1,7 @@
 /// A fully connected layer, `y = x W^T + b`, over the last dimension (PyTorch `nn.Linear`).
 struct Linear: Sendable {
-    let weight: [Float]
-    let bias: [Float]?
+    var weight: [Float]
+    var bias: [Float]?
     let inFeatures: Int
     let outFeatures: Int
 

@@ -3,11 +3,11 @@
 /// shortcut when the channel count changes.
 struct ResnetBlock2D: Sendable {
     let norm1: GroupNorm
-    let conv1: Conv2d
-    let timeEmbeddingProjection: Linear?
+    var conv1: Conv2d
+    var timeEmbeddingProjection: Linear?
     let norm2: GroupNorm
-    let conv2: Conv2d
-    let shortcut: Conv2d?
+    var conv2: Conv2d
+    var shortcut: Conv2d?
 
     /// - Parameter timeEmbeddingChannels: width of the time embedding, or nil for the VAE's blocks.
     init(_ weights: WeightSource, in inChannels: Int, out outChannels: Int, timeEmbeddingChannels: Int?,

@@ -3,10 +3,10 @@ import CEngineKernels
 /// diffusers' `BasicTransformerBlock`: self-attention, cross-attention to the text, and a GEGLU
 /// feed-forward, each pre-normed with LayerNorm and added back to the residual stream.
 struct BasicTransformerBlock: Sendable {
-    let norm1: LayerNorm, attn1: CrossAttention
-    let norm2: LayerNorm, attn2: CrossAttention
+    let norm1: LayerNorm, norm2: LayerNorm
+    var attn1: CrossAttention, attn2: CrossAttention
     let norm3: LayerNorm
-    let feedForwardIn: Linear, feedForwardOut: Linear
+    var feedForwardIn: Linear, feedForwardOut: Linear
 
     init(_ weights: WeightSource, dim: Int, heads: Int, contextDim: Int) throws {
         norm1 = try LayerNorm(weights, "norm1", width: dim)

@@ -6,8 +6,8 @@ struct TimestepEmbedding: Sendable {
     let channels: Int
     let flipSinToCos: Bool
     let freqShift: Float
-    let linear1: Linear
-    let linear2: Linear
+    var linear1: Linear
+    var linear2: Linear
 
     init(_ weights: WeightSource, channels: Int, embeddingChannels: Int, flipSinToCos: Bool, freqShift: Int) throws {
         self.channels = channels

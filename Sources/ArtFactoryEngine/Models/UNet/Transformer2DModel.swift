@@ -3,9 +3,9 @@
 /// a projection out and a residual connection.
 struct Transformer2DModel: Sendable {
     let norm: GroupNorm
-    let projectIn: Projection
-    let blocks: [BasicTransformerBlock]
-    let projectOut: Projection
+    var projectIn: Projection
+    var blocks: [BasicTransformerBlock]
+    var projectOut: Projection
 
     /// The two flavours of projection.
     enum Projection: Sendable {

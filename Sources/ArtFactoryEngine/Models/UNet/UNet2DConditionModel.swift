@@ -6,13 +6,13 @@ import Foundation
 public struct UNet2DConditionModel: NoisePredicting {
     /// The configuration the weights were loaded for.
     public let configuration: UNetConfiguration
-    let timeEmbedding: TimestepEmbedding
-    let convIn: Conv2d
-    let downBlocks: [DownBlock2D]
-    let midBlock: MidBlock2DCrossAttn?
-    let upBlocks: [UpBlock2D]
+    var timeEmbedding: TimestepEmbedding
+    var convIn: Conv2d
+    var downBlocks: [DownBlock2D]
+    var midBlock: MidBlock2DCrossAttn?
+    var upBlocks: [UpBlock2D]
     let normOut: GroupNorm
-    let convOut: Conv2d
+    var convOut: Conv2d
 
     public var inChannels: Int { configuration.inChannels }
     public var outChannels: Int { configuration.outChannels }

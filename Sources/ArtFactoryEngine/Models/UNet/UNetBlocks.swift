@@ -1,9 +1,9 @@
 /// The UNet's encoder stage (diffusers' `DownBlock2D`, or `CrossAttnDownBlock2D` when `attentions`
 /// is non-empty): residual blocks, each optionally followed by a transformer, then a stride-2 conv.
 struct DownBlock2D: Sendable {
-    let resnets: [ResnetBlock2D]
-    let attentions: [Transformer2DModel]
-    let downsampler: Conv2d?
+    var resnets: [ResnetBlock2D]
+    var attentions: [Transformer2DModel]
+    var downsampler: Conv2d?
 
     /// Runs the block, appending every intermediate output to `skips` for the decoder.
     func callAsFunction(_ x: Tensor, timeEmbedding: Tensor, context: Tensor, skips: inout [Tensor]) -> Tensor {
@@ -27,8 +27,8 @@ struct DownBlock2D: Sendable {
 
 /// The UNet's bottleneck (diffusers' `UNetMidBlock2DCrossAttn`): resnet → transformer(s) → resnet.
 struct MidBlock2DCrossAttn: Sendable {
-    let resnets: [ResnetBlock2D]
-    let attentions: [Transformer2DModel]
+    var resnets: [ResnetBlock2D]
+    var attentions: [Transformer2DModel]
 
     func callAsFunction(_ x: Tensor, timeEmbedding: Tensor, context: Tensor) -> Tensor {
         var h = resnets[0](x, timeEmbedding: timeEmbedding)
@@ -46,9 +46,9 @@ struct MidBlock2DCrossAttn: Sendable {
 /// first concatenates the matching encoder output, then an optional transformer; finally a nearest
 /// 2x upsample and a 3x3 conv.
 struct UpBlock2D: Sendable {
-    let resnets: [ResnetBlock2D]
-    let attentions: [Transformer2DModel]
-    let upsampler: Conv2d?
+    var resnets: [ResnetBlock2D]
+    var attentions: [Transformer2DModel]
+    var upsampler: Conv2d?
 
     /// Consumes skips from the end of `skips`; `upsampleTo` is the size of the next stage's skip.
     func callAsFunction(_ x: Tensor, timeEmbedding: Tensor, context: Tensor, skips: inout [Tensor],

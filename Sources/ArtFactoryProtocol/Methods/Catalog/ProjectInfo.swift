@@ -6,6 +6,8 @@ public struct ProjectInfo: Codable, Sendable, Equatable {
     public var slug: String
     public var description: String
     public var defaultProfileId: String?
+    /// The LoRA every generation in the project applies (`project.setBrandLora`), if any.
+    public var brandLora: LoRAWeight?
     /// Milliseconds since the epoch.
     public var createdAt: Int64
 
@@ -24,6 +26,7 @@ public struct ProjectInfo: Codable, Sendable, Equatable {
         .init("slug", .string("folder name under gallery/"), required: true),
         .init("description", .string(), required: true),
         .init("defaultProfileId", .string("style profile applied by default")),
+        .init("brandLora", LoRAWeight.schema),
         .init("createdAt", .integer("ms since the epoch"), required: true),
     ])
     public static let example = ProjectInfo(id: "prj_01J0000000000000000000000", name: "Autumn campaign", slug: "autumn-campaign",

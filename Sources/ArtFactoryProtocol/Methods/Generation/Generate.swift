@@ -48,6 +48,10 @@ public enum Generate: RPCMethod {
         public var profile: String?
         /// false = apply no style profile, not even the project's (`--no-profile`).
         public var useProfile: Bool?
+        /// LoRAs to apply, in order (`--lora name:weight`); `<lora:name:weight>` tags in the prompt add to these.
+        public var loras: [LoRAWeight]?
+        /// false = do not apply the project's brand LoRA (`--no-brand-lora`).
+        public var useBrandLora: Bool?
         /// Collection id every output image is added to.
         public var collection: String?
         /// Tag names for every output image.
@@ -128,6 +132,8 @@ public enum Generate: RPCMethod {
         .init("parent", .string("parent generation id")),
         .init("profile", .string("style profile id; absent = the project's default")),
         .init("useProfile", .boolean("false = no style profile")),
+        .init("loras", .array(LoRAWeight.schema, "LoRAs to apply (loras.list); prompt <lora:name:weight> tags add to these", maxItems: 16)),
+        .init("useBrandLora", .boolean("false = do not apply the project's brand LoRA")),
         .init("collection", .string("collection id for every image")),
         .init("tags", .array(.string(), "tag names", maxItems: 64)),
         .init("source", .string("absolute path of a source image, or an asset id (image-to-image)")),

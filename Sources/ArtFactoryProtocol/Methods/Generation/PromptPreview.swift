@@ -33,17 +33,20 @@ public enum PromptPreview: RPCMethod {
         /// CLIP tokens (without begin/end markers).
         public var tokenCount: Int
         public var negativeTokenCount: Int
-        public init(prompt: String, negativePrompt: String, tokenCount: Int, negativeTokenCount: Int) {
+        /// The prompt's `<lora:name:weight>` tags, in order (not tokenised: `tokenCount` leaves them out).
+        public var loras: [LoRAWeight]?
+        public init(prompt: String, negativePrompt: String, tokenCount: Int, negativeTokenCount: Int, loras: [LoRAWeight]? = nil) {
             self.prompt = prompt
             self.negativePrompt = negativePrompt
             self.tokenCount = tokenCount
             self.negativeTokenCount = negativeTokenCount
+            self.loras = loras
         }
     }
 
     /// A validation warning.
     public struct Warning: Codable, Sendable, Equatable {
-        /// over_window, conflicting_terms, empty_after_expansion, missing_lighting, missing_composition, unbalanced_emphasis.
+        /// over_window, conflicting_terms, empty_after_expansion, missing_lighting, missing_composition, unbalanced_emphasis, unknown_lora.
         public var code: String
         public var message: String
         /// The prompt it concerns (index into `finals`), if one.
@@ -83,6 +86,7 @@ public enum PromptPreview: RPCMethod {
             .init("negativePrompt", .string(), required: true),
             .init("tokenCount", .integer(minimum: 0), required: true),
             .init("negativeTokenCount", .integer(minimum: 0), required: true),
+            .init("loras", .array(LoRAWeight.schema, "the prompt's <lora:name:weight> tags (not tokenised)")),
         ])), required: true),
         .init("combinationCount", .integer("combinations (combinatorial mode)", minimum: 0)),
         .init("tokenWindow", .integer("encoder window", minimum: 1), required: true),
