@@ -29,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev", "zlib1g-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CImagingShims", dependencies: ["CPNG", "CJPEG"]),
         // AVX2/FMA point-wise kernels with a run-time CPU check; optimised in debug builds too, so
         // engine tests do not crawl.
@@ -71,7 +72,7 @@ let package = Package(
         // MARK: Native Stable Diffusion engine on BLAS.
         .target(
             name: "ArtFactoryEngine",
-            dependencies: ["CBLAS", "CEngineKernels"],
+            dependencies: ["CBLAS", "CEngineKernels", "CSystemZlib"],
             exclude: ["Tokenizer/Resources/LICENSE-bpe_simple_vocab.txt"],
             resources: [.copy("Tokenizer/Resources/bpe_simple_vocab_16e6.txt.gz")],
             swiftSettings: swiftSettings + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
@@ -139,6 +140,13 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // The daemon plus the JSON-RPC specification's example methods, for conformance tests only.
+        .executableTarget(
+            name: "artfactoryd-conformance",
+            dependencies: ["ArtFactoryDaemon", "ArtFactoryProtocol"],
+            path: "Tests/ConformanceDaemon",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["ArtFactoryProtocol", "ArtFactoryIPC"],
@@ -162,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArtFactoryImagingTests",
-            dependencies: ["ArtFactoryImaging"],
+            dependencies: ["ArtFactoryImaging", "ArtFactoryPrompts"],
             exclude: ["Fixtures", "helpers"],
             swiftSettings: swiftSettings
         ),
@@ -185,14 +193,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ArtFactoryDaemonTests",
-            dependencies: ["ArtFactoryDaemon", "TestSupport", "artfactoryd", "artfactory"],
+            dependencies: ["ArtFactoryDaemon", "TestSupport", "artfactoryd", "artfactory", "artfactoryd-conformance"],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Catalog benchmark (Scripts/bench-catalog)
         .executableTarget(
             name: "artfactory-bench-catalog",
-            dependencies: ["ArtFactoryCatalog"],
+            dependencies: ["ArtFactoryCatalog", "ArtFactoryPrompts"],
             swiftSettings: swiftSettings
         ),
     ]

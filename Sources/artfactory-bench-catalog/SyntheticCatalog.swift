@@ -1,17 +1,6 @@
 import ArtFactoryCatalog
+import ArtFactoryPrompts
 import Foundation
-
-/// Deterministic pseudo-random numbers (SplitMix64), so every bench run fills the same catalog.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Fills a catalog with realistic synthetic generations: prompts drawn from a word list with a
 /// skewed (Zipf-like) distribution, a few projects and collections, tags, favorites and ratings.
@@ -37,7 +26,7 @@ struct SyntheticCatalog {
     static let models = ["sd15", "sd15-inpaint", "sdxl-base", "dreamshaper-8", "realistic-vision-5"]
     static let tagNames = (1...50).map { "tag\($0)" } + ["keeper", "client", "draft", "print", "web"]
 
-    var rng = SplitMix64(state: 42)
+    var rng = SplitMix64(seed: 42)
 
     mutating func pick<T>(_ list: [T]) -> T {
         // Squaring a uniform number skews picks toward the front of the list (Zipf-like).

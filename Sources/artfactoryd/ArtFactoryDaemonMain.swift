@@ -42,7 +42,6 @@ struct ArtFactoryDaemonMain {
         ProcessHygiene.unblockControlSignals()
         var options = Daemon.Options(paths: DaemonPaths.resolve(environment: env))
         options.foreground = !detached
-        options.specExamples = env["ARTFACTORY_SPEC_EXAMPLES"] == "1"
         options.inheritedFD = inherited
         do {
             let daemon = try Daemon(options: options)

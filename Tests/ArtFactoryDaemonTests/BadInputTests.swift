@@ -1,4 +1,5 @@
 import ArtFactoryIPC
+import ArtFactoryPrompts
 import ArtFactoryProtocol
 import Foundation
 import Glibc
@@ -10,7 +11,7 @@ import TestSupport
 @Suite(.serialized) struct BadInputTests {
     /// Deterministic generator of malformed messages of many kinds.
     static func malformed(_ i: Int) -> [UInt8] {
-        var rng = SplitMix(seed: UInt64(i))
+        var rng = SplitMix64(seed: UInt64(i))
         switch i % 12 {
         case 0: return Array(#"{"jsonrpc":"2.0","method":"daemon.status","id":"#.utf8)  // truncated
         case 1: return [0xFF, 0xFE, 0x7B, 0x7D]  // invalid UTF-8
@@ -125,16 +126,4 @@ final class Flag: @unchecked Sendable {
     private var value = false
     func set() { lock.lock(); value = true; lock.unlock() }
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

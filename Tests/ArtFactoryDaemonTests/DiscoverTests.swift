@@ -46,7 +46,7 @@ import TestSupport
     }
 
     @Test func conformanceModeDocumentsItsExtraMethodsToo() throws {
-        let daemon = try DaemonProcess.start(environment: ["ARTFACTORY_SPEC_EXAMPLES": "1"])
+        let daemon = try DaemonProcess.start(executable: "artfactoryd-conformance")
         let doc = try daemon.client().call("rpc.discover")
         let names = Set(doc["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
         #expect(names.isSuperset(of: Self.expected))

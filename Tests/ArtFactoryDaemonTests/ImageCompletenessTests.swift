@@ -32,7 +32,7 @@ import Testing
     @Test func otherDataIsInvalid() {
         if case .invalid = ImageCompleteness.check(Data("this is not a picture".utf8)) {} else { Issue.record("text is not an image") }
         if case .invalid = ImageCompleteness.check(Data("RIFF\u{4}\0\0\0WAVE".utf8)) {} else { Issue.record("RIFF WAVE is not WebP") }
-        var damaged = Data(ImageCompleteness.pngSignature)
+        var damaged = Data(ImageFormat.png.signature)
         damaged.append(contentsOf: [0, 0, 0, 13, 0x01, 0x02, 0x03, 0x04])
         if case .invalid = ImageCompleteness.check(damaged) {} else { Issue.record("a chunk type must be letters") }
     }

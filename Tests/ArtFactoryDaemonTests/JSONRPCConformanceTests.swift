@@ -9,7 +9,7 @@ import TestSupport
 /// and more helpful messages, which the specification allows; codes and ids must match).
 @Suite(.serialized) struct JSONRPCConformanceTests {
     let daemon: DaemonProcess
-    init() throws { daemon = try DaemonProcess.start(environment: ["ARTFACTORY_SPEC_EXAMPLES": "1"]) }
+    init() throws { daemon = try DaemonProcess.start(executable: "artfactoryd-conformance") }
 
     func exchange(_ line: String, expectReply: Bool = true) throws -> JSONValue? {
         let c = try daemon.client(timeout: expectReply ? 10 : 0.3)

@@ -1,3 +1,4 @@
+import ArtFactoryPrompts
 import Foundation
 import Testing
 @testable import ArtFactoryImaging
@@ -5,19 +6,7 @@ import Testing
 /// Feeds hostile bytes to every decoder: each input must give a thrown ``ImagingError`` or a valid image,
 /// never a crash, hang or exit.
 @Suite struct FuzzTests {
-    /// Deterministic generator so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func mutate(_ original: Data, using random: inout SplitMix) -> Data {
+    static func mutate(_ original: Data, using random: inout SplitMix64) -> Data {
         var data = original
         switch random.next() % 4 {
         case 0:  // truncate
@@ -66,7 +55,7 @@ import Testing
         default:
             original = try WebPEncoder(quality: 70).encode(image)
         }
-        var random = SplitMix(state: 0xA11CE + UInt64(format.count))
+        var random = SplitMix64(seed: 0xA11CE + UInt64(format.count))
         var failures = 0
         for _ in 0..<500 {
             let mutated = Self.mutate(original, using: &random)

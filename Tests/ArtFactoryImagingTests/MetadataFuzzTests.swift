@@ -1,3 +1,4 @@
+import ArtFactoryPrompts
 import Foundation
 import Testing
 @testable import ArtFactoryImaging
@@ -8,7 +9,7 @@ import Testing
     static var replacements: [Any] { [[Any](), [String: Any](), "x", 1, -1, 1e300, NSNull(), true, ["9", 0], [["1"]]] }
 
     /// Replaces one randomly chosen value somewhere in the tree.
-    static func mutate(_ value: Any, _ random: inout FuzzTests.SplitMix, depth: Int = 0) -> Any {
+    static func mutate(_ value: Any, _ random: inout SplitMix64, depth: Int = 0) -> Any {
         let pickHere = random.next() % 4 == 0 || depth > 6
         if pickHere { return replacements[Int(random.next() % UInt64(replacements.count))] }
         if var object = value as? [String: Any], !object.isEmpty {
@@ -28,7 +29,7 @@ import Testing
     @Test(arguments: ["comfyui.png", "invokeai.png"])
     func typeConfusedGraphsNeverTrap(fixture: String) throws {
         let chunks = try PNGTextChunk.readAll(from: TestFiles.fixture(fixture))
-        var random = FuzzTests.SplitMix(state: UInt64(fixture.count))
+        var random = SplitMix64(seed: UInt64(fixture.count))
         var parsed = 0
         for _ in 0..<300 {
             var mutated: [PNGTextChunk] = []

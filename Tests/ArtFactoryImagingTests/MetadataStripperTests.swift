@@ -1,3 +1,4 @@
+import ArtFactoryPrompts
 import Foundation
 import Testing
 @testable import ArtFactoryImaging
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func strippersSurviveMutations() throws {
-        var random = FuzzTests.SplitMix(state: 7)
+        var random = SplitMix64(seed: 7)
         for name in ["photo.jpg", "exif.webp", "text_exif.png"] {
             let original = try TestFiles.fixture(name)
             for _ in 0..<300 {

@@ -18,14 +18,17 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Starts a daemon and waits until it answers `daemon.status`.
     /// - Parameters:
     ///   - home: an existing home to reuse (a restart); a new temporary one when nil.
-    ///   - environment: extra variables (e.g. `ARTFACTORY_SPEC_EXAMPLES=1`).
-    public static func start(home: String? = nil, environment: [String: String] = [:], timeout: Double = 90) throws -> DaemonProcess {
-        let d = try DaemonProcess(home: home, environment: environment)
+    ///   - environment: extra variables (e.g. `ARTFACTORY_NO_DEFAULT_MODEL=0`).
+    ///   - executable: the product to run: `artfactoryd`, or the test-only `artfactoryd-conformance`
+    ///     (the daemon plus the JSON-RPC specification's example methods).
+    public static func start(home: String? = nil, environment: [String: String] = [:], timeout: Double = 90,
+                             executable: String = "artfactoryd") throws -> DaemonProcess {
+        let d = try DaemonProcess(home: home, environment: environment, executable: executable)
         try d.waitUntilReady(timeout: timeout)
         return d
     }
 
-    init(home: String?, environment: [String: String]) throws {
+    init(home: String?, environment: [String: String], executable: String = "artfactoryd") throws {
         self.ownsHome = home == nil
         let home = try home ?? TestPaths.makeTempDir(prefix: "afd")
         self.home = home
@@ -36,7 +39,7 @@ public final class DaemonProcess: @unchecked Sendable {
         // test asks for it with ARTFACTORY_NO_DEFAULT_MODEL=0.
         env["ARTFACTORY_NO_DEFAULT_MODEL"] = env["ARTFACTORY_NO_DEFAULT_MODEL"] ?? "1"
         for (k, v) in environment { env[k] = v }
-        let exe = TestPaths.product("artfactoryd")
+        let exe = TestPaths.product(executable)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

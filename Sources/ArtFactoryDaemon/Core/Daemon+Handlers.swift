@@ -5,7 +5,7 @@ extension Daemon {
     /// (see ``HandlerGroup``). Order does not matter; a new group is one line here.
     func handlerGroups(_ s: DaemonServices) -> [any HandlerGroup] {
         let generation = s.generation
-        var groups: [any HandlerGroup] = [
+        return [
             CoreHandlers(events: s.events, status: { [unowned self] in status() },
                          shutdown: { [unowned self] reason in loop.after(ms: 0) { [self] in beginShutdown(reason: reason) } }),
             GalleryHandlers(catalog: s.catalog, gallery: s.gallery, files: s.galleryJobs),
@@ -26,7 +26,5 @@ extension Daemon {
             ProviderHandlers(hub: s.providers, logger: logger),
             WatchHandlers(service: s.watch),
         ]
-        if options.specExamples { groups.append(SpecExampleHandlers()) }
-        return groups
     }
 }

@@ -20,9 +20,10 @@ public final class Daemon: @unchecked Sendable {
         public var foreground: Bool = true
         /// An inherited listening socket (systemd socket activation).
         public var inheritedFD: Int32?
-        /// Also dispatch the JSON-RPC 2.0 specification's example methods (`subtract`, `sum`, …),
-        /// for conformance tests. Set by `ARTFACTORY_SPEC_EXAMPLES=1`.
-        public var specExamples: Bool = false
+        /// Registers methods beyond the daemon's own, after them (a name registered twice traps).
+        /// Only test builds use it: `artfactoryd-conformance` adds the JSON-RPC 2.0 specification's
+        /// example methods this way, so they are never compiled into the daemon.
+        public var extraMethods: (@Sendable (MethodTable) -> Void)?
 
         public init(paths: DaemonPaths) { self.paths = paths }
     }
@@ -85,6 +86,7 @@ public final class Daemon: @unchecked Sendable {
         counters = services.counters
         applyRequestLogging(level: level)
         for group in handlerGroups(services) { group.register(in: table) }
+        options.extraMethods?(table)
         do {
             try services.start(loop: loop, logger: logger)
         } catch {

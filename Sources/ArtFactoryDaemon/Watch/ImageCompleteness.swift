@@ -1,3 +1,4 @@
+import ArtFactoryImaging
 import Foundation
 
 /// Tells a whole image file from one still being written, by its structure alone (no decoding).
@@ -14,29 +15,21 @@ enum ImageCompleteness: Equatable {
     case incomplete
     case invalid(String)
 
-    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-    static let jpegSignature: [UInt8] = [0xFF, 0xD8, 0xFF]
-
-    /// Classifies `data`, the whole current content of a file.
+    /// Classifies `data`, the whole current content of a file. Which format it is comes from the
+    /// one sniffer, ``ImageFormat``; this type only judges whether the file is whole.
     static func check(_ data: Data) -> ImageCompleteness {
         let bytes = [UInt8](data)
-        if bytes.isEmpty { return .incomplete }
-        if isPrefix(bytes, of: pngSignature) || isPrefix(bytes, of: jpegSignature) || isPrefix(bytes, of: Array("RIFF".utf8)) {
-            return .incomplete
+        if bytes.isEmpty || ImageFormat.partialSignature(bytes) != nil { return .incomplete }
+        switch ImageFormat.allCases.first(where: { bytes.starts(with: $0.signature) }) {
+        case .png?: return png(bytes)
+        case .jpeg?: return jpeg(bytes)
+        case .webp?: return webp(bytes)
+        case nil: return .invalid("it is not a PNG, JPEG or WebP image")
         }
-        if bytes.starts(with: pngSignature) { return png(bytes) }
-        if bytes.starts(with: jpegSignature) { return jpeg(bytes) }
-        if bytes.starts(with: Array("RIFF".utf8)) { return webp(bytes) }
-        return .invalid("it is not a PNG, JPEG or WebP image")
-    }
-
-    /// Whether `bytes` is a proper prefix of `signature` (too short to tell yet).
-    private static func isPrefix(_ bytes: [UInt8], of signature: [UInt8]) -> Bool {
-        bytes.count < signature.count && signature.starts(with: bytes)
     }
 
     private static func png(_ b: [UInt8]) -> ImageCompleteness {
-        var offset = pngSignature.count
+        var offset = ImageFormat.png.signature.count
         while true {
             guard offset + 8 <= b.count else { return .incomplete }
             let length = Int(b[offset]) << 24 | Int(b[offset + 1]) << 16 | Int(b[offset + 2]) << 8 | Int(b[offset + 3])
@@ -58,10 +51,10 @@ enum ImageCompleteness: Equatable {
 
     private static func webp(_ b: [UInt8]) -> ImageCompleteness {
         guard b.count >= 12 else {
-            let form = Array("WEBP".utf8)
-            return b.count <= 8 || form.starts(with: b[8...]) ? .incomplete : .invalid("it is a RIFF file but not WebP")
+            let formAt = ImageFormat.webpFormOffset
+            return b.count <= formAt || ImageFormat.webpForm.starts(with: b[formAt...]) ? .incomplete : .invalid("it is a RIFF file but not WebP")
         }
-        guard b[8..<12].elementsEqual("WEBP".utf8) else { return .invalid("it is a RIFF file but not WebP") }
+        guard ImageFormat.sniff(b) == .webp else { return .invalid("it is a RIFF file but not WebP") }
         let size = Int(b[4]) | Int(b[5]) << 8 | Int(b[6]) << 16 | Int(b[7]) << 24
         return b.count >= size + 8 ? .complete : .incomplete
     }

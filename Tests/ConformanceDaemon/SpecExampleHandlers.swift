@@ -1,8 +1,9 @@
+import ArtFactoryDaemon
 import ArtFactoryProtocol
 
-/// The JSON-RPC 2.0 specification's example methods, dispatched only when the daemon runs with
-/// `ARTFACTORY_SPEC_EXAMPLES=1`, so that conformance tests can replay the specification's own
-/// examples verbatim. They are documented in `rpc.discover` whenever they are dispatched.
+/// The JSON-RPC 2.0 specification's example methods, served only by the test-only
+/// `artfactoryd-conformance`, so that conformance tests can replay the specification's own
+/// examples verbatim. They are documented in its `rpc.discover` like any other method.
 enum SpecSubtract: RPCMethod {
     static let method = "subtract"
     static let summary = "Specification example: minuend - subtrahend (conformance mode only)."
@@ -69,8 +70,8 @@ enum SpecGetData: RPCMethod {
     static let exampleResult: JSONValue = ["hello", 5]
 }
 
-/// The specification's example methods as a handler group (``Daemon/Options/specExamples``).
-struct SpecExampleHandlers: HandlerGroup {
+/// The specification's example methods, registered through ``Daemon/Options/extraMethods``.
+struct SpecExampleHandlers {
     func register(in table: MethodTable) {
         func number(_ d: Double) -> JSONValue { d.rounded() == d && abs(d) < 1e15 ? .int(Int64(d)) : .double(d) }
         table.register(SpecSubtract.self, on: .loop) { p, _ in number(p.minuend - p.subtrahend) }

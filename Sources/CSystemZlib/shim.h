@@ -1,0 +1,4 @@
+#ifndef ARTFACTORY_CSYSTEMZLIB_SHIM_H
+#define ARTFACTORY_CSYSTEMZLIB_SHIM_H
+#include <zlib.h>
+#endif
