@@ -22,7 +22,7 @@ extension GalleryRecord {
         guard let tags = try? LoRATag.extract(from: metadata.prompt).tags, !tags.isEmpty else { return nil }
         let hashes = metadata.loraHashes
         return .array(tags.map { tag in
-            var object: [String: CatalogJSON] = ["name": .string(tag.name), "weight": .double(tag.weight), "origin": .string("prompt")]
+            var object: JSONObject = ["name": .string(tag.name), "weight": .double(tag.weight), "origin": .string("prompt")]
             if let hash = hashes.first(where: { $0.name == tag.name })?.hash { object["hash"] = .string(hash) }
             return .object(object)
         })
