@@ -30,9 +30,13 @@ public enum ModelsList: RPCMethod {
         public var capabilities: [String]
         /// Remote: estimated US dollars per image.
         public var costPerImage: Double?
+        /// Local: `sd1`, `sd2`, `sdxl`, `sdxl-refiner` or `turbo` (few-step); absent when not recognised.
+        public var family: String?
 
         public init(name: String, format: String, path: String, bytes: Int64, loaded: Bool, isDefault: Bool, provider: String = "local",
-                    modelId: String? = nil, capabilities: [String] = ["txt2img", "img2img", "inpaint"], costPerImage: Double? = nil) {
+                    modelId: String? = nil, capabilities: [String] = ["txt2img", "img2img", "inpaint"], costPerImage: Double? = nil,
+                    family: String? = nil) {
+            self.family = family
             self.name = name
             self.format = format
             self.path = path
@@ -67,6 +71,7 @@ public enum ModelsList: RPCMethod {
         .init("modelId", .string("the provider's model id"), required: true),
         .init("capabilities", .array(.enumeration(["txt2img", "img2img", "inpaint"])), required: true),
         .init("costPerImage", .number("remote: estimated US dollars per image", minimum: 0)),
+        .init("family", .enumeration(["sd1", "sd2", "sdxl", "sdxl-refiner", "turbo"], "local: the model family (turbo = few-step); absent when not recognised")),
     ])
     public static let params: [Schema.Property] = []
     public static let result = Schema.object([
