@@ -59,6 +59,10 @@ import TestSupport
         let finished = try f.wait(fast.jobId)
         #expect(finished.status == "succeeded", "\(finished.error ?? "")")
         #expect(finished.progress?.totalSteps == 1)
+        // Estimates count the few steps too.
+        let presets = try c.call(PresetList.self, .init(model: "sdxl-turbo-tiny")).presets
+        #expect(presets.map(\.steps) == [1, 2, 4, 4])
+        #expect(try c.call(PresetList.self, .init(model: "sdxl-tiny")).presets.map(\.steps) == [15, 28, 40, 50])
     }
 
     @Test func singleFileSDXLDefaultsToItsNativeSize() {
