@@ -54,8 +54,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         try Data("{\"block_out_channels\": \"wide\"}".utf8).write(to: folder.appendingPathComponent("unet/config.json"))
         #expect((#expect(throws: EngineError.self) { try StableDiffusionModels.load(from: folder.path) })?.code == "config.invalid")
+        for unsupported in ["StableDiffusion3Pipeline", "FluxPipeline"] {  // SDXL is supported since #15
+            try Data("{\"_class_name\": \"\(unsupported)\"}".utf8).write(to: folder.appendingPathComponent("model_index.json"))
+            #expect((#expect(throws: EngineError.self) { try StableDiffusionModels.load(from: folder.path) })?.code == "pipeline.unsupported")
+        }
+        // An SDXL index that lacks its second encoder names what is missing.
         try Data("{\"_class_name\": \"StableDiffusionXLPipeline\"}".utf8).write(to: folder.appendingPathComponent("model_index.json"))
-        #expect((#expect(throws: EngineError.self) { try StableDiffusionModels.load(from: folder.path) })?.code == "pipeline.unsupported")
+        #expect((#expect(throws: EngineError.self) { try StableDiffusionModels.load(from: folder.path) })?.code == "config.invalid")
     }
 
     @Test func weightsOfAnotherConfigurationAreAMismatch() throws {

@@ -64,9 +64,11 @@ struct GenerateValidator {
             }
             preset = p
         }
-        let steps = params.steps ?? preset?.steps ?? QualityPreset.standard.steps
+        // Few-step (Turbo-style) models take 1-4 steps without guidance; presets pick those for them.
+        let fewStep = remote == nil && ModelRegistry.family(of: model)?.isFewStep == true
+        let steps = params.steps ?? (fewStep ? (preset ?? .standard).fewSteps : preset?.steps ?? QualityPreset.standard.steps)
         guard (1...150).contains(steps) else { throw RPCError.invalidParams("steps must be between 1 and 150 (got \(steps))", field: "steps") }
-        let guidance = params.guidance ?? 7.5
+        let guidance = params.guidance ?? (fewStep ? 0 : 7.5)
         guard (0...30).contains(guidance) else { throw RPCError.invalidParams("guidance must be between 0 and 30 (got \(guidance))", field: "guidance") }
         var sampler: String?
         if let name = params.sampler {

@@ -89,7 +89,8 @@ struct GenerationExecutor {
             try context.report(JobProgress(step: p.step, totalSteps: p.totalSteps, image: imageNumber, images: position.total,
                                            etaSeconds: stepSeconds.map { $0 * remaining }, stage: stage),
                                previewEvery: spec.previewEvery,
-                               preview: { previews.preview(latents: p.latents, model: spec.modelPath, vae: pipeline.vae) })
+                               preview: { (try? pipeline.tinyPreview(latents: p.latents)).flatMap { previews.preview(image: $0) }
+                                   ?? previews.preview(latents: p.latents, model: spec.modelPath, vae: pipeline.vae) })
         }
         for index in first..<spec.count {
             // Consistent batches keep one expansion of the prompt and vary only the seed.
@@ -111,6 +112,11 @@ struct GenerationExecutor {
             request.initImage = initImage
             request.mask = mask
             request.strength = initImage == nil ? nil : spec.strength
+            // Draft decodes with the tiny decoder (TAESD) when one is installed; few-step single files
+            // (no scheduler config) need trailing spacing.
+            if spec.preset == QualityPreset.draft.rawValue, pipeline.tinyDecoder != nil { request.decoder = .tiny }
+            if spec.steps <= 4, spec.modelPath.hasSuffix(".safetensors"),
+               (try? ModelFamily.detect(path: spec.modelPath)) == .turbo { request.timestepSpacing = .trailing }
             var stepStart = Date()
             var finalLatents: Tensor?
             let result = try imagePipeline.generate(request) { p in

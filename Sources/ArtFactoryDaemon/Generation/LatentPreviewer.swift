@@ -89,6 +89,18 @@ final class LatentPreviewer: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// A preview from the model's tiny decoder (TAESD), shrunk to at most `maxSide`; nil if it cannot be encoded.
+    func preview(image: RGBImage) -> ProgressPreview? {
+        do {
+            var pixels = try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
+            if max(image.width, image.height) > Self.maxSide { pixels = try Resampler(filter: .triangle).fit(pixels, maxSide: Self.maxSide) }
+            let png = try PNGEncoder(parallel: false).encode(pixels)
+            return ProgressPreview(width: pixels.width, height: pixels.height, data: png.base64EncodedString())
+        } catch {
+            return nil
+        }
+    }
+
     /// A preview of `latents` (scaled, `[1, c, h, w]`), or nil when the map cannot be fitted.
     func preview(latents: Tensor, model: String, vae: any LatentAutoencoding) -> ProgressPreview? {
         guard latents.shape.count == 4, latents.shape[0] == 1 else { return nil }

@@ -39,7 +39,8 @@ final class ModelRegistry: @unchecked Sendable {
         cache = ModelCache(budgetBytes: budgetBytes, loader: .init(
             estimate: { path in Int(ModelRegistry.size(of: path)) },
             load: { path in
-                let pipeline = try StableDiffusionPipeline.load(path: path)
+                var pipeline = try StableDiffusionPipeline.load(path: path)
+                pipeline.tinyDecoder = ModelRegistry.tinyDecoder(in: modelsDir, sdxl: pipeline.xl != nil)
                 return (pipeline, Int(ModelRegistry.size(of: path)))
             }))
     }
@@ -50,7 +51,8 @@ final class ModelRegistry: @unchecked Sendable {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: modelsDir) else { return [] }
         var entries: [Entry] = []
-        for name in names where !name.hasPrefix(".") {
+        // taesd*/taesdxl* are tiny decoders attached to the models they fit, not models of their own.
+        for name in names where !name.hasPrefix(".") && !name.lowercased().hasPrefix("taesd") {
             let path = modelsDir + "/" + name
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDir) else { continue }
@@ -103,7 +105,7 @@ final class ModelRegistry: @unchecked Sendable {
     /// folder the UNet's `sample_size` times the VAE's downsampling (2^(blocks − 1)); 512 otherwise
     /// (Stable Diffusion 1.x single files) or when the configs cannot be read.
     static func nativeSize(of entry: Entry) -> Int {
-        guard entry.format == "diffusers" else { return 512 }
+        guard entry.format == "diffusers" else { return family(of: entry)?.nativeSize ?? 512 }
         func config(_ sub: String) -> JSONValue? {
             guard let data = FileManager.default.contents(atPath: entry.path + "/" + sub + "/config.json") else { return nil }
             return try? JSONParser().parse(String(decoding: data, as: UTF8.self))
@@ -115,6 +117,27 @@ final class ModelRegistry: @unchecked Sendable {
         }
         let size = Int(sample) * factor
         return (64...2048).contains(size) && size % 8 == 0 ? size : 512
+    }
+
+    /// The model's family (sd1, sd2, sdxl, sdxl-refiner, turbo) from its configs or header; nil when
+    /// it cannot be told (the load then reports why).
+    static func family(of entry: Entry) -> ModelFamily? {
+        entry.format == "remote" ? nil : try? ModelFamily.detect(path: entry.path)
+    }
+
+    /// The tiny decoder in `modelsDir` that fits a model's latents: `taesdxl*` for SDXL, `taesd*` (not
+    /// taesdxl) otherwise; a diffusers folder or an original `*_decoder.safetensors` file. nil if none
+    /// loads (previews then use the linear approximation, Draft the full VAE).
+    static func tinyDecoder(in modelsDir: String, sdxl: Bool) -> AutoencoderTiny? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: modelsDir) else { return nil }
+        let fitting = names.filter { name in
+            let lower = name.lowercased()
+            return sdxl ? lower.hasPrefix("taesdxl") : lower.hasPrefix("taesd") && !lower.hasPrefix("taesdxl")
+        }.sorted()
+        for name in fitting {
+            if let decoder = try? AutoencoderTiny(path: modelsDir + "/" + name) { return decoder }
+        }
+        return nil
     }
 
     /// Bytes of a file, or of every file under a folder. Symbolic links count as what they point to

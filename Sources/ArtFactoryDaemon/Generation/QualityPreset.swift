@@ -12,6 +12,15 @@ enum QualityPreset: String, CaseIterable, Sendable {
         }
     }
 
+    /// Steps for a few-step distilled model (SD-Turbo, SDXL-Turbo, Lightning): 1 / 2 / 4 / 4.
+    var fewSteps: Int {
+        switch self {
+        case .draft: 1
+        case .standard: 2
+        case .high, .ultra: 4
+        }
+    }
+
     /// High doubles each side, Ultra quadruples it.
     var upscale: Int {
         switch self {

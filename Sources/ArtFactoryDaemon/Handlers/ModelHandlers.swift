@@ -14,7 +14,8 @@ struct ModelHandlers: HandlerGroup {
             let resident = Set(registry.cache.residentKeys)
             let local = entries.map {
                 ModelsList.Model(name: $0.name, format: $0.format, path: $0.path, bytes: $0.bytes,
-                                 loaded: resident.contains($0.path), isDefault: $0.name == fallback)
+                                 loaded: resident.contains($0.path), isDefault: $0.name == fallback,
+                                 family: ModelRegistry.family(of: $0)?.rawValue)
             }
             let hub = providers
             let remote = hub.listedModels().map { m in

@@ -24,13 +24,16 @@ struct PresetHandlers: HandlerGroup {
             guard (128...2048).contains(maxSide) else { throw RPCError.invalidParams("refineMaxSide must be between 128 and 2048", field: "refineMaxSide") }
             let perStep = calibration.secondsPerStep(model: model.name, width: width, height: height)
             let upscalerName = (try? upscalers.resolve(nil))?.name ?? "lanczos"
+            // Few-step (turbo) models run 1-4 steps per preset (see QualityPreset.fewSteps).
+            let fewStep = ModelRegistry.family(of: model)?.isFewStep == true
             return PresetList.Result(model: model.name, width: width, height: height, count: count, secondsPerStep: perStep,
                                      presets: QualityPreset.allCases.map { preset in
-                                         var entry = PresetList.Preset(name: preset.rawValue, steps: preset.steps, upscale: preset.upscale,
-                                                                       estimatedSeconds: perStep.map { $0 * Double(preset.steps * count) })
+                                         let steps = fewStep ? preset.fewSteps : preset.steps
+                                         var entry = PresetList.Preset(name: preset.rawValue, steps: steps, upscale: preset.upscale,
+                                                                       estimatedSeconds: perStep.map { $0 * Double(steps * count) })
                                          if preset.upscale > 1 { entry.upscaler = upscalerName }
                                          guard preset == .ultra else { return entry }
-                                         let refine = UltraRefine(strength: strength, maxSide: maxSide, width: width, height: height, steps: preset.steps)
+                                         let refine = UltraRefine(strength: strength, maxSide: maxSide, width: width, height: height, steps: steps)
                                          let (rw, rh) = (width * refine.factor, height * refine.factor)
                                          entry.refineStrength = strength
                                          entry.refineSteps = refine.steps
@@ -38,7 +41,7 @@ struct PresetHandlers: HandlerGroup {
                                          entry.refineHeight = rh
                                          if let perStep {
                                              // Refining steps scale with pixel count from the base size's measured step time.
-                                             entry.estimatedSeconds = (perStep * Double(preset.steps) + refine.estimatedSeconds(perStepAtBase: perStep)) * Double(count)
+                                             entry.estimatedSeconds = (perStep * Double(steps) + refine.estimatedSeconds(perStepAtBase: perStep)) * Double(count)
                                          }
                                          return entry
                                      })

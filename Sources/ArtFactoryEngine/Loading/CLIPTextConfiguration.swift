@@ -8,12 +8,15 @@ public struct CLIPTextConfiguration: Decodable, Sendable, Equatable {
     public var maxPositionEmbeddings = 77
     public var hiddenAct = "quick_gelu"
     public var layerNormEpsilon: Float = 1e-5
+    /// Width of `text_projection` (CLIPTextModelWithProjection); transformers writes it for every text
+    /// config, so whether a projection exists is decided by the weights.
+    public var projectionDim: Int?
 
     enum CodingKeys: String, CodingKey {
         case vocabSize = "vocab_size", hiddenSize = "hidden_size", intermediateSize = "intermediate_size"
         case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
         case maxPositionEmbeddings = "max_position_embeddings", hiddenAct = "hidden_act"
-        case layerNormEpsilon = "layer_norm_eps"
+        case layerNormEpsilon = "layer_norm_eps", projectionDim = "projection_dim"
     }
 
     /// The SD 1.x (OpenAI CLIP ViT-L/14) defaults.
@@ -32,6 +35,7 @@ public struct CLIPTextConfiguration: Decodable, Sendable, Equatable {
         maxPositionEmbeddings = try read(.maxPositionEmbeddings, maxPositionEmbeddings)
         hiddenAct = try read(.hiddenAct, hiddenAct)
         layerNormEpsilon = try read(.layerNormEpsilon, layerNormEpsilon)
+        projectionDim = try c.decodeIfPresent(Int.self, forKey: .projectionDim)
     }
 
     func validate(path: String) throws {

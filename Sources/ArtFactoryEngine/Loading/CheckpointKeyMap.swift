@@ -26,6 +26,9 @@ enum CheckpointKeyMap {
         let parts = k.split(separator: ".", maxSplits: 3).map(String.init)
         func rest(_ n: Int) -> String { parts.dropFirst(n).joined(separator: ".") }
         switch parts.first {
+        case "label_emb":  // SDXL's added text-time embedding: label_emb.0.0 / label_emb.0.2
+            guard parts.count > 3, parts[1] == "0" else { return nil }
+            return "add_embedding.linear_\(parts[2] == "0" ? 1 : 2).\(parts[3])"
         case "time_embed":
             return parts.count > 2 ? "time_embedding.linear_\(parts[1] == "0" ? 1 : 2).\(rest(2))" : nil
         case "out":
@@ -83,7 +86,15 @@ enum CheckpointKeyMap {
     }
 
     /// Text-encoder names for OpenAI CLIP (already transformers' names) or OpenCLIP (renamed, split).
-    static func textEncoder(_ keys: [String], hiddenSize h: Int) -> Renamed {
+    /// SDXL: `conditioner.embedders.0.transformer.` (CLIP ViT-L) and `.1.model.` (OpenCLIP ViT-bigG).
+    static let sdxlOpenAIPrefix = "conditioner.embedders.0.transformer."
+    static let sdxlOpenCLIPPrefix = "conditioner.embedders.1.model."
+
+    /// Text-encoder names for OpenAI CLIP (already transformers' names) or OpenCLIP (renamed, split;
+    /// with `projection`, its `text_projection` maps to `text_projection.weight`, stored transposed — see
+    /// `WeightSource`; SD 2.x does not use it).
+    static func textEncoder(_ keys: [String], hiddenSize h: Int, openAIPrefix: String = openAIPrefix,
+                            openCLIPPrefix: String = openCLIPPrefix, projection: Bool = false) -> Renamed {
         var out: Renamed = [:]
         for full in keys {
             if full.hasPrefix(openAIPrefix) {
@@ -91,6 +102,7 @@ enum CheckpointKeyMap {
                 continue
             }
             guard full.hasPrefix(openCLIPPrefix) else { continue }
+            if projection, full == openCLIPPrefix + "text_projection" { out["text_projection.weight"] = (full, nil); continue }
             var k = String(full.dropFirst(openCLIPPrefix.count))
             if k == "token_embedding.weight" { out["embeddings.token_embedding.weight"] = (full, nil); continue }
             if k == "positional_embedding" { out["embeddings.position_embedding.weight"] = (full, nil); continue }

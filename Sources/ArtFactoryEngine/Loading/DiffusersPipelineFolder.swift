@@ -9,6 +9,10 @@ public struct DiffusersPipelineFolder: Sendable {
     public let pipelineClass: String
     /// Component name → `[library, class]` for every non-null component.
     public let components: [String: [String]]
+    /// SDXL's `force_zeros_for_empty_prompt`: an empty negative prompt is all-zero embeddings.
+    public let forceZerosForEmptyPrompt: Bool
+    /// Whether this is an SDXL pipeline (two text encoders, added conditioning).
+    public var isSDXL: Bool { components["text_encoder_2"] != nil }
 
     /// Reads and checks `model_index.json`.
     /// - Throws: `EngineError` (`file.missing`, `config.invalid`, `pipeline.unsupported`).
@@ -33,15 +37,24 @@ public struct DiffusersPipelineFolder: Sendable {
                 components[key] = [library, type]
             }
         }
-        let supported = ["StableDiffusionPipeline", "StableDiffusionImg2ImgPipeline", "StableDiffusionInpaintPipeline"]
+        let supported = ["StableDiffusionPipeline", "StableDiffusionImg2ImgPipeline", "StableDiffusionInpaintPipeline",
+                         "StableDiffusionXLPipeline", "StableDiffusionXLImg2ImgPipeline"]
         guard supported.contains(className) else {
             throw EngineError(code: "pipeline.unsupported",
-                              message: "\(className) is not supported; use a Stable Diffusion 1.x or 2.x pipeline.",
+                              message: "\(className) is not supported; use a Stable Diffusion 1.x, 2.x or SDXL pipeline.",
                               path: indexPath)
         }
-        for required in ["unet", "vae", "text_encoder", "tokenizer", "scheduler"] where components[required] == nil {
-            throw EngineError.badConfig(indexPath, "model_index.json does not name a \(required)")
+        if className.hasPrefix("StableDiffusionXL"), components["text_encoder"] == nil, components["text_encoder_2"] != nil {
+            throw EngineError(code: "pipeline.unsupported",
+                              message: "This is an SDXL refiner (only text_encoder_2, aesthetic-score conditioning); it cannot generate on its own. Use an SDXL base model.",
+                              path: indexPath)
         }
+        var required = ["unet", "vae", "text_encoder", "tokenizer", "scheduler"]
+        if className.hasPrefix("StableDiffusionXL") { required += ["text_encoder_2", "tokenizer_2"] }
+        for name in required where components[name] == nil {
+            throw EngineError.badConfig(indexPath, "model_index.json does not name a \(name)")
+        }
+        forceZerosForEmptyPrompt = (index["force_zeros_for_empty_prompt"] as? Bool) ?? className.hasPrefix("StableDiffusionXL")
         pipelineClass = className
         self.components = components
     }
@@ -55,11 +68,12 @@ public struct DiffusersPipelineFolder: Sendable {
         return dir
     }
 
-    /// Loads the three networks.
+    /// Loads the networks (SDXL: both text encoders).
     public func loadModels() throws -> StableDiffusionModels {
         let textEncoder = try CLIPTextModel(directory: directory(of: "text_encoder"))
+        let textEncoder2 = isSDXL ? try CLIPTextModel(directory: directory(of: "text_encoder_2")) : nil
         let unet = try UNet2DConditionModel(directory: directory(of: "unet"))
         let vae = try AutoencoderKL(directory: directory(of: "vae"))
-        return try StableDiffusionModels(textEncoder: textEncoder, unet: unet, vae: vae, source: path)
+        return try StableDiffusionModels(textEncoder: textEncoder, textEncoder2: textEncoder2, unet: unet, vae: vae, source: path)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A single-file Stable Diffusion 1.x/2.x checkpoint in the original layout (as published by
-/// CompVis/Stability and most model sites), as `.safetensors`. The architecture is inferred from
+/// A single-file Stable Diffusion 1.x/2.x or SDXL checkpoint in the original layout (as published by
+/// CompVis/Stability and most model sites), as `.safetensors`. SDXL files (`conditioner.embedders.0/1`,
+/// `label_emb`) get 64-wide heads, SDXL's VAE scaling factor 0.13025 and both text encoders. The architecture is inferred from
 /// tensor names and shapes: input channels (4, or 9 for inpainting), block widths, layers per block,
 /// transformer depth, linear vs convolutional projections, and the text encoder family
 /// (OpenAI CLIP → SD 1.x, OpenCLIP → SD 2.x). Heads follow each family's convention (SD 1.x: 8 per
@@ -14,6 +15,8 @@ public struct SingleFileCheckpoint: Sendable {
     public let unetConfiguration: UNetConfiguration
     public let vaeConfiguration: AutoencoderConfiguration
     public let textConfiguration: CLIPTextConfiguration
+    /// SDXL's second text encoder (OpenCLIP ViT-bigG with its projection); nil otherwise.
+    public let textConfiguration2: CLIPTextConfiguration?
 
     /// Opens and inspects a checkpoint (weights are read later by `loadModels`).
     /// - Throws: `EngineError` — `weights.unsupportedFormat` for pickle `.ckpt` files,
@@ -31,13 +34,37 @@ public struct SingleFileCheckpoint: Sendable {
         let shape = { (key: String) -> [Int]? in opened.entries[key]?.shape }
         let unsupported = { (why: String) -> EngineError in
             EngineError(code: "checkpoint.unsupported",
-                        message: "This file is not a Stable Diffusion 1.x/2.x checkpoint (\(why)); SD 1.x and 2.x checkpoints are supported.",
+                        message: "This file is not a Stable Diffusion 1.x/2.x/XL checkpoint (\(why)); SD 1.x, 2.x and SDXL base checkpoints are supported.",
                         path: path)
         }
-        if keys.contains(where: { $0.hasPrefix("conditioner.embedders.") }) || keys.contains("model.diffusion_model.label_emb.0.0.weight") {
-            throw unsupported("it looks like Stable Diffusion XL")
+        if let why = ModelFamily.unsupportedReason(keys: keys) {
+            throw EngineError(code: "checkpoint.unsupported", message: why, path: path)
         }
         let u = CheckpointKeyMap.unetPrefix
+        if ModelFamily.isSDXL(keys: keys) {
+            guard let convIn = shape(u + "input_blocks.0.0.weight"), convIn.count == 4 else {
+                throw unsupported("it has no \(u)input_blocks.0.0.weight, so no SD UNet")
+            }
+            var unet = try Self.inferUNet(shape: shape, keys: keys, inChannels: convIn[1], sd2: true, unsupported: unsupported)
+            let te2Prefix = CheckpointKeyMap.sdxlOpenCLIPPrefix
+            guard let label = shape(u + "label_emb.0.0.weight"), label.count == 2,
+                  let projection = shape(te2Prefix + "text_projection"), projection.count == 2,
+                  (label[1] - projection[1]) > 0, (label[1] - projection[1]) % 6 == 0 else {
+                throw unsupported("its SDXL added conditioning (label_emb, text_projection) could not be recognised")
+            }
+            unet.setTextTimeEmbedding(timeEmbedDim: (label[1] - projection[1]) / 6, inputDim: label[1])
+            unetConfiguration = unet
+            var vae = try Self.inferVAE(shape: shape, keys: keys, unsupported: unsupported)
+            vae.scalingFactor = 0.13025  // SDXL's VAE (not stored in the file)
+            vaeConfiguration = vae
+            textConfiguration = try Self.inferText(shape: shape, keys: keys, sd2: false, unsupported: unsupported,
+                                                   openAIPrefix: CheckpointKeyMap.sdxlOpenAIPrefix)
+            textConfiguration2 = try Self.inferText(shape: shape, keys: keys, sd2: true, unsupported: unsupported,
+                                                    openCLIPPrefix: te2Prefix, dropLastLayer: false)
+            variant = .sdxl
+            return
+        }
+        textConfiguration2 = nil
         guard let convIn = shape(u + "input_blocks.0.0.weight"), convIn.count == 4 else {
             throw unsupported("it has no \(u)input_blocks.0.0.weight, so no SD UNet")
         }
@@ -59,9 +86,26 @@ public struct SingleFileCheckpoint: Sendable {
         variant = sd2 ? (inpainting ? .sd2Inpainting : .sd2) : (inpainting ? .sd1Inpainting : .sd1)
     }
 
-    /// Reads the weights into the three networks.
+    /// Reads the weights into the networks.
     public func loadModels() throws -> StableDiffusionModels {
         let keys = Array(file.entries.keys)
+        if let textConfiguration2 {
+            let unet = try UNet2DConditionModel(configuration: unetConfiguration,
+                weights: WeightSource(file: file, renamed: CheckpointKeyMap.unet(keys, layersPerBlock: unetConfiguration.layersPerBlock)))
+            let vae = try AutoencoderKL(configuration: vaeConfiguration,
+                weights: WeightSource(file: file, renamed: CheckpointKeyMap.vae(keys, blocks: vaeConfiguration.blockOutChannels.count)))
+            let text = try CLIPTextModel(configuration: textConfiguration,
+                weights: WeightSource(file: file, renamed: CheckpointKeyMap.textEncoder(keys, hiddenSize: textConfiguration.hiddenSize,
+                                                                                        openAIPrefix: CheckpointKeyMap.sdxlOpenAIPrefix,
+                                                                                        openCLIPPrefix: "-")))
+            let text2 = try CLIPTextModel(configuration: textConfiguration2,
+                weights: WeightSource(file: file, renamed: CheckpointKeyMap.textEncoder(keys, hiddenSize: textConfiguration2.hiddenSize,
+                                                                                        openAIPrefix: "-",
+                                                                                        openCLIPPrefix: CheckpointKeyMap.sdxlOpenCLIPPrefix,
+                                                                                        projection: true),
+                                      transposed: ["text_projection.weight"]))
+            return try StableDiffusionModels(textEncoder: text, textEncoder2: text2, unet: unet, vae: vae, source: path)
+        }
         let unet = try UNet2DConditionModel(configuration: unetConfiguration,
             weights: WeightSource(file: file, renamed: CheckpointKeyMap.unet(keys, layersPerBlock: unetConfiguration.layersPerBlock)))
         let vae = try AutoencoderKL(configuration: vaeConfiguration,
@@ -137,22 +181,26 @@ public struct SingleFileCheckpoint: Sendable {
     }
 
     private static func inferText(shape: (String) -> [Int]?, keys: Set<String>, sd2: Bool,
-                                  unsupported: (String) -> EngineError) throws -> CLIPTextConfiguration {
+                                  unsupported: (String) -> EngineError,
+                                  openAIPrefix: String = CheckpointKeyMap.openAIPrefix,
+                                  openCLIPPrefix: String = CheckpointKeyMap.openCLIPPrefix,
+                                  dropLastLayer: Bool = true) throws -> CLIPTextConfiguration {
         var c = CLIPTextConfiguration()
         if sd2 {
-            let p = CheckpointKeyMap.openCLIPPrefix
+            let p = openCLIPPrefix
             var layers = 0
             while keys.contains(p + "transformer.resblocks.\(layers).ln_1.weight") { layers += 1 }
             guard let embedding = shape(p + "token_embedding.weight"), let positions = shape(p + "positional_embedding"),
-                  let fc1 = shape(p + "transformer.resblocks.0.mlp.c_fc.weight"), layers > 1 else {
+                  let fc1 = shape(p + "transformer.resblocks.0.mlp.c_fc.weight"), layers > (dropLastLayer ? 1 : 0) else {
                 throw unsupported("its OpenCLIP text encoder could not be recognised")
             }
             (c.vocabSize, c.hiddenSize, c.maxPositionEmbeddings, c.intermediateSize) = (embedding[0], embedding[1], positions[0], fc1[0])
-            c.numHiddenLayers = layers - 1  // SD 2.x reads the penultimate layer; diffusers drops the last
+            // SD 2.x reads the penultimate layer, so diffusers drops the last; SDXL keeps all (pooled output).
+            c.numHiddenLayers = dropLastLayer ? layers - 1 : layers
             c.hiddenAct = "gelu"
         } else {
-            var p = CheckpointKeyMap.openAIPrefix + "text_model."
-            if !keys.contains(p + "embeddings.token_embedding.weight") { p = CheckpointKeyMap.openAIPrefix }
+            var p = openAIPrefix + "text_model."
+            if !keys.contains(p + "embeddings.token_embedding.weight") { p = openAIPrefix }
             var layers = 0
             while keys.contains(p + "encoder.layers.\(layers).layer_norm1.weight") { layers += 1 }
             guard let embedding = shape(p + "embeddings.token_embedding.weight"),

@@ -20,6 +20,17 @@ public struct UNetConfiguration: Decodable, Sendable, Equatable {
     public var downsamplePadding = 1
     public var actFn = "silu"
     public var upcastAttention = false
+    /// SDXL: `"text_time"` adds an embedding of the pooled text projection and the six size/crop time
+    /// ids to the timestep embedding; `nil` for SD 1.x/2.x.
+    public var additionEmbedType: String?
+    /// SDXL: width of each time id's sinusoidal projection (256 in SDXL).
+    public var additionTimeEmbedDim: Int?
+    /// SDXL: input width of `add_embedding` (pooled projection + 6 × `addition_time_embed_dim`; 2816 in SDXL).
+    public var projectionClassEmbeddingsInputDim: Int?
+    /// Conditioning the engine does not implement; kept to reject such UNets clearly.
+    var classEmbedType: String?
+    var timeCondProjDim: Int?
+    var encoderHidDimType: String?
 
     enum CodingKeys: String, CodingKey {
         case inChannels = "in_channels", outChannels = "out_channels", blockOutChannels = "block_out_channels"
@@ -30,6 +41,10 @@ public struct UNetConfiguration: Decodable, Sendable, Equatable {
         case useLinearProjection = "use_linear_projection", normNumGroups = "norm_num_groups"
         case normEpsilon = "norm_eps", flipSinToCos = "flip_sin_to_cos", freqShift = "freq_shift"
         case downsamplePadding = "downsample_padding", actFn = "act_fn", upcastAttention = "upcast_attention"
+        case additionEmbedType = "addition_embed_type", additionTimeEmbedDim = "addition_time_embed_dim"
+        case projectionClassEmbeddingsInputDim = "projection_class_embeddings_input_dim"
+        case classEmbedType = "class_embed_type", timeCondProjDim = "time_cond_proj_dim"
+        case encoderHidDimType = "encoder_hid_dim_type"
     }
 
     /// The SD 1.x defaults.
@@ -59,6 +74,22 @@ public struct UNetConfiguration: Decodable, Sendable, Equatable {
         downsamplePadding = try read(.downsamplePadding, downsamplePadding)
         actFn = try read(.actFn, actFn)
         upcastAttention = try read(.upcastAttention, upcastAttention)
+        additionEmbedType = try c.decodeIfPresent(String.self, forKey: .additionEmbedType)
+        additionTimeEmbedDim = try c.decodeIfPresent(Int.self, forKey: .additionTimeEmbedDim)
+        projectionClassEmbeddingsInputDim = try c.decodeIfPresent(Int.self, forKey: .projectionClassEmbeddingsInputDim)
+        classEmbedType = try c.decodeIfPresent(String.self, forKey: .classEmbedType)
+        timeCondProjDim = try c.decodeIfPresent(Int.self, forKey: .timeCondProjDim)
+        encoderHidDimType = try c.decodeIfPresent(String.self, forKey: .encoderHidDimType)
+    }
+
+    /// Whether the UNet takes SDXL's added conditions (pooled text projection + time ids).
+    public var usesTextTimeEmbedding: Bool { additionEmbedType == "text_time" }
+
+    /// Marks the configuration as SDXL's text-time conditioning (used when inferring from checkpoint shapes).
+    public mutating func setTextTimeEmbedding(timeEmbedDim: Int, inputDim: Int) {
+        additionEmbedType = "text_time"
+        additionTimeEmbedDim = timeEmbedDim
+        projectionClassEmbeddingsInputDim = inputDim
     }
 
     /// Attention heads in down block `index` (diffusers: `num_attention_heads or attention_head_dim`).
@@ -90,6 +121,24 @@ public struct UNetConfiguration: Decodable, Sendable, Equatable {
         let known = ["CrossAttnDownBlock2D", "DownBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"]
         for type in downBlockTypes + upBlockTypes where !known.contains(type) {
             throw EngineError.badConfig(path, "block type \(type) is not supported")
+        }
+        if let type = additionEmbedType {
+            guard type == "text_time" else {
+                throw EngineError.badConfig(path, "addition_embed_type \(type) is not supported (only SDXL's text_time)")
+            }
+            guard let dim = additionTimeEmbedDim, dim > 0, dim % 2 == 0,
+                  let input = projectionClassEmbeddingsInputDim, input > 6 * dim else {
+                throw EngineError.badConfig(path, "addition_embed_type text_time needs an even addition_time_embed_dim and a projection_class_embeddings_input_dim wider than 6 of them")
+            }
+        }
+        if let type = classEmbedType {
+            throw EngineError.badConfig(path, "class_embed_type \(type) is not supported (class-conditioned UNets such as upscalers)")
+        }
+        if timeCondProjDim != nil {
+            throw EngineError.badConfig(path, "time_cond_proj_dim (guidance-embedded LCM UNets) is not supported; use an LCM-LoRA or a plain LCM checkpoint")
+        }
+        if let type = encoderHidDimType {
+            throw EngineError.badConfig(path, "encoder_hid_dim_type \(type) is not supported")
         }
         if let mid = midBlockType, mid != "UNetMidBlock2DCrossAttn" {
             throw EngineError.badConfig(path, "mid_block_type \(mid) is not supported")

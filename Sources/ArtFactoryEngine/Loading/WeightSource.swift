@@ -9,6 +9,8 @@ public struct WeightSource: Sendable {
         let key: String
         /// When set, only these rows (outermost dimension) of the stored tensor.
         var rows: Range<Int>? = nil
+        /// The stored 2-D tensor is the transpose of the weight (OpenCLIP's `text_projection`, used as x @ P).
+        var transposed = false
     }
 
     private let locations: [String: Location]
@@ -26,10 +28,10 @@ public struct WeightSource: Sendable {
     }
 
     /// Tensors of `file` renamed: `names[diffusersName] = (keyInFile, rows)`.
-    init(file: SafeTensorsFile, renamed names: [String: (key: String, rows: Range<Int>?)]) {
+    init(file: SafeTensorsFile, renamed names: [String: (key: String, rows: Range<Int>?)], transposed: Set<String> = []) {
         var locations: [String: Location] = [:]
         for (name, source) in names where file.entries[source.key] != nil {
-            locations[name] = Location(file: file, key: source.key, rows: source.rows)
+            locations[name] = Location(file: file, key: source.key, rows: source.rows, transposed: transposed.contains(name))
         }
         self.init(locations: locations, prefix: "", path: file.path)
     }
@@ -75,6 +77,12 @@ public struct WeightSource: Sendable {
             }
             value = value.slice(batch: rows.lowerBound, count: rows.count)
         }
+        if location.transposed, value.rank == 2 {
+            let (r, c) = (value.shape[0], value.shape[1])
+            var t = Tensor(shape: [c, r])
+            for i in 0..<r { for j in 0..<c { t.data[j * r + i] = value.data[i * c + j] } }
+            value = t
+        }
         if value.shape == shape { return value }
         if value.count == shape.reduce(1, *), value.shape.filter({ $0 != 1 }) == shape.filter({ $0 != 1 }) {
             return Tensor(shape: shape, data: value.data)
@@ -91,6 +99,6 @@ public struct WeightSource: Sendable {
     public func shape(of name: String) -> [Int]? {
         guard let location = locations[prefix + name], var shape = location.file.entries[location.key]?.shape else { return nil }
         if let rows = location.rows, !shape.isEmpty { shape[0] = rows.count }
-        return shape
+        return location.transposed && shape.count == 2 ? shape.reversed() : shape
     }
 }

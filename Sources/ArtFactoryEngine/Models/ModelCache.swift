@@ -129,8 +129,10 @@ extension StableDiffusionModels {
         func elements(_ file: SafeTensorsFile) -> Int { file.entries.values.reduce(0) { $0 + $1.shape.reduce(1, *) } }
         if !isDirectory.boolValue { return elements(try SafeTensorsFile(path: path)) * 4 }
         var total = 0
-        for (component, names) in [("unet", ["diffusion_pytorch_model"]), ("vae", ["diffusion_pytorch_model"]), ("text_encoder", ["model"])] {
+        for (component, names) in [("unet", ["diffusion_pytorch_model"]), ("vae", ["diffusion_pytorch_model"]), ("text_encoder", ["model"]),
+                                   ("text_encoder_2", ["model"])] {
             let dir = (path as NSString).appendingPathComponent(component)
+            if component == "text_encoder_2", !FileManager.default.fileExists(atPath: dir) { continue }
             total += elements(try SafeTensorsFile(path: try ComponentFiles.weightsPath(in: dir, names: names + ["model"])))
         }
         return total * 4

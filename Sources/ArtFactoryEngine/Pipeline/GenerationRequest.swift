@@ -21,6 +21,15 @@ public struct GenerationRequest: Sendable {
     public var scheduler: SchedulerKind?
     /// Overrides `use_karras_sigmas` (Euler, DPM++ 2M).
     public var karrasSigmas: Bool?
+    /// Overrides the scheduler config's `timestep_spacing`; few-step distilled models (SD-Turbo,
+    /// SDXL-Turbo, Lightning) need `trailing` so their 1–4 steps start at the last training timestep.
+    public var timestepSpacing: TimestepSpacing?
+    /// Which decoder makes the final images: the full VAE, or the tiny one (TAESD, when the pipeline
+    /// has one) for speed (Draft).
+    public var decoder: LatentDecoderChoice = .full
+    /// Decode with the full VAE in overlapping tiles (bounded memory); `nil` tiles above 768×768
+    /// (`TiledDecoding.shouldTile`).
+    public var tiledDecode: Bool?
     /// CLIP skip: 1 = last layer.
     public var clipSkip: Int = 1
     /// DDIM's eta (0 = deterministic).
@@ -41,6 +50,14 @@ public struct GenerationRequest: Sendable {
     public init(prompt: String) {
         self.prompt = prompt
     }
+}
+
+/// The decoder a request uses for its final images.
+public enum LatentDecoderChoice: String, Sendable, Equatable {
+    /// The model's own VAE.
+    case full
+    /// The tiny autoencoder (TAESD / TAESDXL): about 100× faster, a little softer.
+    case tiny
 }
 
 /// What the progress callback sees after each denoising step.

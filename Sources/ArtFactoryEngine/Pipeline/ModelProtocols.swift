@@ -25,6 +25,34 @@ public protocol NoisePredicting: Sendable {
     ///   - context: `[batch, tokens, crossAttentionDim]` text hidden states.
     /// - Returns: `[batch, outChannels, h, w]`.
     func predict(sample: Tensor, timestep: Float, context: Tensor) throws -> Tensor
+    /// Width of the added conditioning SDXL UNets take (`projection_class_embeddings_input_dim`), or
+    /// `nil` for UNets without it.
+    var addedConditionInputs: Int? { get }
+    /// One forward pass with SDXL's added conditions (`nil` for other UNets).
+    func predict(sample: Tensor, timestep: Float, context: Tensor, conditions: AddedConditions?) throws -> Tensor
+}
+
+extension NoisePredicting {
+    public var addedConditionInputs: Int? { nil }
+
+    public func predict(sample: Tensor, timestep: Float, context: Tensor, conditions: AddedConditions?) throws -> Tensor {
+        guard conditions == nil else { throw EngineError.badInput("this denoiser takes no added conditions") }
+        return try predict(sample: sample, timestep: timestep, context: context)
+    }
+}
+
+/// SDXL's `added_cond_kwargs`: one row per batch row of the UNet input.
+public struct AddedConditions: Sendable, Equatable {
+    /// The pooled, projected output of the second text encoder, `[batch, projectionDim]`.
+    public var textEmbeds: Tensor
+    /// `[batch, 6]`: original height, width, crop top, left, target height, width (a refiner's 5:
+    /// original size, crop, aesthetic score).
+    public var timeIDs: Tensor
+
+    public init(textEmbeds: Tensor, timeIDs: Tensor) {
+        self.textEmbeds = textEmbeds
+        self.timeIDs = timeIDs
+    }
 }
 
 /// Maps images to latents and back.

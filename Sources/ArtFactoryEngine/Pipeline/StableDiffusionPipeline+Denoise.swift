@@ -14,8 +14,8 @@ extension StableDiffusionPipeline {
     }
 
     /// Runs the denoising loop for one image and returns its final (scaled) latents.
-    func denoise(_ r: GenerationRequest, context: Tensor, guided: Bool, seed: UInt64, imageIndex: Int,
-                 timings: inout StageTimings, progress: GenerationProgressHandler?) throws -> Tensor {
+    func denoise(_ r: GenerationRequest, context: Tensor, added: AddedConditions? = nil, guided: Bool, seed: UInt64,
+                 imageIndex: Int, timings: inout StageTimings, progress: GenerationProgressHandler?) throws -> Tensor {
         let clock = ContinuousClock()
         let scheduler = try makeScheduler(r)
         try scheduler.setTimesteps(r.steps)
@@ -61,7 +61,7 @@ extension StableDiffusionPipeline {
                 input = try Tensor.concatenate(channels: [input, mask, masked])
             }
             let batchInput = rows == 2 ? try Tensor.concatenate(batch: [input, input]) : input
-            let output = try unet.predict(sample: batchInput, timestep: t, context: context)
+            let output = try unet.predict(sample: batchInput, timestep: t, context: context, conditions: added)
             let expected = [rows, unet.outChannels, shape[2], shape[3]]
             guard output.shape == expected, unet.outChannels == shape[1] else {
                 throw EngineError.modelShape("UNet output", expected: expected, got: output.shape)

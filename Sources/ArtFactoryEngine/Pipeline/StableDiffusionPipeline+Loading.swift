@@ -29,8 +29,22 @@ extension StableDiffusionPipeline {
             config = defaultSchedulerConfig
         }
         if let prediction { config.predictionType = prediction.rawValue }
+        var xl: SDXLTextConditioning?
+        if let textEncoder2 = models.textEncoder2 {
+            let tokenizer2: CLIPTokenizer
+            let forceZeros: Bool
+            if isDirectory.boolValue {
+                tokenizer2 = try CLIPTokenizer.load(folder: root.appendingPathComponent("tokenizer_2"))
+                forceZeros = try DiffusersPipelineFolder(path: path).forceZerosForEmptyPrompt
+            } else {
+                tokenizer2 = try CLIPTokenizer.builtIn(padToken: "!")
+                forceZeros = true
+            }
+            xl = SDXLTextConditioning(textEncoder: models.textEncoder, tokenizer2: tokenizer2, textEncoder2: textEncoder2,
+                                      forceZerosForEmptyPrompt: forceZeros)
+        }
         return StableDiffusionPipeline(tokenizer: tokenizer, textEncoder: models.textEncoder, unet: models.unet,
-                                       vae: models.vae, schedulerConfig: config)
+                                       vae: models.vae, schedulerConfig: config, xl: xl)
     }
 
     /// Stable Diffusion's training noise schedule as its published scheduler configs state it:

@@ -28,26 +28,28 @@ extension StableDiffusionPipeline {
             throw EngineError.modelShape("Text encoder output", expected: [windows, tokens, hidden], got: hiddenStates.shape)
         }
         var data = hiddenStates.data
-        if prompt.hasEmphasis {
-            // Per window, as A1111: scale each token's hidden state by its weight, then restore the
-            // window's original mean.
-            let windowSize = tokens * hidden
-            for w in 0..<windows {
-                let range = (w * windowSize)..<((w + 1) * windowSize)
-                let originalMean = data[range].reduce(0, +) / Float(windowSize)
-                for t in 0..<tokens {
-                    let weight = prompt.weights[w][t]
-                    let base = w * windowSize + t * hidden
-                    for k in 0..<hidden { data[base + k] *= weight }
-                }
-                let newMean = data[range].reduce(0, +) / Float(windowSize)
-                if newMean != 0, newMean.isFinite {
-                    let ratio = originalMean / newMean
-                    for i in range { data[i] *= ratio }
-                }
-            }
-        }
+        if prompt.hasEmphasis { Self.applyEmphasis(&data, prompt: prompt, tokens: tokens, hidden: hidden) }
         // Windows are rows of the encoder batch; laid end to end they are one long token sequence.
         return Tensor(shape: [1, windows * tokens, hidden], data: data)
+    }
+
+    /// Per window, as A1111: scales each token's hidden state by its weight, then restores the window's
+    /// original mean. `data` holds `[windows, tokens, hidden]`.
+    static func applyEmphasis(_ data: inout [Float], prompt: WeightedPrompt, tokens: Int, hidden: Int) {
+        let windowSize = tokens * hidden
+        for w in 0..<prompt.windows.count {
+            let range = (w * windowSize)..<((w + 1) * windowSize)
+            let originalMean = data[range].reduce(0, +) / Float(windowSize)
+            for t in 0..<tokens {
+                let weight = prompt.weights[w][t]
+                let base = w * windowSize + t * hidden
+                for k in 0..<hidden { data[base + k] *= weight }
+            }
+            let newMean = data[range].reduce(0, +) / Float(windowSize)
+            if newMean != 0, newMean.isFinite {
+                let ratio = originalMean / newMean
+                for i in range { data[i] *= ratio }
+            }
+        }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Stable Diffusion text-to-image, image-to-image and inpainting on the engine's models, reproducing
 /// diffusers' `StableDiffusionPipeline`, `StableDiffusionImg2ImgPipeline` and
-/// `StableDiffusionInpaintPipeline` step for step (same seeds → same latents → same images).
+/// `StableDiffusionInpaintPipeline` step for step (same seeds → same latents → same images), and,
+/// with `xl` set, `StableDiffusionXLPipeline` / `StableDiffusionXLImg2ImgPipeline`.
 ///
 /// The pipeline sees the models only through `TextEncoding`, `NoisePredicting` and
 /// `LatentAutoencoding`, so it can run on fakes in tests. It is immutable and `Sendable`; each
@@ -14,10 +15,15 @@ public struct StableDiffusionPipeline: Sendable {
     public let vae: any LatentAutoencoding
     /// The model's `scheduler/scheduler_config.json` (betas, prediction type, spacing).
     public let schedulerConfig: SchedulerConfig
+    /// SDXL's two text encoders and added conditioning; nil for SD 1.x/2.x (then `textEncoder` is used).
+    public let xl: SDXLTextConditioning?
+    /// The tiny decoder (TAESD / TAESDXL matching the model's latents) for previews and Draft decodes.
+    public var tinyDecoder: (any LatentDecoding)?
 
     /// Composes a pipeline from loaded parts.
     public init(tokenizer: CLIPTokenizer, textEncoder: any TextEncoding, unet: any NoisePredicting,
-                vae: any LatentAutoencoding, schedulerConfig: SchedulerConfig) {
+                vae: any LatentAutoencoding, schedulerConfig: SchedulerConfig, xl: SDXLTextConditioning? = nil) {
+        self.xl = xl
         self.tokenizer = tokenizer
         self.textEncoder = textEncoder
         self.unet = unet
@@ -42,21 +48,50 @@ public struct StableDiffusionPipeline: Sendable {
         let clock = ContinuousClock()
         let guided = request.guidanceScale > 1
         let encodeStart = clock.now
-        let context = try encodePrompts(request, guided: guided)
+        let context: Tensor
+        var added: AddedConditions?
+        if let xl {
+            (context, added) = try encodeXLPrompts(request, guided: guided, xl: xl)
+        } else {
+            context = try encodePrompts(request, guided: guided)
+        }
         timings.textEncode = seconds(clock.now - encodeStart)
         var images: [RGBImage] = []
         var seeds: [UInt64] = []
         for index in 0..<request.imageCount {
             let seed = request.seed &+ UInt64(index)
-            let latents = try denoise(request, context: context, guided: guided, seed: seed, imageIndex: index,
-                                      timings: &timings, progress: progress)
+            let latents = try denoise(request, context: context, added: added, guided: guided, seed: seed,
+                                      imageIndex: index, timings: &timings, progress: progress)
             let start = clock.now
-            let decoded = try vae.decode(latents: SchedulerMath.scale(latents, 1 / vae.scalingFactor))
+            let decoded = try decodeLatents(latents, request)
             images.append(try RGBImage(tensor: decoded))
             timings.decode += seconds(clock.now - start)
             seeds.append(seed)
         }
         return GenerationResult(images: images, seeds: seeds, timings: timings)
+    }
+
+    /// The final decode: the tiny decoder when asked, else the full VAE (in tiles when large or asked).
+    func decodeLatents(_ latents: Tensor, _ r: GenerationRequest) throws -> Tensor {
+        if r.decoder == .tiny {
+            guard let tinyDecoder else {
+                throw EngineError.badRequest("this model has no tiny decoder (TAESD); put a taesd (SD 1.x/2.x) or taesdxl (SDXL) folder or file in models/, or use the full decoder")
+            }
+            return try tinyDecoder.decodeScaled(latents: latents)
+        }
+        let unscaled = SchedulerMath.scale(latents, 1 / vae.scalingFactor)
+        if r.tiledDecode ?? TiledDecoding.shouldTile(latentHeight: latents.shape[2], latentWidth: latents.shape[3]) {
+            return try TiledDecoding.decode(latents: unscaled, tile: 64, overlap: 16, factor: vae.downsampleFactor) {
+                try vae.decode(latents: $0)
+            }
+        }
+        return try vae.decode(latents: unscaled)
+    }
+
+    /// A quick preview of in-progress latents with the tiny decoder; nil when the pipeline has none.
+    public func tinyPreview(latents: Tensor) throws -> RGBImage? {
+        guard let tinyDecoder else { return nil }
+        return try RGBImage(tensor: tinyDecoder.decodeScaled(latents: latents))
     }
 
     private func validate(_ r: GenerationRequest) throws {
@@ -84,6 +119,12 @@ public struct StableDiffusionPipeline: Sendable {
                 throw EngineError.badRequest("the mask is \(mask.width)×\(mask.height) but the request is \(r.width)×\(r.height)")
             }
         }
+        if r.decoder == .tiny, tinyDecoder == nil {
+            throw EngineError.badRequest("this model has no tiny decoder (TAESD); put a taesd (SD 1.x/2.x) or taesdxl (SDXL) folder or file in models/, or use the full decoder")
+        }
+        if xl != nil, r.mask != nil {
+            throw EngineError.badRequest("inpainting is not supported for SDXL models yet; use image-to-image (a source image without a mask)")
+        }
         let latentChannels = vae.latentChannels
         if unet.inChannels == 2 * latentChannels + 1 {
             guard r.mask != nil else { throw EngineError.badRequest("this is an inpainting model; give a source image and a mask") }
@@ -95,7 +136,9 @@ public struct StableDiffusionPipeline: Sendable {
     /// The scheduler a request asks for, configured from the model's scheduler config.
     func makeScheduler(_ r: GenerationRequest) throws -> any Scheduler {
         let kind = r.scheduler ?? schedulerConfig.kind ?? .ddim
-        let config = Self.asDiffusersPipelinesUse(schedulerConfig, inpainting: r.mask != nil)
+        // diffusers' SDXL pipelines take the scheduler config as it is.
+        var config = xl != nil ? schedulerConfig : Self.asDiffusersPipelinesUse(schedulerConfig, inpainting: r.mask != nil)
+        if let spacing = r.timestepSpacing { config.timestepSpacing = spacing.rawValue }
         let scheduler = try SchedulerFactory.make(kind, config: config, karras: r.karrasSigmas)
         (scheduler as? DDIMScheduler)?.eta = r.eta
         return scheduler

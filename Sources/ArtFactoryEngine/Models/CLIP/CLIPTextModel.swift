@@ -10,6 +10,8 @@ public struct CLIPTextModel: TextEncoding {
     let positionEmbedding: [Float]
     var layers: [CLIPEncoderLayer]
     let finalLayerNorm: LayerNorm
+    /// CLIPTextModelWithProjection's `text_projection` (no bias), loaded when the weights have it.
+    let textProjection: Linear?
 
     public var hiddenSize: Int { configuration.hiddenSize }
 
@@ -34,14 +36,64 @@ public struct CLIPTextModel: TextEncoding {
             try CLIPEncoderLayer(w.scoped("encoder.layers.\($0)"), configuration: configuration)
         }
         finalLayerNorm = try LayerNorm(w, "final_layer_norm", width: h, epsilon: configuration.layerNormEpsilon)
+        // transformers writes projection_dim into every CLIPTextConfig, so the weight decides.
+        if let shape = w.shape(of: "text_projection.weight"), shape.count == 2 {
+            textProjection = try Linear(w, "text_projection", in: h, out: shape[0], bias: false)
+        } else {
+            textProjection = nil
+        }
     }
+
+    /// Width of the pooled projection, or `nil` without `text_projection`.
+    public var projectionSize: Int? { textProjection?.outFeatures }
 
     /// Bytes of f32 parameters held in memory.
     public var byteCount: Int {
         (tokenEmbedding.count + positionEmbedding.count) * 4 + layers.reduce(0) { $0 + $1.byteCount } + finalLayerNorm.byteCount
+            + (textProjection?.byteCount ?? 0)
     }
 
     public func encode(tokenIDs: [[Int32]], clipSkip: Int) throws -> Tensor {
+        var x = try embed(tokenIDs, clipSkip: clipSkip)
+        for layer in layers.prefix(layers.count - (clipSkip - 1)) {
+            x = try layer(x)
+        }
+        return finalLayerNorm(x)
+    }
+
+    /// SDXL's use of the encoder (diffusers' `StableDiffusionXLPipeline.encode_prompt`): the hidden
+    /// states `clipSkip` layers before the last *without* the final layer norm (`hidden_states[-2]` for
+    /// clip skip 1), and, with `text_projection`, the pooled output: the final-layer-normed last hidden
+    /// state at each row's end token (the first occurrence of the row's largest id, `<|endoftext|>`),
+    /// projected.
+    /// - Returns: hidden states `[rows, tokens, hiddenSize]` and pooled `[rows, projectionSize]` (nil
+    ///   without a projection).
+    public func encodePenultimate(tokenIDs: [[Int32]], clipSkip: Int) throws -> (hiddenStates: Tensor, pooled: Tensor?) {
+        guard clipSkip >= 1, clipSkip < layers.count + 1 else {
+            throw EngineError.badInput("clip skip \(clipSkip) must be between 1 and \(layers.count)")
+        }
+        var x = try embed(tokenIDs, clipSkip: 1)
+        let keep = layers.count - clipSkip
+        var penultimate = x
+        for (i, layer) in layers.enumerated() {
+            if i == keep { penultimate = x; if textProjection == nil { break } }
+            x = try layer(x)
+        }
+        guard let textProjection else { return (penultimate, nil) }
+        let h = configuration.hiddenSize, length = tokenIDs[0].count
+        let normed = finalLayerNorm(x)
+        var pooledInput = Tensor(shape: [tokenIDs.count, h])
+        for (b, row) in tokenIDs.enumerated() {
+            var end = 0
+            for (t, id) in row.enumerated() where id > row[end] { end = t }
+            let src = (b * length + end) * h
+            pooledInput.data.replaceSubrange((b * h)..<((b + 1) * h), with: normed.data[src..<(src + h)])
+        }
+        return (penultimate, textProjection(pooledInput))
+    }
+
+    /// Token + position embeddings `[rows, tokens, hidden]` after checking the ids.
+    private func embed(_ tokenIDs: [[Int32]], clipSkip: Int) throws -> Tensor {
         guard let length = tokenIDs.first?.count, length > 0, tokenIDs.allSatisfy({ $0.count == length }) else {
             throw EngineError.badInput("token rows must be non-empty and of equal length")
         }
@@ -69,9 +121,6 @@ public struct CLIPTextModel: TextEncoding {
                 }
             }
         }
-        for layer in layers.prefix(layers.count - (clipSkip - 1)) {
-            x = try layer(x)
-        }
-        return finalLayerNorm(x)
+        return x
     }
 }

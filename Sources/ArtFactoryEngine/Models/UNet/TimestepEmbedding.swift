@@ -19,6 +19,11 @@ struct TimestepEmbedding: Sendable {
 
     /// `[half]` frequencies then sin/cos, computed in f32 exactly as diffusers does.
     func sinusoid(_ timestep: Float) -> [Float] {
+        Self.sinusoid(timestep, channels: channels, flipSinToCos: flipSinToCos, freqShift: freqShift)
+    }
+
+    /// diffusers' `get_timestep_embedding` for one value (also used for SDXL's time ids).
+    static func sinusoid(_ timestep: Float, channels: Int, flipSinToCos: Bool, freqShift: Float) -> [Float] {
         let half = channels / 2
         var out = [Float](repeating: 0, count: channels)
         let logPeriod = Float(log(10000.0))

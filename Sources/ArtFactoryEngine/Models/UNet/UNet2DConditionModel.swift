@@ -2,11 +2,14 @@ import Foundation
 
 /// The denoiser of Stable Diffusion 1.x/2.x (diffusers' `UNet2DConditionModel`), configured from
 /// `unet/config.json`: conv_in, down blocks, the cross-attention mid block, up blocks with skip
-/// connections, and GroupNorm → SiLU → conv_out. Weights are f32 in memory.
+/// connections, and GroupNorm → SiLU → conv_out. SDXL UNets (`addition_embed_type` `text_time`) also
+/// add an embedding of the pooled text projection and the size/crop time ids (`TextTimeEmbedding`).
+/// Weights are f32 in memory.
 public struct UNet2DConditionModel: NoisePredicting {
     /// The configuration the weights were loaded for.
     public let configuration: UNetConfiguration
     var timeEmbedding: TimestepEmbedding
+    var addEmbedding: TextTimeEmbedding?
     var convIn: Conv2d
     var downBlocks: [DownBlock2D]
     var midBlock: MidBlock2DCrossAttn?
@@ -35,6 +38,12 @@ public struct UNet2DConditionModel: NoisePredicting {
         let groups = c.normNumGroups, eps = c.normEpsilon
         timeEmbedding = try TimestepEmbedding(w.scoped("time_embedding"), channels: channels[0], embeddingChannels: temb,
                                               flipSinToCos: c.flipSinToCos, freqShift: c.freqShift)
+        if c.usesTextTimeEmbedding, let dim = c.additionTimeEmbedDim, let input = c.projectionClassEmbeddingsInputDim {
+            addEmbedding = try TextTimeEmbedding(w.scoped("add_embedding"), timeEmbedDim: dim, inputDim: input,
+                                                 embeddingChannels: temb, flipSinToCos: c.flipSinToCos, freqShift: c.freqShift)
+        } else {
+            addEmbedding = nil
+        }
         convIn = try Conv2d(w, "conv_in", in: c.inChannels, out: channels[0])
         func transformer(_ s: WeightSource, _ ch: Int, _ heads: Int, _ layers: Int) throws -> Transformer2DModel {
             try Transformer2DModel(s, channels: ch, heads: heads, layers: layers, contextDim: c.crossAttentionDim,
@@ -99,11 +108,17 @@ public struct UNet2DConditionModel: NoisePredicting {
 
     /// Bytes of f32 parameters held in memory.
     public var byteCount: Int {
-        timeEmbedding.byteCount + convIn.byteCount + downBlocks.reduce(0) { $0 + $1.byteCount }
+        timeEmbedding.byteCount + (addEmbedding?.byteCount ?? 0) + convIn.byteCount + downBlocks.reduce(0) { $0 + $1.byteCount }
             + (midBlock?.byteCount ?? 0) + upBlocks.reduce(0) { $0 + $1.byteCount } + normOut.byteCount + convOut.byteCount
     }
 
+    public var addedConditionInputs: Int? { configuration.usesTextTimeEmbedding ? configuration.projectionClassEmbeddingsInputDim : nil }
+
     public func predict(sample: Tensor, timestep: Float, context: Tensor) throws -> Tensor {
+        try predict(sample: sample, timestep: timestep, context: context, conditions: nil)
+    }
+
+    public func predict(sample: Tensor, timestep: Float, context: Tensor, conditions: AddedConditions?) throws -> Tensor {
         guard sample.rank == 4, sample.shape[1] == inChannels, sample.shape[2] > 0, sample.shape[3] > 0 else {
             throw EngineError.badInput("the UNet expects latents [batch, \(inChannels), h, w], got \(sample.shape)")
         }
@@ -113,6 +128,19 @@ public struct UNet2DConditionModel: NoisePredicting {
         }
         guard timestep.isFinite else { throw EngineError.badInput("the timestep must be a finite number") }
         var temb = timeEmbedding(timestep, batch: batch)
+        switch (addEmbedding, conditions) {
+        case (let add?, let conditions?):
+            guard conditions.textEmbeds.shape.first == batch, conditions.timeIDs.shape.first == batch else {
+                throw EngineError.badInput("SDXL conditioning has \(conditions.textEmbeds.shape.first ?? 0) rows for a batch of \(batch)")
+            }
+            temb = Elementwise.add(temb, try add(textEmbeds: conditions.textEmbeds, timeIDs: conditions.timeIDs))
+        case (.some, nil):
+            throw EngineError.badInput("this SDXL UNet needs the pooled text projection and time ids (text_embeds, time_ids)")
+        case (nil, .some):
+            throw EngineError.badInput("this UNet takes no added conditions (it is not an SDXL UNet)")
+        case (nil, nil):
+            break
+        }
         temb.data.withUnsafeMutableBufferPointer { Activation.silu($0) }  // every resnet applies SiLU first
         var h = convIn(sample)
         var skips = [h]

@@ -32,10 +32,13 @@ public enum ModelsList: RPCMethod {
         public var costPerImage: Double?
         /// Self-hosted kinds: the servers that have it (names or host:port).
         public var servers: [String]?
+        /// Local: `sd1`, `sd2`, `sdxl`, `sdxl-refiner` or `turbo` (few-step); absent when not recognised.
+        public var family: String?
 
         public init(name: String, format: String, path: String, bytes: Int64, loaded: Bool, isDefault: Bool, provider: String = "local",
                     modelId: String? = nil, capabilities: [String] = ["txt2img", "img2img", "inpaint"], costPerImage: Double? = nil,
-                    servers: [String]? = nil) {
+                    servers: [String]? = nil, family: String? = nil) {
+            self.family = family
             self.name = name
             self.format = format
             self.path = path
@@ -72,6 +75,7 @@ public enum ModelsList: RPCMethod {
         .init("capabilities", .array(.enumeration(["txt2img", "img2img", "inpaint"])), required: true),
         .init("costPerImage", .number("remote: estimated US dollars per image", minimum: 0)),
         .init("servers", .array(.string("server name"), "self-hosted kinds: the servers that have the model")),
+        .init("family", .enumeration(["sd1", "sd2", "sdxl", "sdxl-refiner", "turbo"], "local: the model family (turbo = few-step); absent when not recognised")),
     ])
     public static let params: [Schema.Property] = []
     public static let result = Schema.object([

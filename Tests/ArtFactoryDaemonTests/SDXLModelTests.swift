@@ -1,0 +1,76 @@
+@testable import ArtFactoryDaemon
+import ArtFactoryIPC
+import ArtFactoryProtocol
+import Foundation
+import Glibc
+import Testing
+import TestSupport
+
+/// SDXL and Turbo-style models dropped into `models/`, through the real socket: listed with their
+/// family, generated with, and few-step presets for Turbo models.
+@Suite struct SDXLModelTests {
+    static let fixtures = URL(fileURLWithPath: GenerationFixture.tinyModel).deletingLastPathComponent().deletingLastPathComponent().path
+    static let sdxl = fixtures + "/sdxl/sdxl-tiny"
+
+    /// `models/sdxl-turbo-tiny`: the tiny SDXL pipeline's components (links) with SDXL-Turbo's scheduler
+    /// config (Euler ancestral, trailing spacing).
+    static func installTurbo(in models: String) throws {
+        let dir = models + "/sdxl-turbo-tiny"
+        try FileManager.default.createDirectory(atPath: dir + "/scheduler", withIntermediateDirectories: true)
+        for part in ["model_index.json", "text_encoder", "text_encoder_2", "tokenizer", "tokenizer_2", "unet", "vae"] {
+            #expect(symlink(sdxl + "/" + part, dir + "/" + part) == 0)
+        }
+        let config = """
+            {"_class_name": "EulerAncestralDiscreteScheduler", "beta_start": 0.00085, "beta_end": 0.012,
+             "beta_schedule": "scaled_linear", "num_train_timesteps": 1000, "prediction_type": "epsilon",
+             "steps_offset": 1, "timestep_spacing": "trailing"}
+            """
+        try Data(config.utf8).write(to: URL(fileURLWithPath: dir + "/scheduler/scheduler_config.json"))
+    }
+
+    @Test func sdxlAndTurboModelsAreListedWithTheirFamilyAndGenerate() throws {
+        let f = try GenerationFixture.start()
+        defer { f.cleanUp() }
+        #expect(symlink(Self.sdxl, f.home + "/models/sdxl-tiny") == 0)
+        try Self.installTurbo(in: f.home + "/models")
+        // A tiny decoder in models/ is attached to the models it fits, not listed as a model.
+        #expect(symlink(Self.fixtures + "/taesd/taesd-tiny", f.home + "/models/taesdxl-tiny") == 0)
+        let c = try f.daemon.client()
+        let listed = try c.call(ModelsList.self, NoParams()).models
+        #expect(listed.map(\.name) == ["sd1-tiny", "sdxl-tiny", "sdxl-turbo-tiny"])
+        #expect(listed.map(\.family) == ["sd1", "sdxl", "turbo"])
+
+        var params = GenerationFixture.params("a lighthouse at dusk", count: 1, steps: 2)
+        params.model = "sdxl-tiny"
+        params.previewEvery = 1
+        let queued = try c.call(Generate.self, params)
+        let done = try f.wait(queued.jobId)
+        #expect(done.status == "succeeded", "\(done.error ?? "")")
+        #expect(done.progress?.totalSteps == 2)
+
+        // Turbo: the draft preset is one step without guidance, decoded by the tiny decoder.
+        var turbo = Generate.Params(prompt: "a lighthouse at dusk")
+        turbo.model = "sdxl-turbo-tiny"
+        turbo.preset = "draft"
+        turbo.count = 1
+        turbo.width = 64
+        turbo.height = 64
+        let fast = try c.call(Generate.self, turbo)
+        let finished = try f.wait(fast.jobId)
+        #expect(finished.status == "succeeded", "\(finished.error ?? "")")
+        #expect(finished.progress?.totalSteps == 1)
+        // Estimates count the few steps too.
+        let presets = try c.call(PresetList.self, .init(model: "sdxl-turbo-tiny")).presets
+        #expect(presets.map(\.steps) == [1, 2, 4, 4])
+        #expect(try c.call(PresetList.self, .init(model: "sdxl-tiny")).presets.map(\.steps) == [15, 28, 40, 50])
+    }
+
+    @Test func singleFileSDXLDefaultsToItsNativeSize() {
+        let file = Self.fixtures + "/single-file/sdxl-tiny-original.safetensors"
+        let entry = ModelRegistry.Entry(name: "sdxl-tiny-original", format: "safetensors", path: file, bytes: 0)
+        #expect(ModelRegistry.family(of: entry) == .sdxl)
+        #expect(ModelRegistry.nativeSize(of: entry) == 1024)
+        let sd1 = ModelRegistry.Entry(name: "x", format: "safetensors", path: Self.fixtures + "/single-file/sd1-tiny-original.safetensors", bytes: 0)
+        #expect(ModelRegistry.nativeSize(of: sd1) == 512)
+    }
+}
