@@ -23,7 +23,8 @@ struct ArtFactoryCLI: ParsableCommand {
                       GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, PresetCommand.self, SessionCommand.self,
                       PromptCommand.self, BatchCommand.self,
                       GalleryCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
-                      TemplateCommand.self, ProfileCommand.self, WatchCommand.self, ProviderCommand.self]
+                      TemplateCommand.self, ProfileCommand.self, WatchCommand.self, ProviderCommand.self,
+                      AnalyticsCommand.self]
     )
 
     static func main() {

@@ -20,6 +20,12 @@ enum Migrations {
             try db.execute(sql: "ALTER TABLE jobs ADD COLUMN result TEXT")
             try db.execute(sql: "ALTER TABLE jobs ADD COLUMN error_code INTEGER")
         }
+        // Approval feedback: review history, per-image analytics keys and trigger-maintained counts
+        // (see FeedbackSchema); images reviewed before this migration are counted once here.
+        migrator.registerMigration("v3-feedback") { db in
+            try db.execute(sql: FeedbackSchema.v3)
+            _ = try CatalogDatabase.rebuildFeedbackStats(db)
+        }
         return migrator
     }
 

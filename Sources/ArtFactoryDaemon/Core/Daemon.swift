@@ -92,6 +92,7 @@ public final class Daemon: @unchecked Sendable {
         registerGalleryMethods()
         registerGenerationMethods()
         registerWatchMethods()
+        registerLearningMethods()
         if options.specExamples { registerSpecExamples() }
     }
 

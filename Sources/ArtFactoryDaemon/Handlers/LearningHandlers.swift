@@ -1,0 +1,7 @@
+extension Daemon {
+    /// Everything of "learning from approvals" (docs/analytics.md): reviews, analytics.
+    func registerLearningMethods() {
+        registerFeedbackMethods()
+        registerAnalyticsMethods()
+    }
+}
