@@ -26,6 +26,10 @@ enum Migrations {
             try db.execute(sql: FeedbackSchema.v3)
             _ = try CatalogDatabase.rebuildFeedbackStats(db)
         }
+        // Exploration runs: variant dimensions, Beta posteriors per element, draws (ExploreSchema).
+        migrator.registerMigration("v4-explore") { db in
+            try db.execute(sql: ExploreSchema.v4)
+        }
         return migrator
     }
 

@@ -43,7 +43,7 @@ final class GenerationService: @unchecked Sendable {
         remoteRunner.describe = { [unowned self] job in describe(job) }
     }
 
-    private func validator() -> GenerateValidator {
+    func validator() -> GenerateValidator {
         GenerateValidator(catalog: catalog, models: models, galleryDir: paths.galleryDir, wildcardsDir: wildcardsDir, providers: providers)
     }
 

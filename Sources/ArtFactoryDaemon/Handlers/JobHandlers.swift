@@ -26,6 +26,7 @@ extension Daemon {
         registerPromptMethods(service)
         registerBatchMethods(service)
         registerProviderMethods(hub)
+        registerExploreMethods(service)
         counters["jobProgressReports"] = { runner.reportCost.count }
         counters["jobProgressNanos"] = { runner.reportCost.nanos }
         shutdownHooks.append { runner.stop(); remoteRunner.stop() }

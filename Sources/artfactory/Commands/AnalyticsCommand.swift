@@ -12,7 +12,7 @@ struct AnalyticsCommand: ParsableCommand {
         Approve and reject images with: artfactory gallery approve|reject IMAGE... [--reason TEXT]
         """,
         subcommands: [AnalyticsSummaryCommand.self, AnalyticsTopCommand.self, AnalyticsLiftCommand.self, AnalyticsTrendsCommand.self,
-                      AnalyticsUseAsTemplateCommand.self, AnalyticsRebuildCommand.self],
+                      AnalyticsUseAsTemplateCommand.self, AnalyticsExploreCommand.self, AnalyticsRebuildCommand.self],
         defaultSubcommand: AnalyticsSummaryCommand.self)
 
     static func time(_ millis: Int64) -> String {
