@@ -24,7 +24,7 @@ struct ArtFactoryCLI: ParsableCommand {
                       PromptCommand.self, BatchCommand.self,
                       GalleryCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
                       TemplateCommand.self, ProfileCommand.self, WatchCommand.self, ProviderCommand.self,
-                      AnalyticsCommand.self, ExploreCommand.self]
+                      AnalyticsCommand.self, ExploreCommand.self, ReferenceCommand.self]
     )
 
     static func main() {
