@@ -106,7 +106,8 @@ let package = Package(
         .executableTarget(
             name: "artfactory",
             dependencies: [
-                "ArtFactoryProtocol", "ArtFactoryIPC",
+                // Imaging only decodes thumbnails for sixel terminals; the CLI never opens the catalog or engine.
+                "ArtFactoryProtocol", "ArtFactoryIPC", "ArtFactoryImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

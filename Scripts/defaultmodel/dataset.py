@@ -73,8 +73,16 @@ def _article(word):
     return "an" if word[0] in "aeiou" else "a"
 
 
+# Share of one-shape training captions drawn from the TRAIN phrasing families (phrasings.py): other
+# word orders, synonyms and background prepositions, so plain phrasing keeps its colours.
+PHRASING_FAMILY_FRACTION = 0.4
+
+
 def caption_single(obj, background, rng):
     """One of several natural or terse captions for a one-shape scene."""
+    if rng.random() < PHRASING_FAMILY_FRACTION:
+        from .phrasings import train_caption
+        return train_caption(obj, background, rng)
     color = _color_word(rng, obj.color)
     bg = _color_word(rng, background)
     pos = rng.choice(POSITION_PHRASES[obj.position])

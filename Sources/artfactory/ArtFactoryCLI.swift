@@ -22,7 +22,7 @@ struct ArtFactoryCLI: ParsableCommand {
         subcommands: [DaemonCommand.self, StatusCommand.self, RPCCommand.self, ManualCommand.self,
                       GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, PresetCommand.self, SessionCommand.self,
                       PromptCommand.self, BatchCommand.self,
-                      GalleryCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
+                      GalleryCommand.self, BrowseCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
                       TemplateCommand.self, ProfileCommand.self, WatchCommand.self, ProviderCommand.self,
                       AnalyticsCommand.self, ExploreCommand.self, ReferenceCommand.self]
     )

@@ -20,13 +20,18 @@ extension CatalogDatabase {
     public func insertGeneration(_ generation: Generation, assets: [Asset] = [], tags: [String] = []) throws -> [Asset] {
         try Validation.id(generation.id, .generation, name: "generation")
         return try write { db in
-            try checkReferences(db, generation)
-            if try Generation.exists(db, key: generation.id) {
-                throw CatalogError(.conflict, "A generation with id '\(generation.id)' already exists; use a new id.")
-            }
-            try generation.insert(db)
+            try insertGenerationRow(db, generation)
             return try insertAssets(db, assets, of: generation, tags: tags)
         }
+    }
+
+    /// Inserts one new generation row after checking its references (inside a write).
+    func insertGenerationRow(_ db: Database, _ generation: Generation) throws {
+        try checkReferences(db, generation)
+        if try Generation.exists(db, key: generation.id) {
+            throw CatalogError(.conflict, "A generation with id '\(generation.id)' already exists; use a new id.")
+        }
+        try generation.insert(db)
     }
 
     /// Adds files to an existing generation (results arriving after the row was created).

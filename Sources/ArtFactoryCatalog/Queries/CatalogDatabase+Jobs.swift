@@ -15,8 +15,14 @@ extension CatalogDatabase {
     ///   - params: the job's arguments (JSON).
     ///   - priority: higher runs first; equal priorities run in queue order.
     ///   - maxAttempts: claims allowed before an interrupted job is failed (≥ 1).
+    ///   - generations: the generation rows the job implies (status `queued`), given the new job so
+    ///     they can name it; inserted in the same transaction as the job, so a failure leaves
+    ///     neither the job nor any of them.
+    /// - Throws: `invalid_argument` for a bad kind, attempt count or generation; `not_found` for a
+    ///   generation's unknown project, session or parent; `conflict` for a duplicate generation id.
     @discardableResult
-    public func enqueue(kind: String, params: CatalogJSON = .object([:]), priority: Int = 0, maxAttempts: Int = 3) throws -> Job {
+    public func enqueue(kind: String, params: CatalogJSON = .object([:]), priority: Int = 0, maxAttempts: Int = 3,
+                        generations: (Job) -> [Generation] = { _ in [] }) throws -> Job {
         guard !kind.isEmpty else { throw CatalogError.invalid("A job needs a kind such as 'generate'.") }
         guard maxAttempts >= 1 else { throw CatalogError.invalid("maxAttempts must be at least 1.") }
         return try write { db in
@@ -24,6 +30,10 @@ extension CatalogDatabase {
             let job = Job(kind: kind, priority: priority, position: position, params: params,
                           maxAttempts: maxAttempts, createdAt: clock())
             try job.insert(db)
+            for generation in generations(job) {
+                try Validation.id(generation.id, .generation, name: "generation")
+                try insertGenerationRow(db, generation)
+            }
             return job
         }
     }
@@ -121,14 +131,20 @@ extension CatalogDatabase {
 
     /// At daemon start-up: jobs left `running` by a crash go back to `queued` (keeping their place),
     /// or to `failed` when they have used all their attempts (a job that crashes the daemon every
-    /// time must not loop forever).
-    public func requeueInterrupted() throws -> RequeueReport {
+    /// time must not loop forever). Jobs of the kinds in `failing` are failed at once: their work
+    /// must not run twice unless the user retries it.
+    public func requeueInterrupted(failing: Set<String> = []) throws -> RequeueReport {
         try write { db in
             let running = try Job.fetchAll(db, sql: "SELECT * FROM jobs WHERE status = 'running' ORDER BY position")
             var report = RequeueReport(requeued: [], failed: [])
             let now = clock()
             for var job in running {
-                if job.attempts >= job.maxAttempts {
+                if failing.contains(job.kind) {
+                    job.status = .failed
+                    job.error = "Interrupted (the daemon stopped while it ran); this kind of job is not restarted on its own, retry it to run again."
+                    job.finishedAt = now
+                    report.failed.append(job.id)
+                } else if job.attempts >= job.maxAttempts {
                     job.status = .failed
                     job.error = "Interrupted \(job.attempts) time(s) (the daemon stopped while it ran); retry it to run again."
                     job.finishedAt = now

@@ -5,12 +5,14 @@ import Foundation
 import Glibc
 import Logging
 
-/// The daemon process: owns the event loop, the socket, the method table and the services, and
-/// runs until SIGTERM/SIGINT or `daemon.shutdown`.
+/// The daemon process: owns the event loop, the socket and the method table, builds the services
+/// once (``DaemonServices``, the composition root) and registers the handler groups
+/// (`Daemon+Handlers.swift`); runs until SIGTERM/SIGINT or `daemon.shutdown`.
 ///
-/// Start-up order: directories (0700) → instance lock → config → log → stale socket removed →
-/// bind (umask 077 makes the socket 0600) → signals → loop. Nothing slow happens before the socket
-/// answers; models and other heavy state load later, in the background.
+/// Start-up order: directories (0700) → instance lock → config → log → catalog → services →
+/// handlers → job lanes → stale socket removed → bind (umask 077 makes the socket 0600) → signals
+/// → watches → loop. Nothing slow happens before the socket answers; models and other heavy state
+/// load later, in the background.
 public final class Daemon: @unchecked Sendable {
     public struct Options: Sendable {
         public var paths: DaemonPaths
@@ -36,23 +38,17 @@ public final class Daemon: @unchecked Sendable {
     let server: SocketServer
     let table = MethodTable()
     let dispatcher: Dispatcher
-    public let events: EventBus
     public let logger: Logger
     /// The SQLite catalog (projects, images, jobs, …), opened and migrated at start.
     public let catalog: CatalogDatabase
-    /// The persisted job queue and its lanes (engine: generations; files: imports and exports).
-    let jobs: JobRunner
+    /// Every service, built once (the composition root).
+    let services: DaemonServices
+    var events: EventBus { services.events }
     let sink: LogSink
     private let lock: InstanceLock
     private var stopping = false
     /// Extra counters for `daemon.status` from services (name → value), read on the loop thread.
-    var counters: [String: () -> Int64] = [:]
-    /// Called (loop thread) when shutdown begins, before connections close; services persist work here.
-    var shutdownHooks: [() -> Void] = []
-    /// Watched folders (Figma exports and the like), started with the loop.
-    var watchService: WatchService?
-    /// The remote providers (set while registering the generation methods).
-    var providers: ProviderHub?
+    private let counters: [String: () -> Int64]
 
     public init(options: Options) throws {
         self.options = options
@@ -85,15 +81,17 @@ public final class Daemon: @unchecked Sendable {
         sc.inheritedFD = options.inheritedFD
         server = SocketServer(loop: loop, configuration: sc)
         dispatcher = Dispatcher(table: table, logger: logger, maxDepth: config.maxJSONDepth)
-        events = EventBus(loop: loop)
-        jobs = JobRunner(catalog: catalog, events: events, logger: logger)
+        services = DaemonServices(catalog: catalog, loop: loop, paths: paths, config: config, logger: logger)
+        counters = services.counters
         applyRequestLogging(level: level)
-        registerCoreMethods()
-        registerGalleryMethods()
-        registerGenerationMethods()
-        registerWatchMethods()
-        registerLearningMethods()
-        if options.specExamples { registerSpecExamples() }
+        for group in handlerGroups(services) { group.register(in: table) }
+        do {
+            try services.start(loop: loop, logger: logger)
+        } catch {
+            sink.flush()
+            lock.release()
+            throw error
+        }
     }
 
     /// Runs until stopped; returns the process exit status.
@@ -112,7 +110,7 @@ public final class Daemon: @unchecked Sendable {
         loop.onSignal(SIGHUP) { [self] in reloadConfig() }
         signal(SIGPIPE, SIG_IGN)
         loop.repeating(everyMs: 200) { [sink] in sink.flush() }
-        watchService?.start()
+        services.startWithLoop()
         logger.notice("artfactoryd started", metadata: [
             "version": .string(ArtFactoryVersion.string), "pid": .stringConvertible(getpid()),
             "home": .string(paths.home), "socket": .string(paths.socket),
@@ -160,7 +158,7 @@ public final class Daemon: @unchecked Sendable {
         dispatcher.refusing = true
         server.stopAccepting()
         events.publish(topic: EventTopic.daemon, method: "daemon.stopping", params: ["reason": .string(reason)])
-        for hook in shutdownHooks { hook() }
+        services.stop()
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(config.shutdownGraceSeconds * 1e9)
         var closing = false
         loop.repeating(everyMs: 10) { [self] in
@@ -190,7 +188,7 @@ public final class Daemon: @unchecked Sendable {
         do {
             let new = try DaemonConfig.load(path: paths.configFile)
             config = new
-            providers?.reload(new)
+            services.providers.reload(new)
             dispatcher.maxDepth = new.maxJSONDepth
             applyRequestLogging(level: Logger.Level(rawValue: new.logLevel) ?? .info)
             logger.notice("configuration reloaded", metadata: ["file": .string(paths.configFile)])
@@ -211,6 +209,6 @@ public final class Daemon: @unchecked Sendable {
         return DaemonStatus.Result(
             version: ArtFactoryVersion.string, pid: getpid(),
             uptimeSeconds: Double(DispatchTime.now().uptimeNanoseconds - startUptime) / 1e9,
-            startedAt: startedAtText, home: paths.home, socket: paths.socket, counts: counts, providers: providers?.reachability())
+            startedAt: startedAtText, home: paths.home, socket: paths.socket, counts: counts, providers: services.providers.reachability())
     }
 }

@@ -108,7 +108,13 @@ struct GalleryImporter {
         for index in 0..<total where final[index].status == "duplicate" && final[index].id == nil {
             if case .success(let p)? = prepared[index], let first = firstIndexBySHA[p.sha256], let id = final[first].id {
                 final[index].id = id
-                if !tags.isEmpty { try? catalog.addTags(tags, to: [id]) }
+                // As for a duplicate of an image stored earlier: a tag write that fails fails the item.
+                do {
+                    if !tags.isEmpty { try catalog.addTags(tags, to: [id]) }
+                } catch {
+                    final[index].status = "failed"
+                    final[index].error = "it is the same image as \(id), but the tags could not be added to it (\(GalleryError.rpc(error).message)); add them with tag.add"
+                }
             } else {
                 final[index].status = "failed"
                 final[index].error = "its identical twin in this import failed"

@@ -20,10 +20,12 @@ struct GalleryJobs {
 
     private var clientPaths: ClientPath { ClientPath(daemonHome: gallery.paths.home) }
 
-    /// Registers the executors (before the runner starts).
-    func register() {
+    /// The `import` and `export` kinds, on the file lane; registered by ``DaemonServices``.
+    var jobKinds: [JobKind] {
         let gallery = self.gallery, clientPaths = self.clientPaths
-        runner.register(kind: Self.importKind, lane: .files) { context in
+        let importKind = JobKind(Self.importKind, lane: .files, describe: { job, info in
+            if let result = job.result { info.importResult = try? Self.decode(GalleryImport.Outcome.self, result) }
+        }) { context in
             let params = try Self.decode(GalleryImport.Params.self, context.job.params)
             let progress = Self.progress(context)
             let outcome = try GalleryError.mapped {
@@ -34,13 +36,16 @@ struct GalleryJobs {
             }
             context.result = try Self.encode(outcome)
         }
-        runner.register(kind: Self.exportKind, lane: .files) { context in
+        let exportKind = JobKind(Self.exportKind, lane: .files, describe: { job, info in
+            if let result = job.result { info.exportResult = try? Self.decode(GalleryExport.Outcome.self, result) }
+        }) { context in
             let params = try Self.decode(GalleryExport.Params.self, context.job.params)
             let outcome = try GalleryError.mapped {
                 try GalleryExporter(gallery: gallery, clientPaths: clientPaths).run(params, jobId: context.job.id, progress: Self.progress(context))
             }
             context.result = try Self.encode(outcome)
         }
+        return [importKind, exportKind]
     }
 
     /// Checks the paths and project, queues the import and returns the job (finished, with `wait`).
@@ -72,8 +77,7 @@ struct GalleryJobs {
     }
 
     private func queued(_ job: Job, wait: Bool) throws -> JobInfo {
-        runner.publishState(job)
-        runner.wake()
+        runner.queued(job)
         guard wait else { return runner.describe(job) }
         let finished = try runner.waitUntilFinished(job.id)
         if finished.status == .failed {

@@ -4,6 +4,7 @@ import ArtFactoryImaging
 import ArtFactoryPrompts
 import ArtFactoryProtocol
 import Foundation
+import Logging
 
 /// Runs one `generate` job on the worker thread: loads the model (kept warm by the cache), makes
 /// each image with seed S+i, upscales for High/Ultra, and stores it through ``GalleryService``
@@ -18,6 +19,9 @@ struct GenerationExecutor {
     let wildcardsDir: String
     let calibration: StepCalibration
     let previews: LatentPreviewer
+    let logger: Logger
+
+    private var runEnd: GenerationRunEnd { GenerationRunEnd(catalog: catalog, logger: logger) }
 
     /// Runs a `generate` job.
     func run(_ context: JobContext) throws {
@@ -49,14 +53,9 @@ struct GenerationExecutor {
             generation = try catalog.generation(spec.generationId)
             generation.status = .succeeded
         } catch is CancellationError {
-            generation.status = context.isCanceled && (try? catalog.job(context.job.id).status) == .canceled ? .canceled : .queued
-            try? catalog.updateGeneration(generation)
-            throw CancellationError()
+            throw runEnd.stopped(spec.generationId, fallback: generation, context: context)
         } catch {
-            generation.status = .failed
-            generation.error = (error as? RPCError)?.message ?? "\(error)"
-            try? catalog.updateGeneration(generation)
-            throw error
+            throw runEnd.failed(spec.generationId, fallback: generation, error: error, context: context)
         }
         let finished = Date()
         generation.completedAt = Int64(finished.timeIntervalSince1970 * 1000)

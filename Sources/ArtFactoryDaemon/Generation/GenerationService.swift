@@ -2,91 +2,72 @@ import ArtFactoryCatalog
 import ArtFactoryProtocol
 import Foundation
 
-/// Joins the queue, the model registry and the executor: what the `generate`, `job.*`, `queue.*`
-/// and `models.*` handlers call. Created once by ``Daemon/registerGenerationMethods()``.
+/// Joins the queue, the model registry and the executors: what the `generate`, `batch.submit`,
+/// `job.*`, `queue.*` and `models.*` handlers call. Built once by ``DaemonServices``, which
+/// registers its ``jobKinds`` with the runner.
 final class GenerationService: @unchecked Sendable {
+    static let generateKind = "generate"
+    static let batchKind = "batch"
+    static let remoteKind = "remote"
+    static let remoteBatchKind = "remote-batch"
+
     let catalog: CatalogDatabase
-    let runner: JobRunner
-    /// Runs `remote` jobs on its own thread, so waiting on a provider never holds the engine.
-    let remoteRunner: JobRunner
+    let jobs: JobRunner
     let providers: ProviderHub
     let models: ModelRegistry
     let paths: DaemonPaths
     let calibration: StepCalibration
+    private let gallery: GalleryService
 
     var wildcardsDir: String { paths.home + "/wildcards" }
+    var batchesDir: String { paths.home + "/batches" }
 
-    init(catalog: CatalogDatabase, runner: JobRunner, remoteRunner: JobRunner, providers: ProviderHub, paths: DaemonPaths,
-         gallery: GalleryService) {
+    init(catalog: CatalogDatabase, jobs: JobRunner, providers: ProviderHub, paths: DaemonPaths, gallery: GalleryService) {
         self.catalog = catalog
-        self.runner = runner
-        self.remoteRunner = remoteRunner
+        self.jobs = jobs
         self.providers = providers
         self.paths = paths
+        self.gallery = gallery
         models = ModelRegistry(modelsDir: paths.modelsDir, configFile: paths.configFile,
-                               installer: DefaultModelInstaller(modelsDir: paths.modelsDir, logger: runner.logger))
+                               installer: DefaultModelInstaller(modelsDir: paths.modelsDir, logger: jobs.logger))
         calibration = StepCalibration(catalog: catalog)
-        let executor = GenerationExecutor(catalog: catalog, models: models, gallery: gallery,
-                                          wildcardsDir: paths.home + "/wildcards", calibration: calibration,
-                                          previews: LatentPreviewer())
-        runner.register(kind: "generate") { context in try executor.run(context) }
+    }
+
+    /// `generate` and `batch` on the engine lane, `remote` and `remote-batch` on the remote lane.
+    var jobKinds: [JobKind] {
+        let executor = GenerationExecutor(catalog: catalog, models: models, gallery: gallery, wildcardsDir: wildcardsDir,
+                                          calibration: calibration, previews: LatentPreviewer(), logger: jobs.logger)
         let batch = BatchExecutor(catalog: catalog, runOne: { spec, context, position in try executor.run(spec, context: context, progress: position) },
-                                  galleryDir: paths.galleryDir, batchesDir: paths.home + "/batches")
-        runner.register(kind: "batch") { context in try batch.run(context) }
-        runner.describe = { [unowned self] job in describe(job) }
-        let remote = RemoteExecutor(catalog: catalog, gallery: gallery, hub: providers, wildcardsDir: paths.home + "/wildcards",
-                                    logger: runner.logger)
-        remoteRunner.register(kind: "remote") { context in try remote.run(context) }
+                                  galleryDir: paths.galleryDir, batchesDir: batchesDir)
+        let remote = RemoteExecutor(catalog: catalog, gallery: gallery, hub: providers, wildcardsDir: wildcardsDir, logger: jobs.logger)
         let remoteBatch = BatchExecutor(catalog: catalog, runOne: { spec, context, position in try remote.run(spec, context: context, position: position) },
-                                        galleryDir: paths.galleryDir, batchesDir: paths.home + "/batches")
-        remoteRunner.register(kind: "remote-batch") { context in try remoteBatch.run(context) }
-        remoteRunner.describe = { [unowned self] job in describe(job) }
+                                        galleryDir: paths.galleryDir, batchesDir: batchesDir)
+        let single: JobKind.Describer = { [unowned self] job, info in describeGeneration(job, &info) }
+        let many: JobKind.Describer = { [unowned self] job, info in describeBatch(job, &info) }
+        return [
+            JobKind(Self.generateKind, lane: .engine, describe: single) { context in try executor.run(context) },
+            JobKind(Self.batchKind, lane: .engine, describe: many) { context in try batch.run(context) },
+            JobKind(Self.remoteKind, lane: .remote, describe: single) { context in try remote.run(context) },
+            JobKind(Self.remoteBatchKind, lane: .remote, describe: many) { context in try remoteBatch.run(context) },
+        ]
     }
 
     func validator() -> GenerateValidator {
         GenerateValidator(catalog: catalog, models: models, galleryDir: paths.galleryDir, wildcardsDir: wildcardsDir, providers: providers)
     }
 
-    /// Cancels a job wherever it runs.
-    func cancel(_ id: String) throws -> JobInfo {
-        let job = try runner.cancel(id)
-        remoteRunner.stopIfRunning(id)
-        return describe(job)
-    }
-
-    /// Pauses or resumes both workers.
-    func setPaused(_ value: Bool) throws {
-        try runner.setPaused(value)
-        try remoteRunner.setPaused(value, announce: false)
-    }
-
-    /// Wakes both workers (a job was queued, retried or resumed).
-    func wake() {
-        runner.wake()
-        remoteRunner.wake()
-    }
-
     /// Validates, records the generation (status queued) and queues its job.
     func submit(_ params: Generate.Params) throws -> Generate.Result {
         let spec = try validator().spec(for: params)
         let json = try spec.catalogJSON()
-        let kind = spec.provider == nil ? "generate" : "remote"
+        let kind = spec.provider == nil ? Self.generateKind : Self.remoteKind
         let ahead = try catalog.listJobs(statuses: [.queued, .running]).filter { $0.kind == kind }.count
-        let job = try CatalogErrors.map { try catalog.enqueue(kind: kind, params: json) }
-        do {
-            _ = try CatalogErrors.map {
-                try catalog.insertGeneration(Generation(
-                    id: spec.generationId, sessionId: spec.sessionId, parentGenerationId: spec.parentId, projectId: spec.projectId,
-                    prompt: spec.prompt, negativePrompt: spec.negativePrompt, params: json, model: spec.model,
-                    provider: spec.provider ?? "local", seed: spec.seed, status: .queued, createdAt: Int64(Date().timeIntervalSince1970 * 1000),
-                    cost: spec.estimatedCost, jobId: job.id))
-            }
-        } catch {
-            _ = try? catalog.cancelJob(job.id)
-            throw error
+        // The job and its generation row in one transaction: neither exists without the other.
+        let createdAt = Int64(Date().timeIntervalSince1970 * 1000)
+        let job = try CatalogErrors.map {
+            try catalog.enqueue(kind: kind, params: json) { job in [spec.generationRecord(params: json, createdAt: createdAt, jobId: job.id)] }
         }
-        runner.publishState(job)
-        wake()
+        jobs.queued(job)
         return Generate.Result(jobId: job.id, generationId: spec.generationId, seed: spec.seed, model: spec.model, position: ahead,
                                provider: spec.provider ?? "local", estimatedCost: spec.estimatedCost)
     }
@@ -95,24 +76,15 @@ final class GenerationService: @unchecked Sendable {
     func submitBatch(_ params: BatchSubmit.Params) throws -> BatchSubmit.Result {
         var plan = try BatchPlan.make(params, validator: validator())
         let estimate = try remoteBatchEstimate(&plan)
-        let job = try CatalogErrors.map { try catalog.enqueue(kind: estimate == nil ? "batch" : "remote-batch", params: try plan.catalogJSON()) }
-        do {
-            let now = Int64(Date().timeIntervalSince1970 * 1000)
-            for spec in plan.specs {
-                _ = try CatalogErrors.map {
-                    try catalog.insertGeneration(Generation(
-                        id: spec.generationId, sessionId: spec.sessionId, parentGenerationId: spec.parentId, projectId: spec.projectId,
-                        prompt: spec.prompt, negativePrompt: spec.negativePrompt, params: try spec.catalogJSON(), model: spec.model,
-                        provider: spec.provider ?? "local", seed: spec.seed, status: .queued, createdAt: now, cost: spec.estimatedCost,
-                        jobId: job.id, batchId: job.id))
-                }
+        let records = try plan.specs.map { ($0, try $0.catalogJSON()) }
+        let createdAt = Int64(Date().timeIntervalSince1970 * 1000)
+        // The job and every generation row of the batch in one transaction.
+        let job = try CatalogErrors.map {
+            try catalog.enqueue(kind: estimate == nil ? Self.batchKind : Self.remoteBatchKind, params: try plan.catalogJSON()) { job in
+                records.map { spec, json in spec.generationRecord(params: json, createdAt: createdAt, jobId: job.id, batchId: job.id) }
             }
-        } catch {
-            _ = try? catalog.cancelJob(job.id)
-            throw error
         }
-        runner.publishState(job)
-        runner.wake()
+        jobs.queued(job)
         return BatchSubmit.Result(jobId: job.id, batchId: job.id, generationIds: plan.specs.map(\.generationId), total: plan.total,
                                   provider: estimate?.provider ?? "local", estimatedCost: estimate?.estimatedCost)
     }
@@ -141,12 +113,9 @@ final class GenerationService: @unchecked Sendable {
         return estimate
     }
 
-    /// The client view of a job: generation id and, once it succeeded, its images.
-    func describe(_ job: Job) -> JobInfo {
-        var info = JobRunner.baseInfo(job)
-        if let live = runner.liveProgress(job.id) ?? remoteRunner.liveProgress(job.id) { info.progress = live }
-        if job.kind == "batch" || job.kind == "remote-batch", let plan = try? BatchPlan(catalogJSON: job.params) { return describeBatch(job, plan, info) }
-        guard job.kind == "generate" || job.kind == "remote", let spec = try? GenerationSpec(catalogJSON: job.params) else { return info }
+    /// What a `generate` or `remote` job adds: its generation id and, once it succeeded, its images.
+    private func describeGeneration(_ job: Job, _ info: inout JobInfo) {
+        guard let spec = try? GenerationSpec(catalogJSON: job.params) else { return }
         info.generationId = spec.generationId
         if job.status == .succeeded, let detail = try? catalog.generationDetail(spec.generationId) {
             // Assets come in creation order, which is image order: image i has seed S+i.
@@ -156,11 +125,12 @@ final class GenerationService: @unchecked Sendable {
                                seed: spec.seed + Int64(index), width: asset.width, height: asset.height)
             }
         }
-        return info
     }
 
-    private func describeBatch(_ job: Job, _ plan: BatchPlan, _ base: JobInfo) -> JobInfo {
-        var info = base
+    /// What a `batch` or `remote-batch` job adds: the images so far, the failed count and, once it
+    /// succeeded, the zip and contact sheet.
+    private func describeBatch(_ job: Job, _ info: inout JobInfo) {
+        guard let plan = try? BatchPlan(catalogJSON: job.params) else { return }
         var failed = 0
         for spec in plan.specs {
             guard let detail = try? catalog.generationDetail(spec.generationId) else { continue }
@@ -173,15 +143,14 @@ final class GenerationService: @unchecked Sendable {
             }
         }
         info.failedImages = failed
-        let dir = paths.home + "/batches"
         if job.status == .succeeded {
-            info.zip = FileManager.default.fileExists(atPath: BatchExecutor.zipPath(dir, job.id)) ? BatchExecutor.zipPath(dir, job.id) : nil
-            info.contactSheet = FileManager.default.fileExists(atPath: BatchExecutor.sheetPath(dir, job.id)) ? BatchExecutor.sheetPath(dir, job.id) : nil
+            let zip = BatchExecutor.zipPath(batchesDir, job.id), sheet = BatchExecutor.sheetPath(batchesDir, job.id)
+            info.zip = FileManager.default.fileExists(atPath: zip) ? zip : nil
+            info.contactSheet = FileManager.default.fileExists(atPath: sheet) ? sheet : nil
         }
-        return info
     }
 
-    func job(_ id: String) throws -> JobInfo { describe(try CatalogErrors.map { try catalog.job(id) }) }
+    func job(_ id: String) throws -> JobInfo { jobs.describe(try CatalogErrors.map { try catalog.job(id) }) }
 
     func list(_ params: JobList.Params) throws -> JobList.Result {
         var statuses: [JobStatus]?
@@ -195,11 +164,11 @@ final class GenerationService: @unchecked Sendable {
         }
         let limit = params.limit ?? 100
         guard (1...1000).contains(limit) else { throw RPCError.invalidParams("limit must be 1…1000 (got \(limit))", field: "limit") }
-        let jobs = try CatalogErrors.map { try catalog.listJobs(statuses: statuses, limit: limit) }
-        return JobList.Result(jobs: jobs.map(describe), paused: runner.isPaused)
+        let found = try CatalogErrors.map { try catalog.listJobs(statuses: statuses, limit: limit) }
+        return JobList.Result(jobs: found.map(jobs.describe), paused: jobs.isPaused)
     }
 
     func queueState() throws -> QueuePause.Result {
-        QueuePause.Result(paused: runner.isPaused, queued: try catalog.listJobs(statuses: [.queued]).count)
+        QueuePause.Result(paused: jobs.isPaused, queued: try catalog.listJobs(statuses: [.queued]).count)
     }
 }

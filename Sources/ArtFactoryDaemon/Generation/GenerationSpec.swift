@@ -37,8 +37,7 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     var brandLora: String?
     /// Expand the prompt once for every image (consistent batches); otherwise image i gets expansion i.
     var fixedPrompt: Bool?
-    /// Batch this generation belongs to, and its grid cell label (`steps=20, guidance=7`).
-    var batchId: String?
+    /// Grid cell label within its batch (`steps=20, guidance=7`).
     var label: String?
     /// The template applied at submit time: its name, id and version, and the placeholder values given.
     var template: String?
@@ -70,6 +69,15 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     /// The spec as catalog JSON (job params and the generation's recorded parameters).
     func catalogJSON() throws -> CatalogJSON {
         try JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(self))
+    }
+
+    /// The generation row this spec implies at submit time (status `queued`), for the job `jobId`
+    /// (and its batch, when it is one).
+    func generationRecord(params: CatalogJSON, createdAt: Int64, jobId: String, batchId: String? = nil) -> Generation {
+        Generation(id: generationId, sessionId: sessionId, parentGenerationId: parentId, projectId: projectId,
+                   prompt: prompt, negativePrompt: negativePrompt, params: params, model: model,
+                   provider: provider ?? "local", seed: seed, status: .queued, createdAt: createdAt,
+                   cost: estimatedCost, jobId: jobId, batchId: batchId)
     }
 
     /// Reads a spec back from a job's params.

@@ -1,10 +1,12 @@
 import ArtFactoryCatalog
 import ArtFactoryProtocol
 
-extension Daemon {
-    /// analytics.*: what got approved, from the catalog's review counts (docs/analytics.md).
-    func registerAnalyticsMethods() {
-        table.register(AnalyticsTop.self, on: .worker) { [unowned self] p, _ in
+/// analytics.*: what got approved, from the catalog's review counts (docs/analytics.md).
+struct AnalyticsHandlers: HandlerGroup {
+    let catalog: CatalogDatabase
+
+    func register(in table: MethodTable) {
+        table.register(AnalyticsTop.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let kind = p.kind ?? .prompt
                 let base = try catalog.feedbackBase(projectId: p.projectId)
@@ -12,7 +14,7 @@ extension Daemon {
                 return AnalyticsTop.Result(kind: kind, base: AnalyticsWire.stat(base, base: nil), items: items.map { AnalyticsWire.stat($0, base: base) })
             }
         }
-        table.register(AnalyticsLift.self, on: .worker) { [unowned self] p, _ in
+        table.register(AnalyticsLift.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let kind = p.kind ?? .term
                 let base = try catalog.feedbackBase(projectId: p.projectId)
@@ -21,17 +23,17 @@ extension Daemon {
                 return AnalyticsTop.Result(kind: kind, base: AnalyticsWire.stat(base, base: nil), items: items.map { AnalyticsWire.stat($0, base: base) })
             }
         }
-        table.register(AnalyticsTrends.self, on: .worker) { [unowned self] p, _ in
+        table.register(AnalyticsTrends.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let base = try catalog.feedbackBase(projectId: p.projectId)
                 let weeks = try catalog.feedbackTrend(projectId: p.projectId, weeks: p.weeks ?? 12)
                 return AnalyticsTrends.Result(base: AnalyticsWire.stat(base, base: nil), weeks: weeks.map { AnalyticsWire.stat($0, base: base) })
             }
         }
-        table.register(AnalyticsUseAsTemplate.self, on: .worker) { [unowned self] p, _ in
+        table.register(AnalyticsUseAsTemplate.self, on: .worker) { p, _ in
             try GalleryError.mapped { try AnalyticsWire.useAsTemplate(catalog, p) }
         }
-        table.register(AnalyticsRebuild.self, on: .worker) { [unowned self] _, _ in
+        table.register(AnalyticsRebuild.self, on: .worker) { _, _ in
             try GalleryError.mapped { AnalyticsRebuild.Result(reviewed: try catalog.rebuildFeedbackStats()) }
         }
     }
@@ -86,6 +88,6 @@ enum AnalyticsWire {
         }
         let description = p.description ?? "From analytics: \(stat.approved) of \(stat.reviews) approved."
         let template = try catalog.createTemplate(p.name, params: .object(params), description: description)
-        return AnalyticsUseAsTemplate.Result(template: Daemon.wire(template), stat: AnalyticsWire.stat(stat, base: try catalog.feedbackBase(projectId: p.projectId)))
+        return AnalyticsUseAsTemplate.Result(template: TemplateHandlers.wire(template), stat: AnalyticsWire.stat(stat, base: try catalog.feedbackBase(projectId: p.projectId)))
     }
 }

@@ -1,22 +1,29 @@
 import ArtFactoryIPC
 import ArtFactoryProtocol
 
-extension Daemon {
-    /// daemon.*, events.*, rpc.discover.
-    func registerCoreMethods() {
-        table.register(DaemonStatus.self, on: .loop) { [unowned self] _, _ in status() }
-        table.register(DaemonShutdown.self, on: .loop) { [unowned self] params, _ in
+/// daemon.*, events.*, rpc.discover: the process itself, given as closures so this group holds
+/// no reference to ``Daemon``.
+struct CoreHandlers: HandlerGroup {
+    let events: EventBus
+    /// The `daemon.status` snapshot (loop thread).
+    let status: () -> DaemonStatus.Result
+    /// Starts a graceful shutdown on the next loop turn, with the reason given.
+    let shutdown: (String) -> Void
+
+    func register(in table: MethodTable) {
+        table.register(DaemonStatus.self, on: .loop) { _, _ in status() }
+        table.register(DaemonShutdown.self, on: .loop) { params, _ in
             // Reply first; shutdown starts on the next loop turn.
-            loop.after(ms: 0) { [self] in beginShutdown(reason: params.reason.map { "daemon.shutdown: \($0)" } ?? "daemon.shutdown") }
+            shutdown(params.reason.map { "daemon.shutdown: \($0)" } ?? "daemon.shutdown")
             return DaemonShutdown.Result(stopping: true)
         }
-        table.register(EventsSubscribe.self, on: .loop) { [unowned self] params, ctx in
+        table.register(EventsSubscribe.self, on: .loop) { params, ctx in
             EventsSubscribe.Result(topics: try events.subscribe(ctx.connection, topics: params.topics))
         }
-        table.register(EventsUnsubscribe.self, on: .loop) { [unowned self] params, ctx in
+        table.register(EventsUnsubscribe.self, on: .loop) { params, ctx in
             EventsUnsubscribe.Result(topics: events.unsubscribe(ctx.connection, topics: params.topics))
         }
         // On a worker: the document is large (every method's schemas) and serializing it would stall the loop.
-        table.register(RPCDiscover.self, on: .worker) { [unowned self] _, _ in table.openRPC() }
+        table.register(RPCDiscover.self, on: .worker) { [unowned table] _, _ in table.openRPC() }
     }
 }

@@ -2,10 +2,14 @@ import ArtFactoryCatalog
 import ArtFactoryProtocol
 import Foundation
 
-extension Daemon {
-    /// explore.*: exploration runs by Thompson sampling (docs/analytics.md#exploration).
-    func registerExploreMethods(_ service: GenerationService) {
-        table.register(ExploreCreate.self, on: .worker) { [unowned self] p, _ in
+/// explore.*: exploration runs by Thompson sampling (docs/analytics.md#exploration-thompson-sampling);
+/// explore.run generates through the generation service.
+struct ExploreHandlers: HandlerGroup {
+    let catalog: CatalogDatabase
+    let service: GenerationService
+
+    func register(in table: MethodTable) {
+        table.register(ExploreCreate.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let params = p.params ?? .object(JSONObject())
                 guard case .object = params else { throw RPCError.invalidParams("params must be an object of generate parameters.", field: "params") }
@@ -25,7 +29,7 @@ extension Daemon {
                 return try ExploreWire.info(catalog, run.id)
             }
         }
-        table.register(ExploreGet.self, on: .worker) { [unowned self] p, _ in
+        table.register(ExploreGet.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let count = p.draws ?? 20
                 guard (0...1000).contains(count) else { throw RPCError.invalidParams("draws must be 0 to 1000; got \(count).", field: "draws") }
@@ -34,25 +38,25 @@ extension Daemon {
                 return ExploreGet.Result(run: info, draws: draws.map(ExploreWire.draw))
             }
         }
-        table.register(ExploreList.self, on: .worker) { [unowned self] _, _ in
+        table.register(ExploreList.self, on: .worker) { _, _ in
             try GalleryError.mapped { ExploreList.Result(runs: try catalog.listExploreRuns().map { try ExploreWire.info(catalog, $0.id) }) }
         }
-        table.register(ExploreDelete.self, on: .worker) { [unowned self] p, _ in
+        table.register(ExploreDelete.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 try catalog.deleteExploreRun(p.id)
                 return ExploreDelete.Result(deleted: p.id)
             }
         }
-        table.register(ExploreDrawMethod.self, on: .worker) { [unowned self] p, _ in
+        table.register(ExploreDrawMethod.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let draws = try ExploreWire.draw(catalog, p, maxCount: 1000)
                 return ExploreDrawMethod.Result(draws: draws.map(ExploreWire.draw))
             }
         }
-        table.register(ExploreReport.self, on: .worker) { [unowned self] p, _ in
+        table.register(ExploreReport.self, on: .worker) { p, _ in
             try GalleryError.mapped { ExploreWire.draw(try catalog.reportExplore(p.drawId, outcome: p.verdict.approved)) }
         }
-        table.register(ExploreRunMethod.self, on: .worker) { [unowned self] p, _ in
+        table.register(ExploreRunMethod.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let (run, _) = try catalog.exploreRun(p.id)
                 try ExploreWire.probe(run, service)
@@ -87,7 +91,7 @@ enum ExploreWire {
     static func draw(_ d: ArtFactoryCatalog.ExploreDraw) -> ExploreDrawInfo {
         ExploreDrawInfo(id: d.id, runId: d.runId, seq: d.seq,
                         choice: d.choice.filter { $0.count == 2 }.map { ExploreDrawInfo.Pick(dimension: $0[0], value: $0[1]) },
-                        prompt: d.prompt, seed: d.seed, generationId: d.generationId, jobId: d.jobId, outcome: FeedbackHandlers.verdict(d.outcome))
+                        prompt: d.prompt, seed: d.seed, generationId: d.generationId, jobId: d.jobId, outcome: FeedbackWire.verdict(d.outcome))
     }
 
     /// Records draws chosen by Thompson sampling.

@@ -1,30 +1,32 @@
 import ArtFactoryCatalog
 import ArtFactoryProtocol
 
-extension Daemon {
-    /// gallery.review, gallery.reviews: approvals and rejections with reasons (docs/analytics.md).
-    func registerFeedbackMethods() {
-        table.register(GalleryReview.self, on: .worker) { [unowned self] p, _ in
+/// gallery.review, gallery.reviews: approvals and rejections with reasons (docs/analytics.md).
+struct FeedbackHandlers: HandlerGroup {
+    let catalog: CatalogDatabase
+
+    func register(in table: MethodTable) {
+        table.register(GalleryReview.self, on: .worker) { p, _ in
             try GalleryError.mapped {
-                let outcome = try FeedbackHandlers.review(catalog, p, source: "user")
+                let outcome = try FeedbackWire.review(catalog, p, source: "user")
                 return GalleryReview.Result(updated: outcome.assetIds.count, changed: outcome.changed, reviewedAt: outcome.reviewedAt,
                                             ids: Array(outcome.assetIds.prefix(1000)))
             }
         }
-        table.register(GalleryReviews.self, on: .worker) { [unowned self] p, _ in
+        table.register(GalleryReviews.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let asset = try catalog.asset(p.id)
                 let entries = try catalog.reviews(of: p.id).map {
-                    GalleryReviews.Entry(verdict: FeedbackHandlers.verdict($0.approved), reason: $0.reason, source: $0.source, createdAt: $0.createdAt)
+                    GalleryReviews.Entry(verdict: FeedbackWire.verdict($0.approved), reason: $0.reason, source: $0.source, createdAt: $0.createdAt)
                 }
-                return GalleryReviews.Result(id: p.id, verdict: FeedbackHandlers.verdict(asset.approved), reviews: entries)
+                return GalleryReviews.Result(id: p.id, verdict: FeedbackWire.verdict(asset.approved), reviews: entries)
             }
         }
     }
 }
 
-/// The shared parts of the review methods (also used by hand-off reports).
-enum FeedbackHandlers {
+/// The shared parts of the review methods (also used by hand-off reports and explorations).
+enum FeedbackWire {
     /// Reviews by ids or by filter.
     /// - Throws: `invalidParams` for neither or both.
     static func review(_ catalog: CatalogDatabase, _ p: GalleryReview.Params, source: String) throws -> ReviewOutcome {

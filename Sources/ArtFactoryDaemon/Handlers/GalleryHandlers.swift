@@ -2,49 +2,38 @@ import ArtFactoryCatalog
 import ArtFactoryProtocol
 import Foundation
 
-extension Daemon {
-    /// The gallery service over this daemon's catalog and directories. Stateless apart from the
-    /// catalog and the files, so any thread may use it (the generation service stores results here).
-    public var gallery: GalleryService {
-        GalleryService(catalog: catalog, paths: paths, events: events)
+/// gallery.*: listing, search, details and changes of images; imports and exports as jobs on
+/// the file lane (``GalleryJobs``); retention and fsck.
+struct GalleryHandlers: HandlerGroup {
+    let catalog: CatalogDatabase
+    let gallery: GalleryService
+    let files: GalleryJobs
+    var paths: DaemonPaths { gallery.paths }
+
+    func register(in table: MethodTable) {
+        registerQueryMethods(table)
+        registerChangeMethods(table)
     }
 
-    /// gallery.*, project.*, tag.*, collection.*; undoes writes a crash interrupted before serving.
-    func registerGalleryMethods() {
-        do {
-            let undone = try gallery.recoverPendingWrites()
-            if undone > 0 { logger.warning("removed files of interrupted gallery writes", metadata: ["count": .stringConvertible(undone)]) }
-        } catch {
-            logger.error("could not check for interrupted gallery writes; run gallery.fsck", metadata: ["error": .string("\(error)")])
-        }
-        scheduleDailyRetention()
-        registerGalleryQueryMethods()
-        registerGalleryChangeMethods()
-        registerProjectMethods()
-        registerTagMethods()
-        registerCollectionMethods()
-        registerTemplateMethods()
-        registerProfileMethods()
-    }
-
-    private func registerGalleryQueryMethods() {
-        table.register(GalleryList.self, on: .worker) { [unowned self] p, _ in
+    private func registerQueryMethods(_ table: MethodTable) {
+        table.register(GalleryList.self, on: .worker) { p, _ in
             try GalleryError.mapped {
-                let sort = try Daemon.sort(p.sort, descending: p.descending)
+                let sort = try Self.sort(p.sort, descending: p.descending)
                 let page = try catalog.listAssets(filter: GalleryWire.filter(p.filter), sort: sort, cursor: p.cursor, limit: p.limit ?? 50)
-                return GalleryList.Result(items: page.items.map { GalleryWire.image($0, paths: paths, inlineThumbnail: p.inlineThumbnails ?? false) },
+                return GalleryList.Result(items: try GalleryWire.listed(page.items, catalog: catalog, paths: paths,
+                                                                        inlineThumbnails: p.inlineThumbnails ?? false),
                                           nextCursor: page.nextCursor)
             }
         }
-        table.register(GallerySearch.self, on: .worker) { [unowned self] p, _ in
+        table.register(GallerySearch.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let page = try catalog.searchAssets(p.query, filter: GalleryWire.filter(p.filter), cursor: p.cursor, limit: p.limit ?? 50)
-                return GallerySearch.Result(hits: page.hits.map {
-                    GallerySearch.Hit(image: GalleryWire.image($0.asset, paths: paths, inlineThumbnail: p.inlineThumbnails ?? false), score: $0.score)
-                }, nextCursor: page.nextCursor)
+                return GallerySearch.Result(hits: try GalleryWire.hits(page, query: p.query, catalog: catalog, paths: paths,
+                                                                       inlineThumbnails: p.inlineThumbnails ?? false),
+                                            nextCursor: page.nextCursor)
             }
         }
-        table.register(GalleryGet.self, on: .worker) { [unowned self] p, _ in
+        table.register(GalleryGet.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let detail = try catalog.assetDetail(p.id)
                 let lineage = try detail.generation.map { try catalog.generationDetail($0.id) }
@@ -56,7 +45,7 @@ extension Daemon {
                                          previousId: around.previous?.id, nextId: around.next?.id)
             }
         }
-        table.register(GalleryCompare.self, on: .worker) { [unowned self] p, _ in
+        table.register(GalleryCompare.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 guard (2...20).contains(p.ids.count) else { throw RPCError.invalidParams("Compare 2 to 20 images; got \(p.ids.count).", field: "ids") }
                 let generationIds = try p.ids.map { id in
@@ -75,58 +64,41 @@ extension Daemon {
         }
     }
 
-    private func registerGalleryChangeMethods() {
-        table.register(GalleryFavorite.self, on: .worker) { [unowned self] p, _ in
+    private func registerChangeMethods(_ table: MethodTable) {
+        table.register(GalleryFavorite.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 try catalog.setFavorite(p.ids, p.favorite ?? true)
                 return GalleryUpdated(updated: Set(p.ids).count)
             }
         }
-        table.register(GalleryPin.self, on: .worker) { [unowned self] p, _ in
+        table.register(GalleryPin.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 guard !p.ids.isEmpty else { throw RPCError.invalidParams("Pass at least one image id.", field: "ids") }
                 try catalog.setPinned(p.ids, p.pinned ?? true)
                 return GalleryUpdated(updated: Set(p.ids).count)
             }
         }
-        table.register(GalleryRate.self, on: .worker) { [unowned self] p, _ in
+        table.register(GalleryRate.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 guard (0...5).contains(p.rating) else { throw RPCError.invalidParams("rating must be 0 to 5; got \(p.rating).", field: "rating") }
                 try catalog.setRating(p.ids, p.rating)
                 return GalleryUpdated(updated: Set(p.ids).count)
             }
         }
-        table.register(GalleryDelete.self, on: .worker) { [unowned self] p, _ in
+        table.register(GalleryDelete.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 guard !p.ids.isEmpty else { throw RPCError.invalidParams("Pass at least one image id.", field: "ids") }
                 let (result, removed) = try gallery.delete(p.ids)
                 return GalleryDelete.Result(deleted: result.assetIds, generationsDeleted: result.generationIds, filesRemoved: removed)
             }
         }
-        let files = GalleryJobs(gallery: gallery, runner: jobs)
-        files.register()
         table.register(GalleryImport.self, on: .worker) { p, _ in try files.submitImport(p) }
         table.register(GalleryExport.self, on: .worker) { p, _ in try files.submitExport(p) }
-        table.register(GalleryRetention.self, on: .worker) { [unowned self] p, _ in
+        table.register(GalleryRetention.self, on: .worker) { p, _ in
             try GalleryError.mapped { try gallery.retention(olderThanDays: p.olderThanDays, dryRun: p.dryRun ?? false) }
         }
-        table.register(GalleryFsck.self, on: .worker) { [unowned self] p, _ in
+        table.register(GalleryFsck.self, on: .worker) { p, _ in
             try GalleryError.mapped { try gallery.fsck(repair: p.repair ?? false, verifyHashes: p.verifyHashes ?? false) }
-        }
-    }
-
-    /// Runs retention once a day on a utility thread; failures are logged, never fatal.
-    private func scheduleDailyRetention() {
-        let gallery = self.gallery, logger = self.logger
-        loop.repeating(everyMs: 24 * 3600 * 1000) {
-            DispatchQueue.global(qos: .utility).async {
-                do {
-                    let r = try gallery.retention(olderThanDays: nil, dryRun: false)
-                    if !r.imageIds.isEmpty { logger.notice("retention removed old images", metadata: ["images": .stringConvertible(r.imageIds.count)]) }
-                } catch {
-                    logger.error("daily retention failed; run gallery.retention to see why", metadata: ["error": .string("\(error)")])
-                }
-            }
         }
     }
 

@@ -1,11 +1,14 @@
 import ArtFactoryProtocol
 import Foundation
 
-extension Daemon {
-    /// models.list, models.load, models.unload.
-    func registerModelMethods(_ service: GenerationService) {
+/// models.list, models.load, models.unload.
+struct ModelHandlers: HandlerGroup {
+    let models: ModelRegistry
+    let providers: ProviderHub
+
+    func register(in table: MethodTable) {
         table.register(ModelsList.self, on: .worker) { _, _ in
-            let registry = service.models
+            let registry = models
             let entries = registry.scan()
             let fallback = registry.defaultModel(among: entries)
             let resident = Set(registry.cache.residentKeys)
@@ -13,7 +16,7 @@ extension Daemon {
                 ModelsList.Model(name: $0.name, format: $0.format, path: $0.path, bytes: $0.bytes,
                                  loaded: resident.contains($0.path), isDefault: $0.name == fallback)
             }
-            let hub = service.providers
+            let hub = providers
             let remote = hub.listedModels().map { m in
                 ModelsList.Model(name: m.name, format: "remote", path: (try? hub.client(m.provider).profile.baseURL.absoluteString) ?? "",
                                  bytes: 0, loaded: false, isDefault: m.name == fallback, provider: m.provider, modelId: m.settings.id,
@@ -22,7 +25,7 @@ extension Daemon {
             return ModelsList.Result(models: local + remote, defaultModel: fallback)
         }
         table.register(ModelsLoad.self, on: .worker) { params, _ in
-            let registry = service.models
+            let registry = models
             let entry = try registry.resolve(params.name)
             let start = Date()
             do {
@@ -35,7 +38,7 @@ extension Daemon {
                                      resident: Self.residentNames(registry))
         }
         table.register(ModelsUnload.self, on: .worker) { params, _ in
-            let registry = service.models
+            let registry = models
             let entry = try registry.resolve(params.name)
             _ = registry.cache.unload(entry.path)
             return ModelsLoad.Result(name: entry.name, loaded: false, seconds: 0, resident: Self.residentNames(registry))

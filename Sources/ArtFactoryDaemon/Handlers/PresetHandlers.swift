@@ -1,10 +1,13 @@
 import ArtFactoryProtocol
 
-extension Daemon {
-    /// preset.list.
-    func registerPresetMethods(_ service: GenerationService) {
+/// preset.list.
+struct PresetHandlers: HandlerGroup {
+    let models: ModelRegistry
+    let calibration: StepCalibration
+
+    func register(in table: MethodTable) {
         table.register(PresetList.self, on: .worker) { params, _ in
-            let model = try service.models.resolve(params.model)
+            let model = try models.resolve(params.model)
             let width = params.width ?? 512
             let height = params.height ?? 512
             let count = params.count ?? 4
@@ -18,7 +21,7 @@ extension Daemon {
             let maxSide = params.refineMaxSide ?? UltraRefine.defaultMaxSide
             guard (0.05...1).contains(strength) else { throw RPCError.invalidParams("refineStrength must be between 0.05 and 1", field: "refineStrength") }
             guard (128...2048).contains(maxSide) else { throw RPCError.invalidParams("refineMaxSide must be between 128 and 2048", field: "refineMaxSide") }
-            let perStep = service.calibration.secondsPerStep(model: model.name, width: width, height: height)
+            let perStep = calibration.secondsPerStep(model: model.name, width: width, height: height)
             return PresetList.Result(model: model.name, width: width, height: height, count: count, secondsPerStep: perStep,
                                      presets: QualityPreset.allCases.map { preset in
                                          var entry = PresetList.Preset(name: preset.rawValue, steps: preset.steps, upscale: preset.upscale,

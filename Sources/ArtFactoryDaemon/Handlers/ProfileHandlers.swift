@@ -1,14 +1,16 @@
 import ArtFactoryCatalog
 import ArtFactoryProtocol
 
-extension Daemon {
-    /// profile.save, profile.list, profile.delete.
-    func registerProfileMethods() {
-        table.register(ProfileSave.self, on: .worker) { [unowned self] p, _ in
+/// profile.save, profile.list, profile.delete.
+struct ProfileHandlers: HandlerGroup {
+    let catalog: CatalogDatabase
+
+    func register(in table: MethodTable) {
+        table.register(ProfileSave.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let terms = p.terms.map { ProfileTerm(term: $0.term, weight: $0.weight) }
                 guard let id = p.id else {
-                    return Daemon.wire(try catalog.createProfile(p.name, terms: terms, sliders: p.sliders ?? [:],
+                    return Self.wire(try catalog.createProfile(p.name, terms: terms, sliders: p.sliders ?? [:],
                                                                  description: p.description ?? "", enabled: p.enabled ?? true))
                 }
                 var profile = try catalog.profile(id)
@@ -17,13 +19,13 @@ extension Daemon {
                 if let sliders = p.sliders { profile.sliders = sliders }
                 if let description = p.description { profile.description = description }
                 if let enabled = p.enabled { profile.enabled = enabled }
-                return Daemon.wire(try catalog.updateProfile(profile))
+                return Self.wire(try catalog.updateProfile(profile))
             }
         }
-        table.register(ProfileList.self, on: .worker) { [unowned self] _, _ in
-            try GalleryError.mapped { ProfileList.Result(profiles: try catalog.listProfiles().map(Daemon.wire)) }
+        table.register(ProfileList.self, on: .worker) { _, _ in
+            try GalleryError.mapped { ProfileList.Result(profiles: try catalog.listProfiles().map(Self.wire)) }
         }
-        table.register(ProfileDelete.self, on: .worker) { [unowned self] p, _ in
+        table.register(ProfileDelete.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 try catalog.deleteProfile(p.id)
                 return ProfileDelete.Result(deleted: p.id)

@@ -2,9 +2,11 @@ import ArtFactoryPrompts
 import ArtFactoryProtocol
 import Foundation
 
-extension Daemon {
-    /// prompt.preview.
-    func registerPromptMethods(_ service: GenerationService) {
+/// prompt.preview.
+struct PromptHandlers: HandlerGroup {
+    let wildcardsDir: String
+
+    func register(in table: MethodTable) {
         let counter: any TokenCounting = (try? CLIPTokenCounter()) ?? ApproximateTokenCounter()
         table.register(ArtFactoryProtocol.PromptPreview.self, on: .worker) { params, _ in
             guard params.prompt.count <= Generate.maxPromptLength else {
@@ -18,7 +20,7 @@ extension Daemon {
             case "combinatorial": mode = .combinatorial
             default: throw RPCError.invalidParams("mode must be random or combinatorial", field: "mode")
             }
-            let expander = PromptExpander(wildcards: FolderWildcardSource(root: URL(fileURLWithPath: service.wildcardsDir)))
+            let expander = PromptExpander(wildcards: FolderWildcardSource(root: URL(fileURLWithPath: wildcardsDir)))
             let previewer = PromptPreviewer(expander: expander, tokenCounter: counter)
             do {
                 let p = try previewer.preview(PromptRequest(prompt: params.prompt, negativePrompt: params.negativePrompt ?? "",

@@ -1,14 +1,16 @@
 import ArtFactoryProtocol
 
-extension Daemon {
-    /// queue.pause, queue.resume, queue.reorder.
-    func registerQueueMethods(_ service: GenerationService) {
+/// queue.pause, queue.resume, queue.reorder.
+struct QueueHandlers: HandlerGroup {
+    let service: GenerationService
+
+    func register(in table: MethodTable) {
         table.register(QueuePause.self, on: .worker) { _, _ in
-            try service.setPaused(true)
+            try service.jobs.setPaused(true)
             return try service.queueState()
         }
         table.register(QueueResume.self, on: .worker) { _, _ in
-            try service.setPaused(false)
+            try service.jobs.setPaused(false)
             return try service.queueState()
         }
         table.register(QueueReorder.self, on: .worker) { params, _ in

@@ -3,10 +3,13 @@ import ArtFactoryImaging
 import ArtFactoryProtocol
 import Foundation
 
-extension Daemon {
-    /// reference.analyze: attributes of reference images (docs/analytics.md#reference-images).
-    func registerReferenceMethods() {
-        table.register(ReferenceAnalyze.self, on: .worker) { [unowned self] p, _ in
+/// reference.analyze: attributes of reference images (docs/analytics.md#reference-images).
+struct ReferenceHandlers: HandlerGroup {
+    let catalog: CatalogDatabase
+    let gallery: GalleryService
+
+    func register(in table: MethodTable) {
+        table.register(ReferenceAnalyze.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 let ids = p.ids ?? [], files = p.paths ?? []
                 guard (1...5).contains(ids.count + files.count) else {
@@ -20,7 +23,7 @@ extension Daemon {
                     let asset = try catalog.asset(id)
                     inputs.append((id, gallery.absoluteImage(asset.path), id))
                 }
-                let clientPaths = ClientPath(daemonHome: paths.home)
+                let clientPaths = ClientPath(daemonHome: gallery.paths.home)
                 for path in files {
                     let resolved = try clientPaths.existing(path, what: "reference image")
                     inputs.append((path, resolved, resolved))

@@ -2,10 +2,11 @@ import ArtFactoryCatalog
 import ArtFactoryProtocol
 import Foundation
 
-extension Daemon {
-    /// session.create, session.list, session.get.
-    func registerSessionMethods() {
-        let catalog = self.catalog
+/// session.create, session.list, session.get.
+struct SessionHandlers: HandlerGroup {
+    let catalog: CatalogDatabase
+
+    func register(in table: MethodTable) {
         table.register(SessionCreate.self, on: .worker) { params, _ in
             let name = params.name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard (1...200).contains(name.count) else {

@@ -69,8 +69,9 @@ enum SpecGetData: RPCMethod {
     static let exampleResult: JSONValue = ["hello", 5]
 }
 
-extension Daemon {
-    func registerSpecExamples() {
+/// The specification's example methods as a handler group (``Daemon/Options/specExamples``).
+struct SpecExampleHandlers: HandlerGroup {
+    func register(in table: MethodTable) {
         func number(_ d: Double) -> JSONValue { d.rounded() == d && abs(d) < 1e15 ? .int(Int64(d)) : .double(d) }
         table.register(SpecSubtract.self, on: .loop) { p, _ in number(p.minuend - p.subtrahend) }
         table.register(SpecSum.self, on: .loop) { p, _ in number((p.a ?? 0) + (p.b ?? 0) + (p.c ?? 0)) }

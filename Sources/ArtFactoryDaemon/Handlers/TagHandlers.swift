@@ -1,29 +1,31 @@
 import ArtFactoryCatalog
 import ArtFactoryProtocol
 
-extension Daemon {
-    /// tag.add, tag.remove, tag.list, tag.rename.
-    func registerTagMethods() {
-        table.register(TagAdd.self, on: .worker) { [unowned self] p, _ in
+/// tag.add, tag.remove, tag.list, tag.rename.
+struct TagHandlers: HandlerGroup {
+    let catalog: CatalogDatabase
+
+    func register(in table: MethodTable) {
+        table.register(TagAdd.self, on: .worker) { p, _ in
             try GalleryError.mapped {
-                try Daemon.requireNonEmpty(p.ids, p.tags)
+                try Self.requireNonEmpty(p.ids, p.tags)
                 try catalog.addTags(p.tags, to: p.ids)
                 return GalleryUpdated(updated: Set(p.ids).count)
             }
         }
-        table.register(TagRemove.self, on: .worker) { [unowned self] p, _ in
+        table.register(TagRemove.self, on: .worker) { p, _ in
             try GalleryError.mapped {
-                try Daemon.requireNonEmpty(p.ids, p.tags)
+                try Self.requireNonEmpty(p.ids, p.tags)
                 try catalog.removeTags(p.tags, from: p.ids)
                 return GalleryUpdated(updated: Set(p.ids).count)
             }
         }
-        table.register(TagList.self, on: .worker) { [unowned self] _, _ in
+        table.register(TagList.self, on: .worker) { _, _ in
             try GalleryError.mapped {
                 TagList.Result(tags: try catalog.listTags().map { TagList.Entry(id: $0.tag.id, name: $0.tag.name, count: $0.count) })
             }
         }
-        table.register(TagRename.self, on: .worker) { [unowned self] p, _ in
+        table.register(TagRename.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 guard let tag = try catalog.tag(named: p.name) else {
                     throw RPCError(code: RPCErrorCode.notFound, message: "No tag named '\(p.name)'; run tag.list to see the tags.")

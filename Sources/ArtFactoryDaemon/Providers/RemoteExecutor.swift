@@ -50,28 +50,35 @@ struct RemoteExecutor {
             generation = try catalog.generation(spec.generationId)
             generation.status = .succeeded
         } catch is CancellationError {
-            generation = (try? catalog.generation(spec.generationId)) ?? generation
-            generation.status = context.isCanceled && (try? catalog.job(context.job.id).status) == .canceled ? .canceled : .queued
-            try? catalog.updateGeneration(generation)
-            throw CancellationError()
+            throw runEnd.stopped(spec.generationId, fallback: generation, context: context)
         } catch {
             if case .remoteFailed? = error as? ProviderError {
                 // The provider gave up on this request: a retry submits a new one. (Other failures
                 // keep it, so `jobs retry` polls the same request again instead of paying twice.)
-                _ = try? catalog.removeSetting(Self.handleKey(spec.generationId))
+                forgetRequest(spec.generationId, context: context)
             }
             let rpc = (error as? ProviderError)?.rpcError ?? (error as? RPCError) ?? RPCError.internalError("\(error)")
-            generation = (try? catalog.generation(spec.generationId)) ?? generation
-            generation.status = .failed
-            generation.error = rpc.message
-            try? catalog.updateGeneration(generation)
-            throw rpc
+            throw runEnd.failed(spec.generationId, fallback: generation, error: rpc, context: context)
         }
         let finished = Date()
         generation.completedAt = Int64(finished.timeIntervalSince1970 * 1000)
         generation.durationMs = Int64(finished.timeIntervalSince(started) * 1000)
         try catalog.updateGeneration(generation)
-        _ = try? catalog.removeSetting(Self.handleKey(spec.generationId))
+        forgetRequest(spec.generationId, context: context)
+    }
+
+    private var runEnd: GenerationRunEnd { GenerationRunEnd(catalog: catalog, logger: logger) }
+
+    /// Drops the saved provider request of a generation that is done with it. A failed write is
+    /// logged: the stale request would only be polled again (and fail or succeed again) on a retry.
+    private func forgetRequest(_ generationId: String, context: JobContext) {
+        do {
+            _ = try catalog.removeSetting(Self.handleKey(generationId))
+        } catch {
+            logger.error("could not remove a finished provider request; a retry polls it again", metadata: [
+                "generation": .string(generationId), "job": .string(context.job.id), "error": .string("\(error)"),
+            ])
+        }
     }
 
     private func execute(_ spec: GenerationSpec, provider: String, stored: Int, context: JobContext,
@@ -107,7 +114,7 @@ struct RemoteExecutor {
                 do { try api.cancel(remote, model: model, client: client, stop: { false }) } catch {
                     logger.warning("the provider did not confirm the cancel", metadata: ["provider": .string(provider), "remoteId": .string(remote.id)])
                 }
-                _ = try? catalog.removeSetting(Self.handleKey(spec.generationId))
+                forgetRequest(spec.generationId, context: context)
             }
             throw CancellationError()
         }

@@ -25,11 +25,23 @@ public struct GalleryImage: Codable, Sendable, Equatable {
     public var rating: Int
     /// Thumbnail bytes, base64, when asked for with `inlineThumbnails`.
     public var thumbnailBase64: String?
+    /// Listing summary (gallery.list, gallery.search): the generation's prompt, trimmed to 240
+    /// characters; `gallery.get` has the whole text.
+    public var prompt: String?
+    public var negativePrompt: String?
+    public var seed: Int64?
+    public var steps: Int?
+    public var sampler: String?
+    /// Project name (listing summary).
+    public var project: String?
+    /// Tag names, sorted (listing summary).
+    public var tags: [String]?
 
     public init(id: String, generationId: String? = nil, projectId: String? = nil, sessionId: String? = nil, model: String = "",
                 role: String = "output", path: String, thumbnailPath: String? = nil, sha256: String, width: Int, height: Int,
                 bytes: Int64, mime: String, createdAt: Int64, pinned: Bool = false, favorite: Bool = false, rating: Int = 0,
-                thumbnailBase64: String? = nil) {
+                thumbnailBase64: String? = nil, prompt: String? = nil, negativePrompt: String? = nil, seed: Int64? = nil,
+                steps: Int? = nil, sampler: String? = nil, project: String? = nil, tags: [String]? = nil) {
         self.id = id
         self.generationId = generationId
         self.projectId = projectId
@@ -48,6 +60,13 @@ public struct GalleryImage: Codable, Sendable, Equatable {
         self.favorite = favorite
         self.rating = rating
         self.thumbnailBase64 = thumbnailBase64
+        self.prompt = prompt
+        self.negativePrompt = negativePrompt
+        self.seed = seed
+        self.steps = steps
+        self.sampler = sampler
+        self.project = project
+        self.tags = tags
     }
 
     /// The schema shared by every method that returns images.
@@ -70,11 +89,19 @@ public struct GalleryImage: Codable, Sendable, Equatable {
         .init("favorite", .boolean(), required: true),
         .init("rating", .integer("0-5", minimum: 0, maximum: 5), required: true),
         .init("thumbnailBase64", .string("thumbnail bytes (WebP), base64; only with inlineThumbnails")),
+        .init("prompt", .string("listings: the generation's prompt, trimmed to 240 characters (gallery.get has it whole)")),
+        .init("negativePrompt", .string("listings: the negative prompt, trimmed")),
+        .init("seed", .integer("listings: the generation's seed")),
+        .init("steps", .integer("listings: sampling steps", minimum: 1)),
+        .init("sampler", .string("listings: sampler name")),
+        .init("project", .string("listings: project name")),
+        .init("tags", .array(.string("tag name"), "listings: tag names, sorted")),
     ])
 
     public static let example = GalleryImage(
         id: "img_01J0000000000000000000000", generationId: "gen_01J0000000000000000000000", model: "sd15",
         path: "/home/me/.local/share/artfactory/gallery/unsorted/2026/01/img_01J0000000000000000000000.png",
         thumbnailPath: "/home/me/.local/share/artfactory/thumbnails/unsorted/2026/01/img_01J0000000000000000000000.webp",
-        sha256: String(repeating: "0", count: 64), width: 512, height: 512, bytes: 401_234, mime: "image/png", createdAt: 1_767_225_600_000)
+        sha256: String(repeating: "0", count: 64), width: 512, height: 512, bytes: 401_234, mime: "image/png", createdAt: 1_767_225_600_000,
+        prompt: "a red fox in the snow, watercolor", seed: 42, steps: 28, sampler: "euler_a", project: "Brand kit", tags: ["fox"])
 }

@@ -6,7 +6,9 @@ public enum GalleryList: RPCMethod {
         Pass the previous page's `nextCursor` as `cursor` to get the next page; `nextCursor` is absent on the last \
         page. A cursor is only valid with the same filter and sort (else -32602). Walking all pages returns every \
         matching image exactly once even while images are added. `inlineThumbnails` adds each thumbnail as base64 \
-        (for sandboxed clients that cannot read files; costs about 10 KB per image).
+        (for sandboxed clients that cannot read files; costs about 10 KB per image). Each item carries a summary of \
+        its generation (prompt trimmed to 240 characters, negative prompt, seed, steps, sampler, project name, tags), \
+        read in one query per page.
         """
 
     public struct Params: Codable, Sendable, Equatable {

@@ -4,7 +4,9 @@ public enum GallerySearch: RPCMethod {
     public static let summary = "Full-text search (prompt, negative prompt, tags, project and collection names), best matches first."
     public static let details = """
         Words are matched as prefixes and combined with AND. Accepts the same `filter` as gallery.list. Ranks the \
-        most recent matches (the newest 500 by default) by relevance; page with `nextCursor`.
+        most recent matches (the newest 500 by default) by relevance; page with `nextCursor`. Each hit carries the \
+        listing summary (prompt, negative prompt, seed, steps, sampler, project, tags, rating) and a `snippet` with \
+        the matched words in [brackets].
         """
 
     public struct Params: Codable, Sendable, Equatable {
@@ -28,9 +30,13 @@ public enum GallerySearch: RPCMethod {
         public var image: GalleryImage
         /// Higher is better.
         public var score: Double
-        public init(image: GalleryImage, score: Double) {
+        /// The best-matching passage (prompt, negative prompt, tags, project or collection names),
+        /// each matched word in square brackets: `a [red] [fox] in the snow`.
+        public var snippet: String?
+        public init(image: GalleryImage, score: Double, snippet: String? = nil) {
             self.image = image
             self.score = score
+            self.snippet = snippet
         }
     }
 
@@ -54,10 +60,11 @@ public enum GallerySearch: RPCMethod {
         .init("hits", .array(.object([
             .init("image", GalleryImage.schema, required: true),
             .init("score", .number("relevance, higher is better"), required: true),
+            .init("snippet", .string("best-matching passage, matched words in [brackets]")),
         ])), required: true),
         .init("nextCursor", .string("absent on the last page")),
     ])
     public static let errors = [RPCErrorCode.notFound]
     public static let exampleParams = Params(query: "red fox", limit: 20)
-    public static let exampleResult = Result(hits: [Hit(image: GalleryImage.example, score: 3.2)], nextCursor: nil)
+    public static let exampleResult = Result(hits: [Hit(image: GalleryImage.example, score: 3.2, snippet: "a [red] [fox] in the snow, watercolor")], nextCursor: nil)
 }

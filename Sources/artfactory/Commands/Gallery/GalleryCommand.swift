@@ -19,20 +19,6 @@ struct GalleryCommand: ParsableCommand {
         Console.json(try JSONValueEncoder().encode(value))
     }
 
-    /// The table rows people see for images.
-    static func printImages(_ images: [GalleryImage], scores: [Double]? = nil) {
-        let formatter = ISO8601DateFormatter()
-        var header = ["ID", "CREATED", "SIZE", "BYTES", "FAV", "RATING", "MODEL"]
-        if scores != nil { header.append("SCORE") }
-        Console.table(header, images.enumerated().map { i, image in
-            var row = [image.id, formatter.string(from: Date(timeIntervalSince1970: Double(image.createdAt) / 1000)),
-                       "\(image.width)x\(image.height)", "\(image.bytes)", image.favorite ? "*" : "",
-                       image.rating > 0 ? String(repeating: "★", count: image.rating) : "", image.model]
-            if let scores { row.append(String(format: "%.2f", scores[i])) }
-            return row
-        })
-    }
-
     /// Makes a path the user typed absolute (the daemon accepts only absolute paths).
     static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
