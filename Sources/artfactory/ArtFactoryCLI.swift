@@ -24,7 +24,7 @@ struct ArtFactoryCLI: ParsableCommand {
                       PromptCommand.self, BatchCommand.self,
                       GalleryCommand.self, BrowseCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
                       TemplateCommand.self, ProfileCommand.self, WatchCommand.self, ProviderCommand.self,
-                      AnalyticsCommand.self, ExploreCommand.self, ReferenceCommand.self]
+                      AnalyticsCommand.self, ExploreCommand.self, ReferenceCommand.self, HandoffCommand.self]
     )
 
     static func main() {

@@ -30,6 +30,10 @@ enum Migrations {
         migrator.registerMigration("v4-explore") { db in
             try db.execute(sql: ExploreSchema.v4)
         }
+        // Hand-offs of images to enhancement pipelines, tracked per image (CatalogDatabase+Handoff).
+        migrator.registerMigration("v5-handoff") { db in
+            try db.execute(sql: HandoffRecord.v5)
+        }
         return migrator
     }
 

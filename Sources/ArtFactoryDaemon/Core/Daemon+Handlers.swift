@@ -27,6 +27,7 @@ extension Daemon {
             AnalyticsHandlers(catalog: s.catalog),
             ExploreHandlers(catalog: s.catalog, service: generation),
             ReferenceHandlers(catalog: s.catalog, gallery: s.gallery),
+            HandoffHandlers(catalog: s.catalog, handoff: s.handoff),
         ]
         if options.specExamples { groups.append(SpecExampleHandlers()) }
         return groups

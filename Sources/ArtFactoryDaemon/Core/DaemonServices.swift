@@ -33,6 +33,8 @@ struct DaemonServices {
     let generation: GenerationService
     let galleryJobs: GalleryJobs
     let watch: WatchService
+    /// Hand-offs to enhancement pipelines (docs/analytics.md#hand-off).
+    let handoff: HandoffService
 
     init(catalog: CatalogDatabase, loop: EventLoop, paths: DaemonPaths, config: DaemonConfig, logger: Logger) {
         self.catalog = catalog
@@ -44,6 +46,7 @@ struct DaemonServices {
         galleryJobs = GalleryJobs(gallery: gallery, runner: jobs)
         watch = WatchService(loop: loop, gallery: gallery, events: events, logger: logger,
                              clientPaths: ClientPath(daemonHome: paths.home), settleMs: config.watchSettleMs)
+        handoff = HandoffService(catalog: catalog, gallery: gallery, logger: logger)
         jobs.register(generation.jobKinds + galleryJobs.jobKinds)
     }
 
@@ -58,6 +61,7 @@ struct DaemonServices {
             logger.error("could not check for interrupted gallery writes; run gallery.fsck", metadata: ["error": .string("\(error)")])
         }
         scheduleDailyRetention(loop: loop, logger: logger)
+        handoff.start(loop: loop)
         do {
             try jobs.start()
         } catch {

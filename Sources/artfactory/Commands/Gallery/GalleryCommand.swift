@@ -10,6 +10,7 @@ struct GalleryCommand: ParsableCommand {
         subcommands: [GalleryListCommand.self, GallerySearchCommand.self, GalleryShowCommand.self, GalleryCompareCommand.self,
                       GalleryFavoriteCommand.self, GalleryPinCommand.self, GalleryUnpinCommand.self, GalleryRateCommand.self,
                       GalleryApproveCommand.self, GalleryRejectCommand.self, GalleryUnreviewCommand.self, GalleryReviewsCommand.self,
+                      GalleryHandoffCommand.self,
                       GalleryDeleteCommand.self,
                       GalleryImportCommand.self, GalleryExportCommand.self, GalleryRetentionCommand.self, GalleryFsckCommand.self,
                       GalleryHTMLCommand.self])
