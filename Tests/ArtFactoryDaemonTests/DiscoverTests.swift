@@ -19,7 +19,11 @@ import TestSupport
         "collection.create", "collection.list", "collection.add", "collection.remove", "collection.delete",
         "template.save", "template.list", "template.delete", "profile.save", "profile.list", "profile.delete",
         // folder watch (issue 8)
-        "watch.add", "watch.list", "watch.remove"]
+        "watch.add", "watch.list", "watch.remove",
+        // learning from approvals (issue 18)
+        "gallery.review", "gallery.reviews", "analytics.top", "analytics.lift", "analytics.trends", "analytics.useAsTemplate",
+        "analytics.rebuild", "explore.create", "explore.get", "explore.list", "explore.delete", "explore.draw", "explore.report",
+        "explore.run", "reference.analyze", "gallery.handoff", "handoff.setTarget", "handoff.report", "handoff.list"]
 
     @Test func discoverListsExactlyTheDispatchedMethods() throws {
         let daemon = try DaemonProcess.start()
