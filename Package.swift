@@ -34,9 +34,16 @@ let package = Package(
         // engine tests do not crawl.
         .target(name: "CEngineKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
-        // MARK: Wire protocol: JSON-RPC envelope, JSON values, one file per method, OpenRPC.
+        // MARK: The one JSON value type, its parser, writer and Codable bridge (no dependencies).
+        .target(
+            name: "ArtFactoryJSON",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Wire protocol: JSON-RPC envelope, one file per method, OpenRPC (re-exports ArtFactoryJSON).
         .target(
             name: "ArtFactoryProtocol",
+            dependencies: ["ArtFactoryJSON"],
             swiftSettings: swiftSettings
         ),
 
@@ -50,14 +57,14 @@ let package = Package(
         // MARK: SQLite catalog (GRDB): migrations, records, queries, FTS5.
         .target(
             name: "ArtFactoryCatalog",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ArtFactoryJSON", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Pixels: PNG/WebP/JPEG codecs, resize, thumbnails, metadata chunks.
         .target(
             name: "ArtFactoryImaging",
-            dependencies: ["CPNG", "CWebP", "CJPEG", "CImagingShims"],
+            dependencies: ["ArtFactoryJSON", "CPNG", "CWebP", "CJPEG", "CImagingShims"],
             swiftSettings: swiftSettings
         ),
 

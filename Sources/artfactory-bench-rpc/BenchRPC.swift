@@ -34,6 +34,7 @@ struct BenchRPC {
         try waitForSocket(sock)
         let rpcLat = try latency(path: sock, request: ping, n: latencyN)
         let rpcTput = try throughput(path: sock, request: ping, clients: 32, perClient: perClient)
+        let statusLine = try answer(path: sock, request: ping)
         kill(daemon, SIGTERM)
         var st: Int32 = 0
         waitpid(daemon, &st, 0)
@@ -56,6 +57,9 @@ struct BenchRPC {
         print(String(format: "bare echo (libuv)     %7@  %7@   %9.0f", ms(echoLat.p50), ms(echoLat.p99), echoTput))
         print(String(format: "daemon.status         %7@  %7@   %9.0f", ms(rpcLat.p50), ms(rpcLat.p99), rpcTput))
         print(String(format: "ratio (daemon/echo)   %7.2f  %7.2f   %9.2f", rpcLat.p50 / echoLat.p50, rpcLat.p99 / echoLat.p99, rpcTput / echoTput))
+        let codec = JSONCodecBench.run(request: Array(ping.dropLast()), response: statusLine, n: latencyN)
+        print(String(format: "JSON codec per status round trip: ArtFactoryJSON %.2f us, Foundation JSONSerialization %.2f us (%.1fx)",
+                     codec.ourMicros, codec.foundationMicros, codec.foundationMicros / codec.ourMicros))
         starts.sort()
         print(String(format: "daemon start to first answer: median %.1f ms, min %.1f ms, max %.1f ms (10 starts)",
                      starts[starts.count / 2] * 1000, starts[0] * 1000, starts[starts.count - 1] * 1000))
@@ -156,6 +160,20 @@ struct BenchRPC {
                 end += n
             }
         }
+    }
+
+    /// One answer line (without its newline) to `request`.
+    static func answer(path: String, request: [UInt8]) throws -> [UInt8] {
+        guard let fd = connectSocket(path) else { throw POSIXError(.ECONNREFUSED) }
+        defer { close(fd) }
+        guard sendAll(fd, request) else { throw POSIXError(.EPIPE) }
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(fd, &byte, 1) == 1 {
+            if byte == 0x0A { return line }
+            line.append(byte)
+        }
+        throw POSIXError(.ECONNRESET)
     }
 
     static func latency(path: String, request: [UInt8], n: Int) throws -> (p50: Double, p99: Double) {

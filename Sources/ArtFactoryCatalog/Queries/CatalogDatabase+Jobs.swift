@@ -1,3 +1,4 @@
+import ArtFactoryJSON
 import GRDB
 
 /// What ``CatalogDatabase/requeueInterrupted()`` did at start-up.

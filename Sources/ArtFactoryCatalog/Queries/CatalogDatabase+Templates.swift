@@ -1,3 +1,4 @@
+import ArtFactoryJSON
 import GRDB
 
 extension CatalogDatabase {

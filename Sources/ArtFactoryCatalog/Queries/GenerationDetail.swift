@@ -1,3 +1,4 @@
+import ArtFactoryJSON
 /// A generation with everything `gallery.get` shows.
 public struct GenerationDetail: Codable, Sendable, Hashable {
     public var generation: Generation

@@ -1,3 +1,4 @@
+import ArtFactoryJSON
 import GRDB
 
 /// Lifecycle of a generation.

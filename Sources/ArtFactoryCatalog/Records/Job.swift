@@ -1,3 +1,4 @@
+import ArtFactoryJSON
 import GRDB
 
 /// Queue state of a job.

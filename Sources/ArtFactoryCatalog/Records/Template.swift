@@ -1,3 +1,4 @@
+import ArtFactoryJSON
 import GRDB
 
 /// A named, saved parameter set. Its version is its `updatedAt` (ms since the epoch).

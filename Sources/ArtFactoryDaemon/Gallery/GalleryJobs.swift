@@ -93,11 +93,11 @@ struct GalleryJobs {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> CatalogJSON {
-        try JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(value))
+        try JSONValueEncoder().encode(value)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ json: CatalogJSON?) throws -> T {
         guard let json else { throw RPCError.internalError("the job has no stored parameters") }
-        return try JSONDecoder().decode(T.self, from: JSONEncoder().encode(json))
+        return try JSONValueDecoder().decode(T.self, from: json)
     }
 }

@@ -28,7 +28,7 @@ enum GalleryRecord {
         if let parent = generation.parentGenerationId { members["parentGenerationId"] = .string(parent) }
         if let remoteId = generation.remoteId { members["remoteId"] = .string(remoteId) }
         if let cost = generation.cost { members["cost"] = .double(cost) }
-        return CatalogJSON.object(members).jsonText
+        return JSONValue.object(JSONObject(members)).jsonText
     }
 
     /// The A1111-compatible view of `generation` (for the `parameters` tEXt chunk).
@@ -59,9 +59,8 @@ enum GalleryRecord {
     /// every parameter; other tools' formats keep what ``GenerationMetadata`` holds.
     static func generation(from metadata: GenerationMetadata, projectId: String?, createdAt: Int64) -> Generation {
         var params: [String: CatalogJSON] = [:]
-        if metadata.source == .artfactory, let raw = metadata.rawJSON, let record = try? CatalogJSON.parse(raw),
-           let object = record.objectValue {
-            params = object["parameters"]?.objectValue ?? [:]
+        if metadata.source == .artfactory, let raw = metadata.rawJSON, let record = try? ArtFactoryRecordMetadata.record(raw) {
+            params = record["parameters"]?.objectValue?.dictionary ?? [:]
         } else {
             if let v = metadata.steps { params["steps"] = .int(Int64(v)) }
             if let v = metadata.sampler { params["sampler"] = .string(v) }
@@ -73,14 +72,14 @@ enum GalleryRecord {
             for field in metadata.extra { params[field.key] = .string(field.value) }
         }
         return Generation(projectId: projectId, prompt: metadata.prompt, negativePrompt: metadata.negativePrompt,
-                          params: .object(params), model: metadata.model ?? "", provider: "import:" + metadata.source.rawValue,
+                          params: .object(JSONObject(params)), model: metadata.model ?? "", provider: "import:" + metadata.source.rawValue,
                           seed: metadata.seed.map { Int64(bitPattern: $0) }, status: .succeeded, createdAt: createdAt)
     }
 
     /// Tag names recorded in our own `artfactory` record, or `[]`.
     static func tags(from metadata: GenerationMetadata) -> [String] {
-        guard metadata.source == .artfactory, let raw = metadata.rawJSON, let record = try? CatalogJSON.parse(raw),
-              case .array(let list)? = record.objectValue?["tags"] else { return [] }
+        guard metadata.source == .artfactory, let raw = metadata.rawJSON, let record = try? ArtFactoryRecordMetadata.record(raw),
+              case .array(let list)? = record["tags"] else { return [] }
         return list.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
     }
 }

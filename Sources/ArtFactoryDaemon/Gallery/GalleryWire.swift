@@ -40,7 +40,7 @@ enum GalleryWire {
 
     static func generation(_ g: Generation) -> GalleryGeneration {
         GalleryGeneration(id: g.id, sessionId: g.sessionId, parentGenerationId: g.parentGenerationId, projectId: g.projectId,
-                          prompt: g.prompt, negativePrompt: g.negativePrompt, params: json(g.params), model: g.model,
+                          prompt: g.prompt, negativePrompt: g.negativePrompt, params: g.params, model: g.model,
                           provider: g.provider, seed: g.seed, status: g.status.rawValue, error: g.error,
                           createdAt: g.createdAt, completedAt: g.completedAt, durationMs: g.durationMs)
     }
@@ -55,29 +55,5 @@ enum GalleryWire {
         return AssetFilter(projectId: f.projectId, collectionId: f.collectionId, tags: f.tags, favorite: f.favorite,
                            mimePrefix: f.mediaType, createdFrom: f.createdFrom, createdTo: f.createdTo, minBytes: f.minBytes,
                            maxBytes: f.maxBytes, model: f.model, sessionId: f.sessionId, minRating: f.minRating)
-    }
-
-    static func json(_ value: CatalogJSON) -> JSONValue {
-        switch value {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .int(let i): return .int(i)
-        case .double(let d): return .double(d)
-        case .string(let s): return .string(s)
-        case .array(let a): return .array(a.map(json))
-        case .object(let o): return .object(JSONObject(o.keys.sorted().map { ($0, json(o[$0]!)) }))
-        }
-    }
-
-    static func catalogJSON(_ value: JSONValue) -> CatalogJSON {
-        switch value {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .int(let i): return .int(i)
-        case .double(let d): return .double(d)
-        case .string(let s): return .string(s)
-        case .array(let a): return .array(a.map(catalogJSON))
-        case .object(let o): return .object(Dictionary(o.members.map { ($0.key, catalogJSON($0.value)) }, uniquingKeysWith: { $1 }))
-        }
     }
 }

@@ -39,7 +39,7 @@ struct BatchPlan: Codable, Sendable {
     }
 
     func catalogJSON() throws -> CatalogJSON {
-        try JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(self))
+        try JSONValueEncoder().encode(self)
     }
 
     init(specs: [GenerationSpec], columns: Int? = nil, rows: Int? = nil, xLabel: String? = nil, yLabel: String? = nil) {
@@ -51,7 +51,7 @@ struct BatchPlan: Codable, Sendable {
     }
 
     init(catalogJSON: CatalogJSON) throws {
-        self = try JSONDecoder().decode(BatchPlan.self, from: JSONEncoder().encode(catalogJSON))
+        self = try JSONValueDecoder().decode(BatchPlan.self, from: catalogJSON)
     }
 
     /// Builds the plan from `batch.submit` params, validating every generation as `generate` would.

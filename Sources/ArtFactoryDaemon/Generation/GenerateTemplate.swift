@@ -37,7 +37,7 @@ struct GenerateTemplate {
             return nil
         }
         let template = try lookup(name)
-        guard case .object(var members) = GalleryWire.json(template.params) else {
+        guard case .object(var members) = template.params else {
             throw RPCError.invalidParams("template '\(template.name)' does not hold a parameter object; save it again", field: "template")
         }
         func take(_ key: String) -> JSONValue? {

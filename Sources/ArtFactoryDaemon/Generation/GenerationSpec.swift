@@ -70,7 +70,7 @@ struct GenerationSpec: Codable, Sendable, Equatable {
 
     /// The spec as catalog JSON (job params and the generation's recorded parameters).
     func catalogJSON() throws -> CatalogJSON {
-        try JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(self))
+        try JSONValueEncoder().encode(self)
     }
 
     /// The generation row this spec implies at submit time (status `queued`), for the job `jobId`
@@ -84,7 +84,7 @@ struct GenerationSpec: Codable, Sendable, Equatable {
 
     /// Reads a spec back from a job's params.
     init(catalogJSON: CatalogJSON) throws {
-        self = try JSONDecoder().decode(GenerationSpec.self, from: JSONEncoder().encode(catalogJSON))
+        self = try JSONValueDecoder().decode(GenerationSpec.self, from: catalogJSON)
     }
 
     init(generationId: String, prompt: String, negativePrompt: String, model: String, modelPath: String, count: Int,

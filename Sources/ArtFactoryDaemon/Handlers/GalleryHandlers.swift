@@ -57,9 +57,9 @@ struct GalleryHandlers: HandlerGroup {
                 let c = try catalog.compare(generationIds)
                 return GalleryCompare.Result(generationIds: c.generationIds,
                                              differences: c.differences.map { d in
-                                                 GalleryCompare.Difference(key: d.key, values: d.values.map { $0.map(GalleryWire.json) ?? .null })
+                                                 GalleryCompare.Difference(key: d.key, values: d.values.map { $0 ?? .null })
                                              },
-                                             common: GalleryWire.json(.object(c.common)))
+                                             common: .object(JSONObject(c.common)))
             }
         }
     }

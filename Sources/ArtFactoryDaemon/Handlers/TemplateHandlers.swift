@@ -9,7 +9,7 @@ struct TemplateHandlers: HandlerGroup {
         table.register(TemplateSave.self, on: .worker) { p, _ in
             try GalleryError.mapped {
                 guard case .object = p.params else { throw RPCError.invalidParams("params must be a JSON object of generation parameters.", field: "params") }
-                let params = GalleryWire.catalogJSON(p.params)
+                let params = p.params
                 guard let id = p.id else {
                     return Self.wire(try catalog.createTemplate(p.name, params: params, description: p.description ?? ""))
                 }
@@ -32,6 +32,6 @@ struct TemplateHandlers: HandlerGroup {
     }
 
     static func wire(_ t: Template) -> TemplateInfo {
-        TemplateInfo(id: t.id, name: t.name, description: t.description, params: GalleryWire.json(t.params), version: t.version, createdAt: t.createdAt)
+        TemplateInfo(id: t.id, name: t.name, description: t.description, params: t.params, version: t.version, createdAt: t.createdAt)
     }
 }

@@ -260,7 +260,7 @@ final class JobRunner: @unchecked Sendable {
         var stored = progress
         stored.preview = nil
         do {
-            let json = try JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(stored))
+            let json = try JSONValueEncoder().encode(stored)
             try catalog.updateJobProgress(id, json)
         } catch let error as CatalogError where error.code == .conflict {
             return
@@ -438,10 +438,7 @@ final class JobRunner: @unchecked Sendable {
 
     /// The kind-independent fields of a job.
     static func baseInfo(_ job: Job) -> JobInfo {
-        var progress: JobProgress?
-        if let json = job.progress, let data = try? JSONEncoder().encode(json) {
-            progress = try? JSONDecoder().decode(JobProgress.self, from: data)
-        }
+        let progress = job.progress.flatMap { try? JSONValueDecoder().decode(JobProgress.self, from: $0) }
         var info = JobInfo(id: job.id, kind: job.kind, status: job.status.rawValue, priority: job.priority, attempts: job.attempts,
                            maxAttempts: job.maxAttempts, error: job.error, createdAt: job.createdAt, startedAt: job.startedAt,
                            finishedAt: job.finishedAt, progress: progress)

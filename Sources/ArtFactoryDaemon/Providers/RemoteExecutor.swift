@@ -128,7 +128,7 @@ struct RemoteExecutor {
         generation.remoteId = remote.id
         generation.cost = output.cost ?? spec.estimatedCost
         var params = generation.params.objectValue ?? [:]
-        if !output.timings.isEmpty { params["timings"] = .object(output.timings.mapValues { CatalogJSON.double($0) }) }
+        if !output.timings.isEmpty { params["timings"] = .object(JSONObject(output.timings.mapValues { .double($0) })) }
         params["remoteId"] = .string(remote.id)
         if let cost = generation.cost { params["cost"] = .double(cost) }
         generation.params = .object(params)
@@ -304,12 +304,12 @@ struct RemoteExecutor {
     }
 
     private func savedJob(_ generationId: String) throws -> RemoteJob? {
-        guard let json = try catalog.setting(Self.handleKey(generationId)), let data = try? JSONEncoder().encode(json) else { return nil }
-        return try? JSONDecoder().decode(RemoteJob.self, from: data)
+        guard let json = try catalog.setting(Self.handleKey(generationId)) else { return nil }
+        return try? JSONValueDecoder().decode(RemoteJob.self, from: json)
     }
 
     private func save(_ job: RemoteJob, generationId: String) throws {
-        let json = try JSONDecoder().decode(CatalogJSON.self, from: JSONEncoder().encode(job))
+        let json = try JSONValueEncoder().encode(job)
         try catalog.setSetting(Self.handleKey(generationId), json)
         var generation = try catalog.generation(generationId)
         generation.remoteId = job.id

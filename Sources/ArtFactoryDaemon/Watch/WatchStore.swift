@@ -56,11 +56,11 @@ struct WatchStore: Sendable {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> CatalogJSON {
-        try CatalogJSON.parse(String(decoding: try JSONEncoder().encode(value), as: UTF8.self))
+        try JSONValueEncoder().encode(value)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ json: CatalogJSON) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(json.jsonText.utf8))
+        try JSONValueDecoder().decode(T.self, from: json)
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import ArtFactoryJSON
 
 /// Reads our own `artfactory` iTXt chunk: the daemon's JSON generation record. Parameters are looked up
 /// at the top level and inside a `parameters` object, in camelCase or snake_case, so the record's
@@ -7,15 +7,22 @@ public enum ArtFactoryRecordMetadata {
     /// The PNG keyword of our chunk.
     public static let keyword = "artfactory"
 
+    /// The record in an `artfactory` chunk's JSON text, read by the one JSON parser; the daemon
+    /// reads every parameter of an imported record from here, ``parse(_:)`` the common fields.
+    /// - Throws: ``ImagingError`` `invalid_metadata` when it is not a JSON object.
+    public static func record(_ json: String) throws -> JSONObject {
+        try JSONFields.parseObject(json, what: "ArtFactory")
+    }
+
     /// Parses the JSON text of an `artfactory` chunk.
     /// - Throws: ``ImagingError`` `invalid_metadata` when it is not a JSON object.
     public static func parse(_ json: String) throws -> GenerationMetadata {
-        let object = try JSONFields.parseObject(json, what: "ArtFactory")
-        let parameters = object["parameters"] as? [String: Any] ?? [:]
-        func value(_ keys: String...) -> Any? {
+        let object = try record(json)
+        let parameters = object["parameters"]?.objectValue ?? JSONObject()
+        func value(_ keys: String...) -> JSONValue? {
             for key in keys {
-                if let found = object[key], !(found is NSNull) { return found }
-                if let found = parameters[key], !(found is NSNull) { return found }
+                if let found = object[key], found != .null { return found }
+                if let found = parameters[key], found != .null { return found }
             }
             return nil
         }

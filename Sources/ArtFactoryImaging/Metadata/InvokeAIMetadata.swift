@@ -1,3 +1,5 @@
+import ArtFactoryJSON
+
 /// Reads InvokeAI's `invokeai_metadata` JSON (v3/v4 names, with v2-era fallbacks).
 public enum InvokeAIMetadata {
     /// Parses the JSON text of an `invokeai_metadata` chunk.
@@ -14,7 +16,7 @@ public enum InvokeAIMetadata {
         metadata.sampler = metadata.scheduler
         metadata.width = JSONFields.int(object["width"])
         metadata.height = JSONFields.int(object["height"])
-        if let model = object["model"] as? [String: Any] {
+        if let model = object["model"]?.objectValue {
             metadata.model = JSONFields.string(model["name"]) ?? JSONFields.string(model["model_name"])
             metadata.modelHash = JSONFields.string(model["hash"])
         } else {

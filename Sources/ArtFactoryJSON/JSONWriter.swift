@@ -12,6 +12,26 @@ public enum JSONWriter {
     /// The compact encoding as a `String`.
     public static func string(_ value: JSONValue) -> String { String(decoding: bytes(value), as: UTF8.self) }
 
+    /// The compact encoding with every object's keys sorted: equal values give equal text (for
+    /// storage: the catalog's JSON columns, an image's `artfactory` chunk).
+    public static func canonicalString(_ value: JSONValue) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        write(sorted(value), into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func sorted(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .array(let items): return .array(items.map(sorted))
+        case .object(let object):
+            var result = JSONObject()
+            for m in object.members.sorted(by: { $0.key < $1.key }) { result[m.key] = sorted(m.value) }
+            return .object(result)
+        default: return value
+        }
+    }
+
     /// Pretty form with two-space indentation and sorted keys, for documents people read (OpenRPC, `--json`).
     public static func prettyString(_ value: JSONValue) -> String {
         var out: [UInt8] = []
