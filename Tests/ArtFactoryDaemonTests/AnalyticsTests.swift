@@ -23,7 +23,7 @@ import TestSupport
         let created = CatalogClock.now() - 3 * CatalogClock.day
         var n = 0
         func add(_ prompt: String, _ count: Int, projectId: String?, params: [String: CatalogJSON]) throws -> [String] {
-            let g = Generation(projectId: projectId, prompt: prompt, params: .object(params), model: "sd15", createdAt: created)
+            let g = Generation(projectId: projectId, prompt: prompt, params: .object(JSONObject(params)), model: "sd15", createdAt: created)
             let assets = (0..<count).map { _ -> Asset in
                 n += 1
                 let id = CatalogID.make(.asset, millis: created)

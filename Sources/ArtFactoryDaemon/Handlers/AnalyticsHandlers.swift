@@ -87,7 +87,7 @@ enum AnalyticsWire {
             }
         }
         let description = p.description ?? "From analytics: \(stat.approved) of \(stat.reviews) approved."
-        let template = try catalog.createTemplate(p.name, params: .object(params), description: description)
+        let template = try catalog.createTemplate(p.name, params: .object(JSONObject(params)), description: description)
         return AnalyticsUseAsTemplate.Result(template: TemplateHandlers.wire(template), stat: AnalyticsWire.stat(stat, base: try catalog.feedbackBase(projectId: p.projectId)))
     }
 }

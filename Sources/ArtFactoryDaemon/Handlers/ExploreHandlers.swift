@@ -16,7 +16,7 @@ struct ExploreHandlers: HandlerGroup {
                 let dims = p.dimensions.map { ExploreDimension(name: $0.name, values: $0.values) }
                 var seed = UInt64.random(in: 0...UInt64.max)
                 if let s = p.seed { seed = UInt64(bitPattern: s) }
-                let run = try catalog.createExploreRun(name: p.name, prompt: p.prompt, dimensions: dims, params: GalleryWire.catalogJSON(params),
+                let run = try catalog.createExploreRun(name: p.name, prompt: p.prompt, dimensions: dims, params: params,
                                                        explore: p.explore ?? 0.5, seed: seed, projectId: p.projectId)
                 // Params that are not generate parameters fail now; the model and ranges are checked by
                 // explore.run (a run may be created before its model is installed, or only drawn from).
@@ -85,7 +85,7 @@ enum ExploreWire {
             })
         }
         return ExploreInfo(id: run.id, name: run.name, projectId: run.projectId, prompt: run.prompt, explore: run.explore, draws: run.draws,
-                           params: GalleryWire.json(run.params), createdAt: run.createdAt, dimensions: dims)
+                           params: run.params, createdAt: run.createdAt, dimensions: dims)
     }
 
     static func draw(_ d: ArtFactoryCatalog.ExploreDraw) -> ExploreDrawInfo {
@@ -113,7 +113,7 @@ enum ExploreWire {
     static func generateParams(_ run: ArtFactoryCatalog.ExploreRun, prompt: String, seed: Int64, picks: [[String]]) throws -> Generate.Params {
         var params: Generate.Params
         do {
-            params = try JSONValueDecoder().decode(Generate.Params.self, from: GalleryWire.json(run.params))
+            params = try JSONValueDecoder().decode(Generate.Params.self, from: run.params)
         } catch let problem as DecodingProblem {
             throw RPCError.invalidParams("The exploration's params are not generate parameters: \(problem.message) at \(problem.path.joined(separator: ".")).", field: "params")
         }

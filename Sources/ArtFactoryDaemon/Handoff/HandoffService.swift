@@ -75,9 +75,9 @@ final class HandoffService: @unchecked Sendable {
             var o: [String: CatalogJSON] = [:]
             if let f = t.folder { o["folder"] = .string(f) }
             if let u = t.url { o["url"] = .string(u) }
-            members[t.name] = .object(o)
+            members[t.name] = .object(JSONObject(o))
         }
-        try CatalogErrors.map { try catalog.setSetting(Self.settingKey, .object(members)) }
+        try CatalogErrors.map { try catalog.setSetting(Self.settingKey, .object(JSONObject(members))) }
         return try targets()
     }
 
@@ -204,7 +204,7 @@ final class HandoffService: @unchecked Sendable {
             o["negativePrompt"] = .string(g.negativePrompt)
             o["model"] = .string(g.model)
             o["seed"] = g.seed.map { .int($0) } ?? .null
-            o["parameters"] = GalleryWire.json(g.params)
+            o["parameters"] = g.params
         }
         o["projectId"] = d.asset.projectId.map { .string($0) } ?? .null
         o["sessionId"] = d.asset.sessionId.map { .string($0) } ?? .null
