@@ -38,6 +38,9 @@ struct BenchMain {
             let fill = try Measure.once {
                 try synthetic.fill(catalog, count: count) { done in say("  \(done) rows") }
             }
+            var reviewed = 0
+            let counting = try Measure.once { reviewed = try catalog.rebuildFeedbackStats() }
+            say(String(format: "analytics counts for %d reviewed images: %.1f s", reviewed, counting))
             let optimize = try Measure.once { try catalog.optimize() }
             let size = (try? FileManager.default.attributesOfItem(atPath: folder + "/catalog.sqlite")[.size] as? Int) ?? 0
             say(String(format: "fill: %.1f s (%.0f rows/s), analyze+checkpoint: %.1f s, database: %.0f MiB",
@@ -84,5 +87,10 @@ struct BenchMain {
         Measure.report("search two words 'cat watercolor'", runs: runs) {
             _ = try catalog.searchAssets("cat watercolor", limit: limit)
         }
+        Measure.report("analytics top prompts (20)", runs: runs) { _ = try catalog.topFeedback(.prompt) }
+        Measure.report("analytics top prompts, minReviews 3", runs: runs) { _ = try catalog.topFeedback(.prompt, minReviews: 3) }
+        Measure.report("analytics lift terms (best)", runs: runs) { _ = try catalog.liftFeedback(.term) }
+        Measure.report("analytics lift terms (worst)", runs: runs) { _ = try catalog.liftFeedback(.term, order: .worst) }
+        Measure.report("analytics trends (12 weeks), project", runs: runs) { _ = try catalog.feedbackTrend(projectId: project.id) }
     }
 }

@@ -38,6 +38,20 @@ struct SyntheticCatalog {
         Double(rng.next() >> 11) / Double(1 << 53) < probability
     }
 
+    /// Share of images with an approve/reject verdict.
+    static let reviewedShare = 0.2
+    /// Share of generations that reuse a recent prompt (people rerun what works).
+    static let repeatShare = 0.3
+    var recentPrompts: [String] = []
+
+    /// A new prompt, or now and then one of the last 1,000 again.
+    mutating func promptOrRepeat() -> String {
+        if !recentPrompts.isEmpty && chance(Self.repeatShare) { return recentPrompts[Int(rng.next() % UInt64(recentPrompts.count))] }
+        let p = prompt()
+        if recentPrompts.count < 1_000 { recentPrompts.append(p) } else { recentPrompts[Int(rng.next() % 1_000)] = p }
+        return p
+    }
+
     mutating func prompt() -> String {
         var words = [pick(Self.subjects), "in a", pick(Self.subjects) == "city" ? "city" : pick(Self.subjects),
                      pick(Self.styles), pick(Self.details), pick(Self.details)]
@@ -63,7 +77,7 @@ struct SyntheticCatalog {
                 let generation = Generation(
                     id: CatalogID.make(.generation, millis: created),
                     sessionId: chance(0.5) ? sessions[Int(rng.next() % 20)].id : nil,
-                    projectId: project.id, prompt: prompt(),
+                    projectId: project.id, prompt: promptOrRepeat(),
                     negativePrompt: "\(pick(Self.negatives)), \(pick(Self.negatives))",
                     params: .object(["steps": .int(Int64(20 + rng.next() % 30)), "cfg": .double(7.5),
                                      "width": .int(1024), "height": .int(1024), "sampler": .string("euler_a")]),
@@ -75,6 +89,12 @@ struct SyntheticCatalog {
                                   width: 1024, height: 1024, bytes: Int64(800_000 + rng.next() % 1_200_000), createdAt: created)
                 if chance(0.02) { asset.favoritedAt = created }
                 if chance(0.1) { asset.rating = Int(1 + rng.next() % 5) }
+                // A fifth of the images are reviewed; some styles and one model are approved more
+                // often, so analytics have a signal to find (counted by rebuildFeedbackStats).
+                if chance(Self.reviewedShare) {
+                    let liked = generation.prompt.contains("watercolor") || generation.prompt.contains("golden hour") || model == "sdxl-base"
+                    asset.approved = chance(liked ? 0.7 : 0.35)
+                }
                 var tags: [String] = []
                 for _ in 0..<Int(rng.next() % 3) { tags.append(pick(Self.tagNames)) }
                 let inCollection = chance(0.01) ? [collections[Int(rng.next() % 10)].id] : []

@@ -23,7 +23,8 @@ struct ArtFactoryCLI: ParsableCommand {
                       GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, UpscalersCommand.self, LorasCommand.self, PresetCommand.self, SessionCommand.self,
                       PromptCommand.self, BatchCommand.self,
                       GalleryCommand.self, BrowseCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
-                      TemplateCommand.self, ProfileCommand.self, WatchCommand.self, ProviderCommand.self]
+                      TemplateCommand.self, ProfileCommand.self, WatchCommand.self, ProviderCommand.self,
+                      AnalyticsCommand.self, ExploreCommand.self, ReferenceCommand.self, HandoffCommand.self]
     )
 
     static func main() {

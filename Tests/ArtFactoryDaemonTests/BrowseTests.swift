@@ -66,6 +66,13 @@ import TestSupport
         screen = try pane.waitFor("the rating") { $0.contains("★★★★· ♥ \(ids[1])") }
         let second = try c.call(GalleryGet.self, .init(id: ids[1])).image
         #expect(second.favorite && second.rating == 4)
+        // a approves, r rejects (the history keeps both; the latest counts).
+        try pane.keys("a")
+        try pane.waitFor("the approval") { $0.contains("approved \(ids[1])") }
+        try pane.keys("r")
+        try pane.waitFor("the rejection") { $0.contains("rejected \(ids[1])") }
+        let reviews = try c.call(GalleryReviews.self, .init(id: ids[1]))
+        #expect(reviews.verdict == .reject && Set(reviews.reviews.map(\.verdict)) == [.approve, .reject], "\(reviews)")
 
         // / searches; the matched word is bracketed; Esc clears the search.
         try pane.keys("/", "z", "e", "p", "p", "Enter")

@@ -21,7 +21,11 @@ import TestSupport
         // folder watch (issue 8)
         "watch.add", "watch.list", "watch.remove",
         // learned upscalers (issue 17)
-        "upscalers.list", "gallery.upscale"]
+        "upscalers.list", "gallery.upscale",
+        // learning from approvals (issue 18)
+        "gallery.review", "gallery.reviews", "analytics.top", "analytics.lift", "analytics.trends", "analytics.useAsTemplate",
+        "analytics.rebuild", "explore.create", "explore.get", "explore.list", "explore.delete", "explore.draw", "explore.report",
+        "explore.run", "reference.analyze", "gallery.handoff", "handoff.setTarget", "handoff.report", "handoff.list"]
 
     @Test func discoverListsExactlyTheDispatchedMethods() throws {
         let daemon = try DaemonProcess.start()

@@ -20,6 +20,20 @@ enum Migrations {
             try db.execute(sql: "ALTER TABLE jobs ADD COLUMN result TEXT")
             try db.execute(sql: "ALTER TABLE jobs ADD COLUMN error_code INTEGER")
         }
+        // Approval feedback: review history, per-image analytics keys and trigger-maintained counts
+        // (see FeedbackSchema); images reviewed before this migration are counted once here.
+        migrator.registerMigration("v3-feedback") { db in
+            try db.execute(sql: FeedbackSchema.v3)
+            _ = try CatalogDatabase.rebuildFeedbackStats(db)
+        }
+        // Exploration runs: variant dimensions, Beta posteriors per element, draws (ExploreSchema).
+        migrator.registerMigration("v4-explore") { db in
+            try db.execute(sql: ExploreSchema.v4)
+        }
+        // Hand-offs of images to enhancement pipelines, tracked per image (CatalogDatabase+Handoff).
+        migrator.registerMigration("v5-handoff") { db in
+            try db.execute(sql: HandoffRecord.v5)
+        }
         return migrator
     }
 

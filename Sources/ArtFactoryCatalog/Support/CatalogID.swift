@@ -13,6 +13,11 @@ public enum IDKind: String, Sendable, CaseIterable, Codable {
     case job = "job"
     /// A watched folder (the watch itself lives in `settings`).
     case watch = "wch"
+    /// An exploration run (Thompson sampling over prompt variants) and one of its draws.
+    case explore = "exp"
+    case draw = "drw"
+    /// One image handed off to an enhancement pipeline.
+    case handoff = "hof"
 }
 
 /// Time-sortable text ids: `<prefix>_` + 26 Crockford base32 characters encoding a 48-bit

@@ -25,6 +25,11 @@ extension Daemon {
             LoRAHandlers(catalog: s.catalog, loras: generation.models.loras),
             ProviderHandlers(hub: s.providers, logger: logger),
             WatchHandlers(service: s.watch),
+            FeedbackHandlers(catalog: s.catalog),
+            AnalyticsHandlers(catalog: s.catalog),
+            ExploreHandlers(catalog: s.catalog, service: generation),
+            ReferenceHandlers(catalog: s.catalog, gallery: s.gallery),
+            HandoffHandlers(catalog: s.catalog, handoff: s.handoff),
         ]
     }
 }

@@ -35,6 +35,8 @@ struct DaemonServices {
     /// `gallery.upscale` jobs (kind `upscale`) through the generation service's upscalers.
     let upscaleJobs: UpscaleJobs
     let watch: WatchService
+    /// Hand-offs to enhancement pipelines (docs/analytics.md#hand-off).
+    let handoff: HandoffService
 
     init(catalog: CatalogDatabase, loop: EventLoop, paths: DaemonPaths, config: DaemonConfig, logger: Logger) {
         self.catalog = catalog
@@ -47,6 +49,7 @@ struct DaemonServices {
         upscaleJobs = UpscaleJobs(catalog: catalog, gallery: gallery, upscalers: generation.upscalers, runner: jobs)
         watch = WatchService(loop: loop, gallery: gallery, events: events, logger: logger,
                              clientPaths: ClientPath(daemonHome: paths.home), settleMs: config.watchSettleMs)
+        handoff = HandoffService(catalog: catalog, gallery: gallery, logger: logger)
         jobs.register(generation.jobKinds + galleryJobs.jobKinds + upscaleJobs.jobKinds)
     }
 
@@ -61,6 +64,7 @@ struct DaemonServices {
             logger.error("could not check for interrupted gallery writes; run gallery.fsck", metadata: ["error": .string("\(error)")])
         }
         scheduleDailyRetention(loop: loop, logger: logger)
+        handoff.start(loop: loop)
         do {
             try jobs.start()
         } catch {

@@ -14,6 +14,11 @@ struct BatchPlan: Codable, Sendable {
     /// Grid axis values, for the contact sheet's labels (absent in plans stored before labels were drawn).
     var xValues: [String]?
     var yValues: [String]?
+    /// Collection and campaign batches: the result collection to create at submit, its id once
+    /// created, and a campaign's existing hero image (added to the collection).
+    var collectionName: String?
+    var collectionId: String?
+    var heroAssetId: String?
 
     var total: Int { specs.reduce(0) { $0 + $1.count } }
 
@@ -105,8 +110,12 @@ struct BatchPlan: Codable, Sendable {
             plan.xValues = x.values
             plan.yValues = y.param.isEmpty ? nil : y.values
             return plan
+        case "collection":
+            return try makeCollection(params, prompt: prompt, base: base, validator: validator)
+        case "campaign":
+            return try makeCampaign(params, prompt: prompt, base: base, validator: validator)
         case let other:
-            throw RPCError.invalidParams("unknown strategy '\(other)'; use consistent, diverse or grid", field: "strategy")
+            throw RPCError.invalidParams("unknown strategy '\(other)'; use consistent, diverse, grid, collection or campaign", field: "strategy")
         }
     }
 
@@ -126,7 +135,7 @@ struct BatchPlan: Codable, Sendable {
         }
     }
 
-    private static func limit(_ message: String) -> RPCError {
+    static func limit(_ message: String) -> RPCError {
         RPCError(code: RPCErrorCode.limitExceeded, message: message.prefix(1).uppercased() + message.dropFirst() + ".",
                  data: ["kind": "limitExceeded"])
     }

@@ -60,7 +60,7 @@ final class GenerationService: @unchecked Sendable {
         ]
     }
 
-    private func validator() -> GenerateValidator {
+    func validator() -> GenerateValidator {
         GenerateValidator(catalog: catalog, models: models, galleryDir: paths.galleryDir, wildcardsDir: wildcardsDir, providers: providers,
                           upscalers: upscalers)
     }
@@ -85,6 +85,7 @@ final class GenerationService: @unchecked Sendable {
     func submitBatch(_ params: BatchSubmit.Params) throws -> BatchSubmit.Result {
         var plan = try BatchPlan.make(params, validator: validator())
         let estimate = try remoteBatchEstimate(&plan)
+        try plan.createResultCollection(catalog)
         let records = try plan.specs.map { ($0, try $0.catalogJSON()) }
         let createdAt = Int64(Date().timeIntervalSince1970 * 1000)
         // The job and every generation row of the batch in one transaction.
@@ -95,7 +96,7 @@ final class GenerationService: @unchecked Sendable {
         }
         jobs.queued(job)
         return BatchSubmit.Result(jobId: job.id, batchId: job.id, generationIds: plan.specs.map(\.generationId), total: plan.total,
-                                  provider: estimate?.provider ?? "local", estimatedCost: estimate?.estimatedCost)
+                                  provider: estimate?.provider ?? "local", estimatedCost: estimate?.estimatedCost, collectionId: plan.collectionId)
     }
 
     /// For a batch on a remote model: one provider for every generation, at most

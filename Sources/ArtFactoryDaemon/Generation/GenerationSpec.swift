@@ -58,6 +58,8 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     var refineSteps: Int?
     /// Attach a preview to `job.progress` every this many steps; nil = no previews.
     var previewEvery: Int?
+    /// Collection/campaign batches: the palette and style terms every piece shares (recorded).
+    var sharedTerms: [String]?
 
     /// The refining pass this spec asks for, if any.
     var refine: UltraRefine? {

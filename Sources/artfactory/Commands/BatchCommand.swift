@@ -10,6 +10,9 @@ struct BatchCommand: ParsableCommand {
         discussion: """
         JSON example: {"prompt": "a lighthouse", "strategy": "grid", "x": {"param": "steps", "values": ["15", "28"]},
         "y": {"param": "guidance", "values": ["5", "7.5"]}}. Options given here fill the shared settings.
+        Collection: {"prompt": "a {subject} in the forest", "strategy": "collection", "set": {"collection": "Forest set",
+        "pieces": 4, "subjects": ["fox", "owl", "bear", "hare"], "palette": ["teal"], "style": ["flat vector"]}}.
+        Campaign: {"prompt": "a fox", "strategy": "campaign", "set": {"collection": "Fox launch", "hero": "img_…", "variants": 6}}.
         With --wait, prints the ZIP (and contact sheet) paths when done.
         """)
 
@@ -61,6 +64,10 @@ struct BatchCommand: ParsableCommand {
             let total: Int
             if let prompts = params.prompts { total = prompts.count * (params.images ?? 1) } else if params.strategy == "grid" {
                 total = (params.x?.values.count ?? 1) * (params.y?.values.count ?? 1)
+            } else if params.strategy == "collection" {
+                total = params.set?.pieces ?? params.set?.subjects?.count ?? 0
+            } else if params.strategy == "campaign" {
+                total = (params.set?.variants ?? 6) + (params.set?.hero == nil ? 1 : 0)
             } else { total = params.images ?? 4 }
             return GenerateCommand.printEstimate(try client.call(ProviderEstimate.self, .init(model: model, count: total)), global)
         }
@@ -70,7 +77,8 @@ struct BatchCommand: ParsableCommand {
         }
         guard wait else {
             if global.json { return Console.json(try JSONValueEncoder().encode(queued)) }
-            return Console.out("Queued batch \(queued.jobId): \(queued.total) image(s). Follow it with `artfactory jobs watch \(queued.jobId)`.")
+            let into = queued.collectionId.map { " into collection \($0)" } ?? ""
+            return Console.out("Queued batch \(queued.jobId): \(queued.total) image(s)\(into). Follow it with `artfactory jobs watch \(queued.jobId)`.")
         }
         let info = try JobFollower(client: client, showProgress: Console.stderrIsTTY && !global.quiet && !global.json).wait(for: queued.jobId)
         if global.json { return Console.json(try JSONValueEncoder().encode(info)) }

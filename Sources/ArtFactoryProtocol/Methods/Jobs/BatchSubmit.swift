@@ -5,7 +5,8 @@ public enum BatchSubmit: RPCMethod {
     public static let details = """
         Strategies for one prompt: `consistent` (same expansion, seeds S, S+1, …), `diverse` (image i gets \
         expansion i of the prompt's {a|b} / wildcard choices), `grid` (one image per combination of `x` and \
-        `y` values, like an X/Y plot: steps, guidance, sampler or seed). Progress: `job.progress` with image \
+        `y` values, like an X/Y plot: steps, guidance, sampler or seed), `collection` and `campaign` (coordinated sets with \
+        shared palette and style terms, into a named collection with a contact sheet; see `set`). Progress: `job.progress` with image \
         done/total and ETA; the job's `failedImages` gives the success rate. When done, `zip` holds every image \
         and, for grids, `contactSheet` is a PNG of the cells in grid order (labels in its metadata). \
         Pause/resume/cancel with queue.pause, queue.resume, job.cancel.
@@ -42,8 +43,11 @@ public enum BatchSubmit: RPCMethod {
         public var y: Axis?
         /// Settings shared by every image, as in `generate` (prompt/count/again/reorder are ignored).
         public var base: Generate.Params?
+        /// Strategies collection and campaign: see ``BatchSet``.
+        public var set: BatchSet?
         public init(prompts: [String]? = nil, prompt: String? = nil, strategy: String? = nil, images: Int? = nil,
-                    x: Axis? = nil, y: Axis? = nil, base: Generate.Params? = nil) {
+                    x: Axis? = nil, y: Axis? = nil, base: Generate.Params? = nil, set: BatchSet? = nil) {
+            self.set = set
             self.prompts = prompts
             self.prompt = prompt
             self.strategy = strategy
@@ -65,7 +69,11 @@ public enum BatchSubmit: RPCMethod {
         public var provider: String?
         /// Remote batches: the estimated cost of every image, in US dollars.
         public var estimatedCost: Double?
-        public init(jobId: String, batchId: String, generationIds: [String], total: Int, provider: String? = nil, estimatedCost: Double? = nil) {
+        /// Collection and campaign batches: the result collection.
+        public var collectionId: String?
+        public init(jobId: String, batchId: String, generationIds: [String], total: Int, provider: String? = nil, estimatedCost: Double? = nil,
+                    collectionId: String? = nil) {
+            self.collectionId = collectionId
             self.jobId = jobId
             self.batchId = batchId
             self.generationIds = generationIds
@@ -82,11 +90,12 @@ public enum BatchSubmit: RPCMethod {
     public static let params: [Schema.Property] = [
         .init("prompts", .array(.string(maxLength: Generate.maxPromptLength), "prompts run in order", maxItems: maxPrompts)),
         .init("prompt", .string("one prompt with a strategy", maxLength: Generate.maxPromptLength)),
-        .init("strategy", .enumeration(["consistent", "diverse", "grid"], "variation strategy")),
+        .init("strategy", .enumeration(["consistent", "diverse", "grid", "collection", "campaign"], "variation strategy")),
         .init("images", .integer("images per prompt, or in total", minimum: 1, maximum: Int64(maxImages))),
         .init("x", axisSchema),
         .init("y", axisSchema),
         .init("base", .object(Generate.params, "settings shared by every image (as generate)")),
+        .init("set", BatchSet.schema),
     ]
     public static let result = Schema.object([
         .init("jobId", .string(), required: true),
@@ -95,6 +104,7 @@ public enum BatchSubmit: RPCMethod {
         .init("total", .integer("images", minimum: 1), required: true),
         .init("provider", .string("local, fal, replicate or civitai")),
         .init("estimatedCost", .number("remote: estimated US dollars for the whole batch", minimum: 0)),
+        .init("collectionId", .string("collection/campaign: the result collection")),
     ])
     public static let exampleParams = Params(prompt: "a lighthouse", strategy: "grid", x: Axis(param: "steps", values: ["15", "28"]),
                                              y: Axis(param: "guidance", values: ["5", "7.5"]))

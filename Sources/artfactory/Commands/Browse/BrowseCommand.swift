@@ -10,7 +10,7 @@ struct BrowseCommand: ParsableCommand {
         abstract: "Browse the gallery full-screen: move, search, favourite, rate, delete, details, generate more.",
         discussion: """
         Keys: ↑/↓ or k/j move · ←/→ or h/l page · / search · f favourite · 1-5 rate (0 clears) · a/r approve/reject \
-        (when the daemon has them) · d delete (asks) · Enter details and lineage · g generate more like this · \
+        · d delete (asks) · Enter details and lineage · g generate more like this · \
         R refresh · ? help · q quit. New images appear as the daemon stores them. Thumbnails show on kitty and \
         iTerm2 terminals; elsewhere the details pane shows the image's text.
         """)

@@ -25,8 +25,6 @@ final class Browser {
     private let screen: TerminalScreen
     private let filter: GalleryFilter?
     private let graphics: InlineImage.Kind?
-    /// Methods the daemon dispatches (approve/reject keys appear only where it has them).
-    private let methods: Set<String>
 
     private var mode: Mode = .list
     private var query: String?
@@ -49,11 +47,6 @@ final class Browser {
         self.filter = filter
         self.query = query
         self.graphics = InlineImage.detect(environment)
-        var names: Set<String> = []
-        if let doc = try? client.call("rpc.discover"), let list = doc.objectValue?["methods"]?.arrayValue {
-            for m in list { if let n = m.objectValue?["name"]?.stringValue { names.insert(n) } }
-        }
-        self.methods = names
     }
 
     /// Runs until the user quits (q, Ctrl-C).
@@ -158,8 +151,8 @@ final class Browser {
             if query != nil { query = nil; reload(keep: selectedImage?.id); status = "search cleared" }
         case .char("f"): toggleFavorite()
         case .char(let c) where ("0"..."5").contains(c): rate(Int(String(c))!)
-        case .char("a") where methods.contains("gallery.approve"): review(approve: true)
-        case .char("r") where methods.contains("gallery.reject"): review(approve: false)
+        case .char("a"): review(approve: true)
+        case .char("r"): review(approve: false)
         case .char("d"):
             if let image = selectedImage { mode = .confirmDelete(image.id) }
         case .enter: openDetails()
@@ -225,8 +218,7 @@ final class Browser {
     private func review(approve: Bool) {
         guard let image = selectedImage else { return }
         act(approve ? "approve" : "reject") {
-            let method = approve ? "gallery.approve" : "gallery.reject"
-            _ = try client.call(method, params: .object(JSONObject([("ids", .array([.string(image.id)]))])))
+            _ = try client.call(GalleryReview.self, .init(verdict: approve ? .approve : .reject, ids: [image.id]))
             return approve ? "approved \(image.id)" : "rejected \(image.id)"
         }
     }
@@ -379,7 +371,7 @@ final class Browser {
             " g            generate more like this (same parameters, new seeds)",
             " R, Ctrl-L    refresh           q, Ctrl-C  quit",
         ]
-        if methods.contains("gallery.approve") { lines.append(" a / r        approve / reject") }
+        lines.insert(" a / r        approve / reject (feeds analytics and exploration)", at: 5)
         lines.append("")
         lines.append(" New images appear as the daemon stores them.")
         for i in 0..<max(0, height) { out += ScreenText.fit(i < lines.count ? lines[i] : "", width) + "\u{1b}[K\r\n" }
@@ -392,8 +384,7 @@ final class Browser {
         case .confirmDelete(let id): text = "Delete \(id) (file, thumbnail and catalog row)? y/N"
         case .details, .help: text = "Esc back · q back · Ctrl-C quit"
         case .list:
-            let review = methods.contains("gallery.approve") ? " a/r approve/reject ·" : ""
-            text = status.isEmpty ? "j/k move · / search · f fav · 1-5 rate ·\(review) d delete · Enter details · g more · q quit" : status
+            text = status.isEmpty ? "j/k move · / search · f fav · 1-5 rate · a/r approve/reject · d delete · Enter details · g more · q quit" : status
         }
         return "\u{1b}[7m" + ScreenText.fit(" " + text, width) + "\u{1b}[0m"
     }

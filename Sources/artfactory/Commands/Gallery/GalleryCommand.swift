@@ -8,7 +8,10 @@ struct GalleryCommand: ParsableCommand {
         commandName: "gallery",
         abstract: "Browse, search, import and maintain the image gallery.",
         subcommands: [GalleryListCommand.self, GallerySearchCommand.self, GalleryShowCommand.self, GalleryCompareCommand.self,
-                      GalleryFavoriteCommand.self, GalleryPinCommand.self, GalleryUnpinCommand.self, GalleryRateCommand.self, GalleryDeleteCommand.self,
+                      GalleryFavoriteCommand.self, GalleryPinCommand.self, GalleryUnpinCommand.self, GalleryRateCommand.self,
+                      GalleryApproveCommand.self, GalleryRejectCommand.self, GalleryUnreviewCommand.self, GalleryReviewsCommand.self,
+                      GalleryHandoffCommand.self,
+                      GalleryDeleteCommand.self,
                       GalleryImportCommand.self, GalleryExportCommand.self, GalleryRetentionCommand.self, GalleryFsckCommand.self,
                       GalleryHTMLCommand.self, GalleryUpscaleCommand.self])
 
