@@ -44,7 +44,13 @@ import TestSupport
         #expect(try runCLI(["no-such-command"], home: home).status == 2)
         #expect(try runCLI(["rpc", "daemon.status", "{not json"], home: home).status == 2)
 
-        let logs = try runCLI(["daemon", "logs", "-n", "5"], home: home)
+        // The log sink writes in batches (every 200 ms), so give the request line a moment to land.
+        var logs = try runCLI(["daemon", "logs", "-n", "5"], home: home)
+        let deadline = Date().addingTimeInterval(5)
+        while logs.status == 0, !logs.stdout.contains("daemon.status"), Date() < deadline {
+            usleep(200_000)
+            logs = try runCLI(["daemon", "logs", "-n", "5"], home: home)
+        }
         #expect(logs.status == 0)
         #expect(logs.stdout.contains("daemon.status"))
 
