@@ -62,6 +62,10 @@ import TestSupport
             #expect(meta.seed == UInt64(image.seed))
             #expect(meta.prompt == "a red circle" || meta.prompt == "a red square")
         }
+        // Listings show each image's own seed (the one its PNG records), not the generation's first.
+        let listed = try c.call(GalleryList.self, .init()).items
+        #expect(Dictionary(uniqueKeysWithValues: listed.map { ($0.id, $0.seed) })
+                == Dictionary(uniqueKeysWithValues: info.images.map { ($0.assetId, Optional($0.seed)) }))
 
         // Rows in the catalog: the generation with its assets and tag.
         let catalog = try CatalogDatabase(path: f.home + "/catalog.sqlite")

@@ -7,6 +7,7 @@ public struct AssetSummary: Codable, Sendable, Hashable {
     /// The generation's prompt, trimmed to ``AssetSummary/promptLimit`` characters (with `…`).
     public var prompt: String?
     public var negativePrompt: String?
+    /// This image's seed: the generation's seed plus the image's place in it (image i has seed S + i).
     public var seed: Int64?
     public var steps: Int?
     public var sampler: String?
@@ -60,7 +61,11 @@ extension CatalogDatabase {
         var out: [String: AssetSummary] = [:]
         for chunk in ids.chunked(500) {
             let rows = try Row.fetchAll(db, sql: """
-                SELECT a.id, a.model, a.rating, g.prompt, g.negative_prompt, g.seed,
+                SELECT a.id, a.model, a.rating, g.prompt, g.negative_prompt,
+                       -- Image i of a generation has seed S + i, i counted in creation order, as jobs report it.
+                       g.seed + CASE WHEN a.role = 'output' THEN
+                           (SELECT count(*) FROM assets b WHERE b.generation_id = a.generation_id AND b.role = 'output'
+                            AND b.seq < a.seq) ELSE 0 END AS seed,
                        json_extract(g.params, '$.steps') AS steps, json_extract(g.params, '$.sampler') AS sampler,
                        p.name AS project,
                        (SELECT group_concat(name, char(31)) FROM
