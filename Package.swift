@@ -34,6 +34,8 @@ let package = Package(
         // AVX2/FMA point-wise kernels with a run-time CPU check; optimised in debug builds too, so
         // engine tests do not crawl.
         .target(name: "CEngineKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // bf16 matrix products through oneDNN (Debian's libdnnl-dev), used where the CPU has AVX-512 BF16 or AMX.
+        .target(name: "CEngineDNNL", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("dnnl")]),
 
         // MARK: The one JSON value type, its parser, writer and Codable bridge (no dependencies).
         .target(
@@ -72,7 +74,7 @@ let package = Package(
         // MARK: Native Stable Diffusion engine on BLAS.
         .target(
             name: "ArtFactoryEngine",
-            dependencies: ["CBLAS", "CEngineKernels", "CSystemZlib"],
+            dependencies: ["CBLAS", "CEngineKernels", "CEngineDNNL", "CSystemZlib"],
             exclude: ["Tokenizer/Resources/LICENSE-bpe_simple_vocab.txt"],
             resources: [.copy("Tokenizer/Resources/bpe_simple_vocab_16e6.txt.gz")],
             swiftSettings: swiftSettings + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]

@@ -37,11 +37,7 @@ import Testing
     func convolutionMatchesDirectLoop(kernel: Int, stride: Int, padding: Int) {
         var rng = Rng(state: 42)
         let x = rng.tensor([2, 5, 9, 11]), w = rng.tensor([7, 5, kernel, kernel]), b = rng.tensor([7]).data
-        let fast = w.data.withUnsafeBufferPointer { wp in
-            b.withUnsafeBufferPointer { bp in
-                Convolution.conv2d(x, weight: wp.baseAddress!, bias: bp.baseAddress, outChannels: 7, kernel: kernel, stride: stride, padding: padding)
-            }
-        }
+        let fast = Convolution.conv2d(x, weight: WeightMatrix(w.data), bias: b, outChannels: 7, kernel: kernel, stride: stride, padding: padding)
         expectClose(fast, Self.naiveConv(x, w, b, stride: stride, padding: padding), tolerance: 1e-5, "conv k\(kernel) s\(stride) p\(padding)")
     }
 
@@ -52,11 +48,7 @@ import Testing
         #expect(Winograd.applies(batch: batch, height: height, width: width))
         var rng = Rng(state: UInt64(cin * 100 + height))
         let x = rng.tensor([batch, cin, height, width]), w = rng.tensor([cout, cin, 3, 3]), b = rng.tensor([cout]).data
-        let fast = w.data.withUnsafeBufferPointer { wp in
-            b.withUnsafeBufferPointer { bp in
-                Winograd.conv3x3(x, weight: wp.baseAddress!, bias: withBias ? bp.baseAddress : nil, outChannels: cout)
-            }
-        }
+        let fast = Winograd.conv3x3(x, weight: WeightMatrix(w.data), bias: withBias ? b : nil, outChannels: cout)
         let reference = Self.naiveConv(x, w, withBias ? b : [Float](repeating: 0, count: cout), stride: 1, padding: 1)
         expectClose(fast, reference, tolerance: 1e-5, "winograd \(x.shape) -> \(cout)")
     }
@@ -66,12 +58,8 @@ import Testing
         var rng = Rng(state: 11)
         let x = rng.tensor([2, 96, 96, 80]), w = rng.tensor([8, 96, 3, 3]), b = rng.tensor([8]).data
         #expect(2 * 48 * 40 > Winograd.chunkFloats / (16 * 96))
-        let (fast, slow) = w.data.withUnsafeBufferPointer { wp in
-            b.withUnsafeBufferPointer { bp in
-                (Winograd.conv3x3(x, weight: wp.baseAddress!, bias: bp.baseAddress, outChannels: 8),
-                 Convolution.im2colConv2d(x, weight: wp.baseAddress!, bias: bp.baseAddress, outChannels: 8, kernel: 3, stride: 1, padding: 1))
-            }
-        }
+        let fast = Winograd.conv3x3(x, weight: WeightMatrix(w.data), bias: b, outChannels: 8)
+        let slow = Convolution.im2colConv2d(x, weight: WeightMatrix(w.data), bias: b, outChannels: 8, kernel: 3, stride: 1, padding: 1)
         expectClose(fast, slow, tolerance: 1e-5, "winograd vs im2col")
     }
 
@@ -80,9 +68,7 @@ import Testing
         var rng = Rng(state: 7)
         let x = rng.tensor([1, 64, 7, 2048]), w = rng.tensor([2, 64, 3, 3]), b: [Float] = [0.5, -0.5]
         #expect(64 * 9 * 2048 * 7 > Convolution.bandBudget && 64 * 9 * 2048 * 3 <= Convolution.bandBudget)
-        let fast = w.data.withUnsafeBufferPointer { wp in
-            b.withUnsafeBufferPointer { Convolution.conv2d(x, weight: wp.baseAddress!, bias: $0.baseAddress, outChannels: 2, kernel: 3, stride: 1, padding: 1) }
-        }
+        let fast = Convolution.conv2d(x, weight: WeightMatrix(w.data), bias: b, outChannels: 2, kernel: 3, stride: 1, padding: 1)
         let slow = Self.naiveConv(x, w, b, stride: 1, padding: 1)
         expectClose(fast, slow, tolerance: 1e-5, "banded conv")
     }

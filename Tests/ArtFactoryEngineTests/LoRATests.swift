@@ -86,7 +86,7 @@ import Testing
         let lora = try LoRAFile(path: Self.loraPath("sd1-tiny", "full.safetensors"))  // attn2, q_proj and proj_out only
         let patched = try base.applyingLoRAs([LoRASelection(file: lora)])
         let a = try #require(base.unet as? UNet2DConditionModel), b = try #require(patched.unet as? UNet2DConditionModel)
-        func address(_ w: [Float]) -> UnsafeRawPointer? { w.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+        func address(_ w: WeightMatrix) -> UnsafeRawPointer? { w.storageAddress }
         #expect(address(a.convIn.weight) == address(b.convIn.weight), "untouched weights stay shared")
         let attnA = a.downBlocks[0].attentions[0].blocks[0].attn2.toK.weight, attnB = b.downBlocks[0].attentions[0].blocks[0].attn2.toK.weight
         #expect(address(attnA) != address(attnB))

@@ -11,7 +11,7 @@ enum Convolution {
     ///   - x: `[B, Cin, H, W]`.
     ///   - weight: `[Cout, Cin, k, k]` contiguous; `bias`: `[Cout]` or nil.
     /// - Returns: `[B, Cout, OH, OW]` with `OH = (H + 2p - k) / stride + 1`.
-    static func conv2d(_ x: Tensor, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    static func conv2d(_ x: Tensor, weight: WeightMatrix, bias: [Float]?,
                        outChannels: Int, kernel k: Int, stride s: Int, padding p: Int) -> Tensor {
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         if k == 3 && s == 1 && p == 1 && Winograd.applies(batch: n, height: h, width: w) {
@@ -21,7 +21,7 @@ enum Convolution {
     }
 
     /// The general path: im2col in row bands + GEMM.
-    static func im2colConv2d(_ x: Tensor, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    static func im2colConv2d(_ x: Tensor, weight: WeightMatrix, bias: [Float]?,
                              outChannels: Int, kernel k: Int, stride s: Int, padding p: Int) -> Tensor {
         let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
         let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
@@ -38,12 +38,12 @@ enum Convolution {
                         }
                     }
                 }
-                let beta: Float = bias == nil ? 0 : 1
+                let accumulate = bias != nil
                 if k == 1 && s == 1 && p == 0 {
                     for b in 0..<n {
-                        BLAS.gemm(m: outChannels, n: plane, k: cin, a: weight, lda: cin,
-                                  b: xb + b * cin * h * w, ldb: h * w, beta: beta,
-                                  c: ob + b * outChannels * plane, ldc: plane)
+                        WeightProducts.weightTimes(weight, rows: outChannels, k: cin, b: xb + b * cin * h * w, ldb: h * w,
+                                                   columns: plane, c: ob + b * outChannels * plane, ldc: plane,
+                                                   accumulate: accumulate)
                     }
                     return
                 }
@@ -57,9 +57,9 @@ enum Convolution {
                         let rows = min(bandRows, oh - y0)
                         im2col(src, channels: cin, height: h, width: w, kernel: k, stride: s, padding: p,
                                outWidth: ow, firstRow: y0, rows: rows, into: col)
-                        BLAS.gemm(m: outChannels, n: rows * ow, k: kk, a: weight, lda: kk, b: col,
-                                  ldb: rows * ow, beta: beta, c: ob + b * outChannels * plane + y0 * ow,
-                                  ldc: plane)
+                        WeightProducts.weightTimes(weight, rows: outChannels, k: kk, b: col, ldb: rows * ow,
+                                                   columns: rows * ow, c: ob + b * outChannels * plane + y0 * ow,
+                                                   ldc: plane, accumulate: accumulate)
                         y0 += rows
                     }
                 }
@@ -127,8 +127,15 @@ enum Winograd {
 
     /// - Parameters: `x` `[B, Cin, H, W]`; `weight` `[Cout, Cin, 3, 3]`; `bias` `[Cout]` or nil.
     /// - Returns: `[B, Cout, H, W]`.
-    static func conv3x3(_ x: Tensor, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        outChannels cout: Int) -> Tensor {
+    static func conv3x3(_ x: Tensor, weight: WeightMatrix, bias: [Float]?, outChannels cout: Int) -> Tensor {
+        bias.withOptionalPointer { bias in
+            weight.withFloats { weight in conv3x3(x, weight: weight, bias: bias, outChannels: cout) }
+        }
+    }
+
+    /// The transforms and products, on f32 weights.
+    private static func conv3x3(_ x: Tensor, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                outChannels cout: Int) -> Tensor {
         let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
         var out = Tensor(shape: [n, cout, h, w])
         let total = n * ((h + 1) / 2) * ((w + 1) / 2)
@@ -140,6 +147,11 @@ enum Winograd {
         Parallel.forEachChunk(cout, minimumPerChunk: 8) { r in
             afk_winograd_weights(weight, u, cout, cin, r.lowerBound, r.upperBound)
         }
+        // On the bf16 path the 16 products run as one batched oneDNN call on bf16 copies.
+        let bf16 = EnginePrecision.compute == .bf16
+        let ub: UnsafeMutablePointer<UInt16>? = bf16 ? BF16.copy(u, count: 16 * cout * cin) : nil
+        let vb: UnsafeMutablePointer<UInt16>? = bf16 ? .allocate(capacity: 16 * cin * chunk) : nil
+        defer { ub?.deallocate(); vb?.deallocate() }
         x.data.withUnsafeBufferPointer { xp in
             out.data.withUnsafeMutableBufferPointer { op in
                 guard let xb = xp.baseAddress, let ob = op.baseAddress else { return }
@@ -149,6 +161,14 @@ enum Winograd {
                     Parallel.forEachChunk(cin, minimumPerChunk: 4) { r in
                         afk_winograd_input(xb, v, cin, h, w, t0, nt, nt, r.lowerBound, r.upperBound)
                     }
+                    if let ub, let vb {
+                        // v is laid out [16][cin][nt] for this chunk.
+                        BF16.narrow(v, into: vb, count: 16 * cin * nt)
+                        BF16Products.matmul(batch: 16, m: cout, n: nt, k: cin,
+                                            a: ub, aBatchStride: cout * cin, aRowStride: cin, aColumnStride: 1,
+                                            b: vb, bBatchStride: cin * nt, bRowStride: nt, bColumnStride: 1,
+                                            c: m, cBatchStride: cout * nt, cRowStride: nt)
+                    } else {
                     // 16 independent GEMMs: one core each, rather than 16 hand-offs to OpenBLAS's threads.
                     BLAS.singleThreaded {
                         Parallel.forEachChunk(16) { r in
@@ -158,6 +178,7 @@ enum Winograd {
                             }
                         }
                     }
+                    }
                     Parallel.forEachChunk(cout, minimumPerChunk: 4) { r in
                         afk_winograd_output(m, ob, bias, cout, h, w, t0, nt, nt, r.lowerBound, r.upperBound)
                     }
@@ -166,5 +187,13 @@ enum Winograd {
             }
         }
         return out
+    }
+}
+
+extension Optional where Wrapped == [Float] {
+    /// Calls `body` with the array's base address, or nil.
+    func withOptionalPointer<T>(_ body: (UnsafePointer<Float>?) -> T) -> T {
+        guard let array = self else { return body(nil) }
+        return array.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }

@@ -49,18 +49,19 @@ enum Elementwise {
     }
 
     /// `y = x W^T + b` over the last dimension: x `[..., in]`, W `[out, in]`, b `[out]`.
-    static func linear(_ x: Tensor, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                       inFeatures: Int, outFeatures: Int) -> Tensor {
+    static func linear(_ x: Tensor, weight: WeightMatrix, bias: [Float]?, inFeatures: Int, outFeatures: Int) -> Tensor {
         let rows = x.count / inFeatures
         var out = Tensor(shape: Array(x.shape.dropLast()) + [outFeatures])
         x.data.withUnsafeBufferPointer { xp in
             out.data.withUnsafeMutableBufferPointer { op in
                 guard let xb = xp.baseAddress, let ob = op.baseAddress else { return }
                 if let bias {
-                    for r in 0..<rows { (ob + r * outFeatures).update(from: bias, count: outFeatures) }
+                    bias.withUnsafeBufferPointer { bp in
+                        for r in 0..<rows { (ob + r * outFeatures).update(from: bp.baseAddress!, count: outFeatures) }
+                    }
                 }
-                BLAS.gemm(transB: true, m: rows, n: outFeatures, k: inFeatures, a: xb, lda: inFeatures,
-                          b: weight, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: ob, ldc: outFeatures)
+                WeightProducts.linear(xb, rows: rows, inFeatures: inFeatures, weight: weight, outFeatures: outFeatures,
+                                      c: ob, ldc: outFeatures, accumulate: bias != nil)
             }
         }
         return out

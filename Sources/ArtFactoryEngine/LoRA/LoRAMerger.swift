@@ -78,10 +78,13 @@ enum LoRAMerger {
         func apply(_ plan: [String: [Planned]]) -> ModuleWeightVisitor {
             { path, shape, weight, bias in
                 guard let updates = plan[path] else { return }
+                // Merged in f32, then kept in the layer's own precision (a half-precision model stays half).
+                var values = weight.floats
                 for u in updates where u.multiplier != 0 {
                     LoRADelta.accumulate(u.update, multiplier: u.multiplier, shape: shape, defaultAlpha: u.defaultAlpha,
-                                         weight: &weight, bias: &bias)
+                                         weight: &values, bias: &bias)
                 }
+                weight = WeightMatrix(values, as: weight.kind)
                 patched += 1
             }
         }

@@ -5,7 +5,7 @@
 /// This is how LoRAs find and patch the layers they name. A visit that does not write leaves every
 /// array shared with the original model (copy-on-write); one that writes copies only the arrays it
 /// writes, so a patched model shares all untouched weights with the model it came from.
-typealias ModuleWeightVisitor = (_ path: String, _ shape: [Int], _ weight: inout [Float], _ bias: inout [Float]?) throws -> Void
+typealias ModuleWeightVisitor = (_ path: String, _ shape: [Int], _ weight: inout WeightMatrix, _ bias: inout [Float]?) throws -> Void
 
 extension Linear {
     mutating func visitWeights(_ path: String, _ body: ModuleWeightVisitor) rethrows {

@@ -85,6 +85,24 @@ public final class SafeTensorsFile: @unchecked Sendable {
         return Tensor(shape: entry.shape, data: values)
     }
 
+    /// The named f16 or bf16 tensor's 16-bit patterns for elements `range` (all when nil), or nil when it
+    /// is stored as f32. Half-precision weights are kept this way in memory (`WeightMatrix`).
+    func halfBits(named name: String, elements range: Range<Int>? = nil) throws -> (dtype: DType, bits: [UInt16])? {
+        guard let entry = entries[name] else {
+            throw EngineError.weightMismatch(path, "Tensor \"\(name)\" is missing")
+        }
+        guard entry.dtype != .f32 else { return nil }
+        let all = 0..<entry.shape.reduce(1, *)
+        let span = range ?? all
+        precondition(span.lowerBound >= 0 && span.upperBound <= all.upperBound, "halfBits: range outside the tensor")
+        let src = base + dataStart + entry.range.lowerBound + span.lowerBound * 2
+        let bits = [UInt16](unsafeUninitializedCapacity: span.count) { buffer, initialized in
+            if let dst = buffer.baseAddress { UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: span.count * 2) }
+            initialized = span.count
+        }
+        return (entry.dtype, bits)
+    }
+
     /// Decodes little-endian f32/f16/bf16 values into f32.
     static func convert(_ src: UnsafeRawPointer, dtype: DType, count: Int, into dst: UnsafeMutablePointer<Float>) {
         switch dtype {

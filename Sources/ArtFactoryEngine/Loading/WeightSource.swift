@@ -1,3 +1,5 @@
+import CEngineKernels
+
 /// Named weights for one model, read from one or more safetensors files, possibly under other names
 /// (a single-file checkpoint's keys are renamed to diffusers module names by `CheckpointKeyMap`).
 ///
@@ -88,6 +90,40 @@ public struct WeightSource: Sendable {
             return Tensor(shape: shape, data: value.data)
         }
         throw EngineError.weightMismatch(path, "Weight \"\(full)\" has shape \(value.shape), expected \(shape)")
+    }
+
+    /// Reads a layer weight in the precision it is kept in memory: as stored (f16/bf16 stay 16-bit, half
+    /// the bytes of f32), or narrowed to bf16 while `EnginePrecision.withWeights(narrowedToBF16: true)` is in
+    /// effect. Shapes are checked as in `tensor(_:shape:)`.
+    func matrix(_ name: String, shape: [Int]) throws -> WeightMatrix {
+        let full = prefix + name
+        guard let location = locations[full] else {
+            throw EngineError.weightMismatch(path, "Weight \"\(full)\" is missing")
+        }
+        let narrow = EnginePrecision.narrowsWeights
+        if !location.transposed, let stored = self.shape(of: name),
+           stored.reduce(1, *) == shape.reduce(1, *), stored == shape || stored.filter({ $0 != 1 }) == shape.filter({ $0 != 1 }) {
+            var elements: Range<Int>? = nil
+            if let rows = location.rows, let entry = location.file.entries[location.key] {
+                let perRow = entry.shape.dropFirst().reduce(1, *)
+                elements = rows.lowerBound * perRow ..< rows.upperBound * perRow
+            }
+            if let half = try location.file.halfBits(named: location.key, elements: elements) {
+                switch half.dtype {
+                case .bf16: return WeightMatrix(storage: .bf16(half.bits))
+                case .f16:
+                    if !narrow { return WeightMatrix(storage: .f16(half.bits)) }
+                    var out = [UInt16](repeating: 0, count: half.bits.count)
+                    half.bits.withUnsafeBufferPointer { s in
+                        out.withUnsafeMutableBufferPointer { d in afk_f16_to_bf16(s.baseAddress!, d.baseAddress!, s.count) }
+                    }
+                    return WeightMatrix(storage: .bf16(out))
+                case .f32: break
+                }
+            }
+        }
+        let values = try tensor(name, shape: shape).data
+        return narrow ? WeightMatrix(values, as: .bf16) : WeightMatrix(values)
     }
 
     /// Reads a weight as a flat array after checking its shape.

@@ -44,6 +44,10 @@ public struct GenerationRequest: Sendable {
     public var mask: InpaintMask?
 
     /// The strength actually used: `strength`, or diffusers' default for the kind of request.
+    /// Arithmetic of the matrix products: `f32` (the parity path and the engine's default), `bf16` (AVX-512
+    /// BF16 / AMX CPUs; throws `precision.unsupported` elsewhere) or `auto` (bf16 where the CPU has it).
+    public var precision: Precision = .f32
+
     public var effectiveStrength: Double { strength ?? (mask != nil ? 1.0 : 0.8) }
 
     /// A text-to-image request with default settings.
@@ -99,4 +103,13 @@ public struct GenerationResult: Sendable {
     public let seeds: [UInt64]
     /// Time per stage.
     public let timings: StageTimings
+    /// The path the products ran in (what `precision` resolved to on this CPU).
+    public var computePath: ComputePath = .f32
+
+    public init(images: [RGBImage], seeds: [UInt64], timings: StageTimings, computePath: ComputePath = .f32) {
+        self.images = images
+        self.seeds = seeds
+        self.timings = timings
+        self.computePath = computePath
+    }
 }

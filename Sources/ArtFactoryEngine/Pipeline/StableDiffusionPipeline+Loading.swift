@@ -10,9 +10,15 @@ extension StableDiffusionPipeline {
     /// SD 2.x file predicts noise or velocity cannot be read from its weights (768-v models use
     /// v-prediction, 512-base ones epsilon), so pass `prediction` for v-models.
     /// - Parameter prediction: overrides the scheduler config's `prediction_type`.
+    /// - Parameter narrowWeightsToBF16: keep every layer weight as bf16 (half the memory of f32 checkpoints;
+    ///   f16 ones are narrowed too), for models that run on the bf16 path. Otherwise weights stay in the
+    ///   checkpoint's own precision (f16/bf16 files take half the memory of f32 ones either way).
     /// - Throws: `EngineError` describing what is missing, damaged or unsupported.
-    public static func load(path: String, prediction: PredictionType? = nil) throws -> StableDiffusionPipeline {
-        let models = try StableDiffusionModels.load(from: path)
+    public static func load(path: String, prediction: PredictionType? = nil,
+                            narrowWeightsToBF16: Bool = false) throws -> StableDiffusionPipeline {
+        let models = try EnginePrecision.withWeights(narrowedToBF16: narrowWeightsToBF16) {
+            try StableDiffusionModels.load(from: path)
+        }
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let root = URL(fileURLWithPath: path)

@@ -44,6 +44,13 @@ public struct StableDiffusionPipeline: Sendable {
     /// - Throws: `EngineError` for a request the models cannot honour; `CancellationError` when cancelled.
     public func generate(_ request: GenerationRequest, progress: GenerationProgressHandler? = nil) throws -> GenerationResult {
         try validate(request)
+        let path = try EnginePrecision.resolve(request.precision)
+        var result = try EnginePrecision.withCompute(path) { try run(request, progress: progress) }
+        result.computePath = path
+        return result
+    }
+
+    private func run(_ request: GenerationRequest, progress: GenerationProgressHandler?) throws -> GenerationResult {
         var timings = StageTimings()
         let clock = ContinuousClock()
         let guided = request.guidanceScale > 1

@@ -2,7 +2,7 @@ extension Conv2d {
     /// A convolution from values already in memory (upscaler weights read from any file format).
     init(weight: [Float], bias: [Float]?, inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int) {
         precondition(weight.count == outChannels * inChannels * kernel * kernel, "Conv2d: weight count does not match its shape")
-        self.weight = weight
+        self.weight = WeightMatrix(weight)
         self.bias = bias
         self.inChannels = inChannels
         self.outChannels = outChannels

@@ -5,6 +5,7 @@
  * relative error below 2e-7 (exp) and an absolute error below 2e-7 (erf), well inside the engine's
  * 1e-4 tolerance against PyTorch. */
 #include <stddef.h>
+#include "EnginePrecision.h"
 
 /* 1 when the AVX2 + FMA paths are in use. */
 int afk_vectorized(void);

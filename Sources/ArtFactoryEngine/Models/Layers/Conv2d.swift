@@ -1,6 +1,7 @@
 /// A square-kernel 2-D convolution (PyTorch `nn.Conv2d`) over NCHW tensors.
 struct Conv2d: Sendable {
-    var weight: [Float]
+    /// `[out, in, k, k]`, held in the checkpoint's precision (or bf16 when the model is loaded narrowed).
+    var weight: WeightMatrix
     var bias: [Float]?
     let inChannels: Int
     let outChannels: Int
@@ -16,23 +17,14 @@ struct Conv2d: Sendable {
         self.kernel = kernel
         self.stride = stride
         self.padding = padding ?? kernel / 2
-        weight = try weights.values("\(name).weight", shape: [outChannels, inChannels, kernel, kernel])
+        weight = try weights.matrix("\(name).weight", shape: [outChannels, inChannels, kernel, kernel])
         self.bias = bias ? try weights.values("\(name).bias", shape: [outChannels]) : nil
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
-        weight.withUnsafeBufferPointer { wp in
-            guard let w = wp.baseAddress else { return x }
-            if let bias {
-                return bias.withUnsafeBufferPointer { bp in
-                    Convolution.conv2d(x, weight: w, bias: bp.baseAddress, outChannels: outChannels,
-                                       kernel: kernel, stride: stride, padding: padding)
-                }
-            }
-            return Convolution.conv2d(x, weight: w, bias: nil, outChannels: outChannels,
-                                      kernel: kernel, stride: stride, padding: padding)
-        }
+        Convolution.conv2d(x, weight: weight, bias: bias, outChannels: outChannels,
+                           kernel: kernel, stride: stride, padding: padding)
     }
 
-    var byteCount: Int { (weight.count + (bias?.count ?? 0)) * 4 }
+    var byteCount: Int { weight.byteCount + (bias?.count ?? 0) * 4 }
 }

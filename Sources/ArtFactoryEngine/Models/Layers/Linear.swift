@@ -1,6 +1,7 @@
 /// A fully connected layer, `y = x W^T + b`, over the last dimension (PyTorch `nn.Linear`).
 struct Linear: Sendable {
-    var weight: [Float]
+    /// `[out, in]`, held in the checkpoint's precision (or bf16 when the model is loaded narrowed).
+    var weight: WeightMatrix
     var bias: [Float]?
     let inFeatures: Int
     let outFeatures: Int
@@ -9,22 +10,14 @@ struct Linear: Sendable {
     init(_ weights: WeightSource, _ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool = true) throws {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        weight = try weights.values("\(name).weight", shape: [outFeatures, inFeatures])
+        weight = try weights.matrix("\(name).weight", shape: [outFeatures, inFeatures])
         self.bias = bias ? try weights.values("\(name).bias", shape: [outFeatures]) : nil
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
-        weight.withUnsafeBufferPointer { wp in
-            guard let w = wp.baseAddress else { return x }
-            if let bias {
-                return bias.withUnsafeBufferPointer { bp in
-                    Elementwise.linear(x, weight: w, bias: bp.baseAddress, inFeatures: inFeatures, outFeatures: outFeatures)
-                }
-            }
-            return Elementwise.linear(x, weight: w, bias: nil, inFeatures: inFeatures, outFeatures: outFeatures)
-        }
+        Elementwise.linear(x, weight: weight, bias: bias, inFeatures: inFeatures, outFeatures: outFeatures)
     }
 
-    /// Bytes of f32 parameters held.
-    var byteCount: Int { (weight.count + (bias?.count ?? 0)) * 4 }
+    /// Bytes of parameters held.
+    var byteCount: Int { weight.byteCount + (bias?.count ?? 0) * 4 }
 }

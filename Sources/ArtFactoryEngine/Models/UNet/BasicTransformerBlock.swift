@@ -41,33 +41,28 @@ struct BasicTransformerBlock: Sendable {
         defer { projection.deallocate(); gated.deallocate() }
         x.data.withUnsafeBufferPointer { xp in
             out.data.withUnsafeMutableBufferPointer { op in
-                feedForwardIn.weight.withUnsafeBufferPointer { w1 in
-                    feedForwardOut.weight.withUnsafeBufferPointer { w2 in
-                        guard let xb = xp.baseAddress, let ob = op.baseAddress, let w1b = w1.baseAddress,
-                              let w2b = w2.baseAddress else { return }
-                        var r0 = 0
-                        while r0 < rows {
-                            let n = min(chunk, rows - r0)
-                            let b1 = feedForwardIn.bias, b2 = feedForwardOut.bias
-                            if let b1 { for r in 0..<n { (projection + r * hidden).update(from: b1, count: hidden) } }
-                            BLAS.gemm(transB: true, m: n, n: hidden, k: dim, a: xb + r0 * dim, lda: dim, b: w1b,
-                                      ldb: dim, beta: b1 == nil ? 0 : 1, c: projection, ldc: hidden)
-                            Parallel.forEachChunk(n, minimumPerChunk: 16) { rs in
-                                for r in rs {
-                                    afk_geglu(projection + r * hidden, projection + r * hidden + half, gated + r * half, half)
-                                }
-                            }
-                            if let b2 {
-                                for r in 0..<n {
-                                    let row = ob + (r0 + r) * dim
-                                    for j in 0..<dim { row[j] += b2[j] }
-                                }
-                            }
-                            BLAS.gemm(transB: true, m: n, n: dim, k: half, a: gated, lda: half, b: w2b, ldb: half,
-                                      beta: 1, c: ob + r0 * dim, ldc: dim)
-                            r0 += n
+                guard let xb = xp.baseAddress, let ob = op.baseAddress else { return }
+                var r0 = 0
+                while r0 < rows {
+                    let n = min(chunk, rows - r0)
+                    let b1 = feedForwardIn.bias, b2 = feedForwardOut.bias
+                    if let b1 { for r in 0..<n { (projection + r * hidden).update(from: b1, count: hidden) } }
+                    WeightProducts.linear(xb + r0 * dim, rows: n, inFeatures: dim, weight: feedForwardIn.weight,
+                                          outFeatures: hidden, c: projection, ldc: hidden, accumulate: b1 != nil)
+                    Parallel.forEachChunk(n, minimumPerChunk: 16) { rs in
+                        for r in rs {
+                            afk_geglu(projection + r * hidden, projection + r * hidden + half, gated + r * half, half)
                         }
                     }
+                    if let b2 {
+                        for r in 0..<n {
+                            let row = ob + (r0 + r) * dim
+                            for j in 0..<dim { row[j] += b2[j] }
+                        }
+                    }
+                    WeightProducts.linear(gated, rows: n, inFeatures: half, weight: feedForwardOut.weight,
+                                          outFeatures: dim, c: ob + r0 * dim, ldc: dim, accumulate: true)
+                    r0 += n
                 }
             }
         }

@@ -1,0 +1,92 @@
+import CEngineDNNL
+import CEngineKernels
+import Foundation
+
+/// How a layer's weights are held in memory.
+public enum WeightPrecision: String, Sendable, CaseIterable, Codable {
+    case f32, f16, bf16
+}
+
+/// The precision a model or request asks for. `auto` picks the fastest path this CPU has whose images
+/// stay within the quality bar (bf16 ≥ 30 dB PSNR against f32, see docs/precision.md): bf16 where the CPU
+/// has AVX-512 BF16 or AMX, f32 elsewhere.
+public enum Precision: String, Sendable, CaseIterable, Codable {
+    case auto, f32, bf16
+}
+
+/// The arithmetic the engine's matrix products run in.
+public enum ComputePath: String, Sendable, CaseIterable, Codable {
+    /// OpenBLAS sgemm (and Winograd for 3x3 convolutions); half-precision weights widened block by block.
+    case f32
+    /// oneDNN bf16 products with f32 accumulation and f32 activations between layers.
+    case bf16
+}
+
+/// Run-time choice of the compute path, from the CPU's flags.
+public enum EnginePrecision {
+    /// The path products run in for the current task or thread (`withCompute`); f32 unless set.
+    @TaskLocal static var compute: ComputePath = .f32
+    /// Whether weights loaded now are narrowed to bf16 (`withWeights`); otherwise kept as stored.
+    @TaskLocal static var narrowsWeights = false
+
+    /// The CPU's features (AFK_CPU_* bits).
+    static let features = afk_cpu_features()
+
+    /// Whether the bf16 path can run here: AVX-512 BF16 or AMX-BF16, and oneDNN loaded.
+    /// `ARTFACTORY_BF16=off` turns it off.
+    public static let bf16Supported: Bool = {
+        if ProcessInfo.processInfo.environment["ARTFACTORY_BF16"] == "off" { return false }
+        let flags = AFK_CPU_AVX512_BF16 | AFK_CPU_AMX_BF16
+        return features & flags != 0 && afk_dnnl_available() != 0
+    }()
+
+    /// Why bf16 is unavailable, or nil when it is available.
+    public static var bf16Unavailability: String? {
+        if bf16Supported { return nil }
+        if ProcessInfo.processInfo.environment["ARTFACTORY_BF16"] == "off" { return "ARTFACTORY_BF16=off is set" }
+        let flags = AFK_CPU_AVX512_BF16 | AFK_CPU_AMX_BF16
+        if features & flags == 0 { return "this CPU has neither AVX-512 BF16 nor AMX-BF16 (flags: \(cpuFlags.joined(separator: " ")))" }
+        return "oneDNN (libdnnl) could not create its CPU engine"
+    }
+
+    /// The CPU flags that matter to the engine's paths, as /proc/cpuinfo spells them.
+    public static var cpuFlags: [String] {
+        let names: [(UInt32, String)] = [
+            (AFK_CPU_AVX2_FMA, "avx2+fma"), (AFK_CPU_F16C, "f16c"), (AFK_CPU_AVX512F, "avx512f"),
+            (AFK_CPU_AVX512_BF16, "avx512_bf16"), (AFK_CPU_AVX512_VNNI, "avx512_vnni"), (AFK_CPU_AVX_VNNI, "avx_vnni"),
+            (AFK_CPU_AMX_BF16, "amx_bf16"), (AFK_CPU_AMX_INT8, "amx_int8"),
+        ]
+        return names.filter { features & $0.0 != 0 }.map(\.1)
+    }
+
+    /// The compute paths this machine can run, fastest last.
+    public static var supportedPaths: [ComputePath] { bf16Supported ? [.f32, .bf16] : [.f32] }
+
+    /// The path `precision` means here.
+    /// - Throws: `EngineError` `precision.unsupported` for bf16 on a CPU without it, saying why.
+    public static func resolve(_ precision: Precision) throws -> ComputePath {
+        switch precision {
+        case .f32: return .f32
+        case .auto: return bf16Supported ? .bf16 : .f32
+        case .bf16:
+            if let why = bf16Unavailability {
+                throw EngineError(code: "precision.unsupported",
+                                  message: "bf16 precision is not available: \(why). Use precision \"f32\" or \"auto\"")
+            }
+            return .bf16
+        }
+    }
+
+    /// Runs `body` with the engine's products in `path` (on this task or thread).
+    public static func withCompute<T>(_ path: ComputePath, _ body: () throws -> T) rethrows -> T {
+        try $compute.withValue(path == .bf16 && !bf16Supported ? .f32 : path, operation: body)
+    }
+
+    /// Runs `body` (a model load) keeping weights as stored, or narrowing them to bf16 when `narrow`.
+    public static func withWeights<T>(narrowedToBF16 narrow: Bool, _ body: () throws -> T) rethrows -> T {
+        try $narrowsWeights.withValue(narrow, operation: body)
+    }
+
+    /// The path products run in right now.
+    public static var currentCompute: ComputePath { compute }
+}

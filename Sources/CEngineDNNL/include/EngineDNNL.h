@@ -1,0 +1,27 @@
+#ifndef ARTFACTORY_ENGINE_DNNL_H
+#define ARTFACTORY_ENGINE_DNNL_H
+/* bf16 matrix products through oneDNN (Debian's libdnnl, which picks AVX-512 BF16 or AMX kernels
+ * itself). One entry point: a batched, strided product with f32 output. Primitives are created once
+ * per shape and kept; calls are serialised by one lock (oneDNN itself runs each call on every core). */
+#include <stddef.h>
+#include <stdint.h>
+
+/* 1 when oneDNN created its CPU engine. */
+int afk_dnnl_available(void);
+
+/* The implementation oneDNN chose for the last primitive it created, e.g. "brg:avx512_core_bf16". */
+const char *afk_dnnl_last_impl(void);
+
+/* For p < batch, i < m, j < n:
+ *   c[p*c_bs + i*c_rs + j] = alpha * sum_q a[p*a_bs + i*a_rs + q*a_cs] * b[p*b_bs + q*b_rs + j*b_cs]
+ *                            (+ the previous c value when `accumulate`)
+ * a and b hold bf16 bits; c is f32. Returns 0, or a oneDNN status code on failure. */
+int afk_dnnl_matmul_bf16(int64_t batch, int64_t m, int64_t n, int64_t k,
+                         const uint16_t *a, int64_t a_bs, int64_t a_rs, int64_t a_cs,
+                         const uint16_t *b, int64_t b_bs, int64_t b_rs, int64_t b_cs,
+                         float *c, int64_t c_bs, int64_t c_rs,
+                         float alpha, int accumulate);
+
+/* Primitives created so far (for tests and diagnostics). */
+int afk_dnnl_cached_primitives(void);
+#endif
