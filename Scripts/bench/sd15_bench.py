@@ -100,7 +100,7 @@ GENERATE_PROMPT = "a photograph of an astronaut riding a horse"
 
 
 @torch.no_grad()
-def generate(out, steps):
+def generate(out, steps, size=512):
     import numpy as np
     from diffusers import StableDiffusionPipeline
     t = time.perf_counter()
@@ -109,10 +109,12 @@ def generate(out, steps):
     load = time.perf_counter() - t
     g = torch.Generator("cpu").manual_seed(0)
     t = time.perf_counter()
-    image = pipe(GENERATE_PROMPT, num_inference_steps=steps, guidance_scale=7.5, generator=g, height=512,
-                 width=512, output_type="np").images[0]
+    image = pipe(GENERATE_PROMPT, num_inference_steps=steps, guidance_scale=7.5, generator=g, height=size,
+                 width=size, output_type="np").images[0]
     seconds = time.perf_counter() - t
-    (np.clip(image, 0, 1) * 255).round().astype(np.uint8).tofile(os.path.join(out, "torch-generate.rgb"))
+    pixels = (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
+    pixels.tofile(os.path.join(out, "torch-generate.rgb"))
+    pixels.tofile(os.path.join(out, f"torch-generate-{size}-{steps}.rgb"))
     import resource
     res = {"generate_s": seconds, "steps": steps, "load_s": load, "threads": torch.get_num_threads(),
            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -121,12 +123,41 @@ def generate(out, steps):
     print(json.dumps(res))
 
 
+@torch.no_grad()
+def precision(out, runs):
+    """UNet forward in fp32 and under bf16 autocast with channels_last (what a torch user with a bf16 CPU
+    runs), medians of `runs`, outputs saved for the error against fp32."""
+    from diffusers import UNet2DConditionModel
+    unet = UNet2DConditionModel.from_pretrained(os.path.join(out, "unet"), torch_dtype=torch.float32).eval()
+    x = load_file(os.path.join(out, "inputs.safetensors"))
+    res = {"threads": torch.get_num_threads(), "torch": torch.__version__}
+    outputs = {}
+    run = lambda: unet(x["sample"], torch.tensor(500.0), encoder_hidden_states=x["context"]).sample
+    run()
+    res["fp32_unet_s"], res["fp32_runs"] = median_time(lambda: outputs.__setitem__("fp32", run()), runs)
+    unet = unet.to(memory_format=torch.channels_last)
+    sample = x["sample"].to(memory_format=torch.channels_last)
+    def bf16():
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return unet(sample, torch.tensor(500.0), encoder_hidden_states=x["context"]).sample.float()
+    bf16()
+    res["bf16_autocast_unet_s"], res["bf16_runs"] = median_time(lambda: outputs.__setitem__("bf16", bf16()), runs)
+    ref = outputs["fp32"]
+    res["bf16_rel_error_vs_fp32"] = float((outputs["bf16"] - ref).norm() / ref.norm())
+    save_file({k: v.contiguous() for k, v in outputs.items()}, os.path.join(out, "torch-precision-outputs.safetensors"))
+    with open(os.path.join(out, "torch-precision.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    print(json.dumps(res))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] not in ("make", "torch", "generate"):
-        sys.exit("usage: sd15_bench.py make|torch DIR [runs] | generate DIR [steps]")
+    if len(sys.argv) < 3 or sys.argv[1] not in ("make", "torch", "generate", "precision"):
+        sys.exit("usage: sd15_bench.py make|torch|precision DIR [runs] | generate DIR [steps] [size]")
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "precision":
+        precision(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 3)
     elif sys.argv[1] == "generate":
-        generate(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 20)
+        generate(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 20, int(sys.argv[4]) if len(sys.argv) > 4 else 512)
     else:
         bench_torch(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 3)

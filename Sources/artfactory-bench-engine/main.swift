@@ -15,6 +15,9 @@ struct Options {
     var parts: Set<String> = ["unet", "vae", "text"]
     var output: String?
     var steps = 20
+    var precision = ComputePath.f32
+    var weights = WeightPolicy.asStored
+    var size = 512
 
     static func parse(_ arguments: [String]) -> Options? {
         var options = Options()
@@ -27,6 +30,9 @@ struct Options {
                 guard options.parts.isSubset(of: ["unet", "vae", "text", "generate"]), !options.parts.isEmpty else { return nil }
             case "--steps": guard let v = rest.popFirst().flatMap(Int.init), v > 0 else { return nil }; options.steps = v
             case "--out": options.output = rest.popFirst()
+            case "--precision": guard let v = rest.popFirst().flatMap(ComputePath.init(rawValue:)) else { return nil }; options.precision = v
+            case "--weights": guard let v = rest.popFirst().flatMap(WeightPolicy.init(rawValue:)) else { return nil }; options.weights = v
+            case "--size": guard let v = rest.popFirst().flatMap(Int.init), v >= 64, v % 64 == 0 else { return nil }; options.size = v
             case "-h", "--help": return nil
             default:
                 guard options.directory.isEmpty, !argument.hasPrefix("-") else { return nil }
@@ -80,19 +86,25 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "lora" {
 }
 
 guard let options = Options.parse(CommandLine.arguments) else {
-    FileHandle.standardError.write(Data("usage: artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate] [--steps N] [--out FILE]\n".utf8))
+    FileHandle.standardError.write(Data("usage: artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate] [--steps N] [--size PX] [--precision f32|bf16] [--weights as-stored|bf16|f32] [--out FILE]\n".utf8))
     exit(2)
 }
 
-do {
+if options.precision == .bf16 && !EnginePrecision.bf16Supported {
+    FileHandle.standardError.write(Data("artfactory-bench-engine: bf16 is not available here: \(EnginePrecision.bf16Unavailability ?? "")\n".utf8))
+    exit(3)
+}
+
+do { try EnginePrecision.withCompute(options.precision) {
     let dir = options.directory
     var result: [String: Any] = ["blas_core": BLAS.coreName, "blas_threads": BLAS.threadCount,
                                  "coretype_env": ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "",
-                                 "runs": options.runs]
+                                 "runs": options.runs, "precision": options.precision.rawValue,
+                                 "weights": options.weights.rawValue, "cpu_flags": EnginePrecision.cpuFlags]
     result["sgemm_gflops"] = sgemmGFLOPs()
     result["rss_before_load_mib"] = peakRSSMiB()
     var start = now()
-    let models = try StableDiffusionModels.load(from: dir)
+    let models = try EnginePrecision.withWeights(options.weights) { try StableDiffusionModels.load(from: dir) }
     result["load_cold_s"] = now() - start
     result["weights_mib"] = Double(models.byteCount) / 1048576
     let inputs = try SafeTensorsFile(path: dir + "/inputs.safetensors")
@@ -109,6 +121,9 @@ do {
             result["unet_gflops_per_s"] = total / t.median / 1e9
         }
         if let reference { result["unet_rel_error_vs_torch"] = Double(out.relativeError(to: try reference.tensor(named: "unet"))) }
+        if let fp32 = try? SafeTensorsFile(path: dir + "/torch-precision-outputs.safetensors") {
+            result["unet_rel_error_vs_torch_fp32"] = Double(out.relativeError(to: try fp32.tensor(named: "fp32")))
+        }
         print(String(format: "UNet forward: median %.2f s of %@", t.median, t.all.map { String(format: "%.2f", $0) }.joined(separator: ", ")))
     }
     if options.parts.contains("vae") {
@@ -131,14 +146,15 @@ do {
     }
     if options.parts.contains("generate") {
         start = now()
-        let pipeline = try StableDiffusionPipeline.load(path: dir)
+        let pipeline = try EnginePrecision.withWeights(options.weights) { try StableDiffusionPipeline.load(path: dir) }
         result["generate_load_s"] = now() - start
         var request = GenerationRequest(prompt: "a photograph of an astronaut riding a horse")
         request.steps = options.steps
         request.guidanceScale = 7.5
         request.seed = 0
-        request.width = 512
-        request.height = 512
+        request.width = options.size
+        request.height = options.size
+        request.precision = options.precision == .bf16 ? .bf16 : .f32
         start = now()
         let generated = try pipeline.generate(request)
         let seconds = now() - start
@@ -148,7 +164,8 @@ do {
                                        "decode": generated.timings.decode]
         let pixels = generated.images[0].pixels
         try Data(pixels).write(to: URL(fileURLWithPath: dir + "/swift-generate.rgb"))
-        if let torchPixels = try? Data(contentsOf: URL(fileURLWithPath: dir + "/torch-generate.rgb")),
+        result["generate_size"] = options.size
+        if let torchPixels = try? Data(contentsOf: URL(fileURLWithPath: dir + "/torch-generate-\(options.size)-\(options.steps).rgb")),
            torchPixels.count == pixels.count {
             var squared = 0.0
             for (a, b) in zip(pixels, torchPixels) { let d = Double(a) - Double(b); squared += d * d }
@@ -160,12 +177,12 @@ do {
     result["peak_rss_mib"] = peakRSSMiB()
     // A second load with the page cache warm: the cost of switching back to an evicted model.
     start = now()
-    _ = try StableDiffusionModels.load(from: dir)
+    _ = try EnginePrecision.withWeights(options.weights) { try StableDiffusionModels.load(from: dir) }
     result["load_second_s"] = now() - start
     let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted])
     try json.write(to: URL(fileURLWithPath: options.output ?? dir + "/swift.json"))
     print(String(decoding: json, as: UTF8.self))
-} catch {
+} } catch {
     FileHandle.standardError.write(Data("artfactory-bench-engine: \(error)\n".utf8))
     exit(1)
 }

@@ -54,6 +54,7 @@ enum GalleryRecord {
                                   seed: generation.seed.map { UInt64(bitPattern: $0) }, width: width, height: height,
                                   model: generation.model.isEmpty ? nil : generation.model)
         metadata.loraHashes = loraHashes(params["loras"])
+        if let precision = string("precision") { metadata.extra.append(.init(key: "Precision", value: precision)) }
         return metadata
     }
 

@@ -34,8 +34,9 @@ extension GenerateValidator {
         guard !uses.isEmpty else { return nil }
         guard uses.count <= 16 else { throw RPCError.invalidParams("at most 16 LoRAs per generation (got \(uses.count))", field: "loras") }
         let resolved = try models.loras.resolveUses(uses)
-        if models.cache.residentKeys.contains(modelPath) {
-            try models.loras.validate(resolved, against: try models.cache.value(for: modelPath))
+        let resident = models.cache.residentKeys
+        if let key = [modelPath, modelPath + ModelRegistry.bf16KeySuffix].first(where: resident.contains) {
+            try models.loras.validate(resolved, against: try models.cache.value(for: key))
         }
         return resolved
     }

@@ -127,6 +127,11 @@ struct GenerateValidator {
         }
         try applyRefine(params, preset: preset, to: &spec)
         try applyUpscaler(params, to: &spec)
+        if remote == nil {
+            spec.precision = try models.computePath(for: model.name, requested: params.precision).rawValue
+        } else if params.precision != nil {
+            throw RPCError.invalidParams("precision applies to the local engine; \(model.name) runs on a remote provider", field: "precision")
+        }
         if let every = params.previewEvery {
             guard (1...150).contains(every) else { throw RPCError.invalidParams("previewEvery must be between 1 and 150 steps (got \(every))", field: "previewEvery") }
             spec.previewEvery = every

@@ -69,8 +69,10 @@ struct GenerationExecutor {
     private func makeImages(_ spec: GenerationSpec, from first: Int, generation: Generation, context: JobContext,
                             position: BatchPosition) throws {
         let pipeline: StableDiffusionPipeline
+        let compute = spec.precision.flatMap(ComputePath.init(rawValue:)) ?? .f32
+        let cacheKey = ModelRegistry.cacheKey(spec.modelPath, compute: compute)
         do {
-            pipeline = try models.cache.value(for: spec.modelPath)
+            pipeline = try models.cache.value(for: cacheKey)
         } catch {
             throw RPCError(code: RPCErrorCode.unavailable, message: "Model '\(spec.model)' could not be loaded (\(error)); check the files in \(spec.modelPath).",
                            data: ["kind": "unavailable"])
@@ -100,7 +102,7 @@ struct GenerationExecutor {
             let prompt = enhanced.prompt
             // `<lora:name:w>` tags stay in the recorded prompt (as A1111 writes it) but not in the encoded one.
             let (encoded, tags) = try LoRATag.extract(from: prompt)
-            let imagePipeline = try models.loras.pipeline(base: pipeline, modelPath: spec.modelPath, uses: spec.loras(forPromptTags: tags))
+            let imagePipeline = try models.loras.pipeline(base: pipeline, modelPath: cacheKey, uses: spec.loras(forPromptTags: tags))
             var request = GenerationRequest(prompt: encoded)
             request.negativePrompt = enhanced.negativePrompt
             request.width = spec.width
@@ -112,6 +114,7 @@ struct GenerationExecutor {
             request.initImage = initImage
             request.mask = mask
             request.strength = initImage == nil ? nil : spec.strength
+            request.precision = compute == .bf16 ? .bf16 : .f32
             // Draft decodes with the tiny decoder (TAESD) when one is installed; few-step single files
             // (no scheduler config) need trailing spacing.
             if spec.preset == QualityPreset.draft.rawValue, pipeline.tinyDecoder != nil { request.decoder = .tiny }

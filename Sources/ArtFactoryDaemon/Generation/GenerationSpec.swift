@@ -56,6 +56,9 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     var refineFactor: Int?
     /// Denoising steps of the refining pass (`Int(steps × refineStrength)`), recorded for the metadata.
     var refineSteps: Int?
+    /// Local runs: the engine arithmetic resolved at submit time (`f32` or `bf16`), recorded in the image's
+    /// metadata; nil (older specs, remote runs) = f32.
+    var precision: String?
     /// Attach a preview to `job.progress` every this many steps; nil = no previews.
     var previewEvery: Int?
     /// Collection/campaign batches: the palette and style terms every piece shares (recorded).

@@ -37,12 +37,60 @@ final class ModelRegistry: @unchecked Sendable {
         self.installer = installer
         installer?.start()
         cache = ModelCache(budgetBytes: budgetBytes, loader: .init(
-            estimate: { path in Int(ModelRegistry.size(of: path)) },
-            load: { path in
-                var pipeline = try StableDiffusionPipeline.load(path: path)
+            estimate: { key in Int(ModelRegistry.size(of: ModelRegistry.path(ofCacheKey: key).path)) },
+            load: { key in
+                let (path, narrowed) = ModelRegistry.path(ofCacheKey: key)
+                var pipeline = try StableDiffusionPipeline.load(path: path, narrowWeightsToBF16: narrowed)
                 pipeline.tinyDecoder = ModelRegistry.tinyDecoder(in: modelsDir, sdxl: pipeline.xl != nil)
                 return (pipeline, Int(ModelRegistry.size(of: path)))
             }))
+    }
+
+    /// Cache keys: a model on the bf16 path is held with its weights narrowed to bf16, under its path
+    /// plus this suffix; on the f32 path its weights stay as the file stores them, under the bare path.
+    static let bf16KeySuffix = "#bf16"
+
+    static func cacheKey(_ path: String, compute: ComputePath) -> String {
+        compute == .bf16 ? path + bf16KeySuffix : path
+    }
+
+    static func path(ofCacheKey key: String) -> (path: String, narrowed: Bool) {
+        key.hasSuffix(bf16KeySuffix) ? (String(key.dropLast(bf16KeySuffix.count)), true) : (key, false)
+    }
+
+    /// A model's precision setting: config.json `modelPrecision[name]`, then `precision`, default `auto`.
+    /// - Throws: `invalidParams` naming the setting when config.json holds a value that is not one.
+    func precisionSetting(for name: String) throws -> Precision {
+        guard let data = FileManager.default.contents(atPath: configFile),
+              let value = try? JSONParser().parse(String(decoding: data, as: UTF8.self)) else { return .auto }
+        let raw: (String, String)?
+        if case .string(let p)? = value["modelPrecision"]?[name] { raw = ("modelPrecision.\(name)", p) }
+        else if case .string(let p)? = value["precision"] { raw = ("precision", p) }
+        else { raw = nil }
+        guard let (key, text) = raw else { return .auto }
+        guard let precision = Precision(rawValue: text) else {
+            throw RPCError.invalidParams("config.json \(key) is \"\(text)\"; use auto, f32 or bf16", field: "precision")
+        }
+        return precision
+    }
+
+    /// What `requested` (or the model's setting when nil) runs as on this CPU.
+    /// - Throws: `invalidParams` when bf16 is asked for on a CPU without it, saying why and what to use.
+    func computePath(for name: String, requested: String?) throws -> ComputePath {
+        let precision: Precision
+        if let requested {
+            guard let p = Precision(rawValue: requested) else {
+                throw RPCError.invalidParams("precision must be auto, f32 or bf16 (got \"\(requested)\")", field: "precision")
+            }
+            precision = p
+        } else {
+            precision = try precisionSetting(for: name)
+        }
+        do {
+            return try EnginePrecision.resolve(precision)
+        } catch let error as EngineError {
+            throw RPCError.invalidParams(error.message, field: "precision")
+        }
     }
 
     /// Every model found, sorted by name.
@@ -98,7 +146,20 @@ final class ModelRegistry: @unchecked Sendable {
 
     /// The loaded pipeline for `entry` (from the cache, or loaded now).
     func pipeline(_ entry: Entry) throws -> StableDiffusionPipeline {
-        try cache.value(for: entry.path)
+        try cache.value(for: Self.cacheKey(entry.path, compute: (try? computePath(for: entry.name, requested: nil)) ?? .f32))
+    }
+
+    /// Whether the model is in memory (on either path).
+    func isResident(_ path: String) -> Bool {
+        let keys = Set(cache.residentKeys)
+        return keys.contains(path) || keys.contains(path + Self.bf16KeySuffix)
+    }
+
+    /// Drops the model from memory on both paths; whether anything was held.
+    @discardableResult
+    func unload(_ path: String) -> Bool {
+        let a = cache.unload(path), b = cache.unload(path + Self.bf16KeySuffix)
+        return a || b
     }
 
     /// The image size a model was trained at, the default when a request names none: for a diffusers

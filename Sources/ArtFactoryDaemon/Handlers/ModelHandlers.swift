@@ -1,3 +1,4 @@
+import ArtFactoryEngine
 import ArtFactoryProtocol
 import Foundation
 
@@ -11,11 +12,17 @@ struct ModelHandlers: HandlerGroup {
             let registry = models
             let entries = registry.scan()
             let fallback = registry.defaultModel(among: entries)
-            let resident = Set(registry.cache.residentKeys)
-            let local = entries.map {
-                ModelsList.Model(name: $0.name, format: $0.format, path: $0.path, bytes: $0.bytes,
-                                 loaded: resident.contains($0.path), isDefault: $0.name == fallback,
-                                 family: ModelRegistry.family(of: $0)?.rawValue)
+            let local = entries.map { entry in
+                var model = ModelsList.Model(name: entry.name, format: entry.format, path: entry.path, bytes: entry.bytes,
+                                             loaded: registry.isResident(entry.path), isDefault: entry.name == fallback,
+                                             family: ModelRegistry.family(of: entry)?.rawValue)
+                let setting = (try? registry.precisionSetting(for: entry.name)) ?? .auto
+                model.precision = setting.rawValue
+                // A setting this CPU cannot run (bf16 without the flags) is listed with what requests will be told.
+                let path = try? EnginePrecision.resolve(setting)
+                model.computePath = path?.rawValue
+                model.weights = path.map { $0 == .bf16 ? "bf16" : "as-stored" }
+                return model
             }
             let hub = providers
             let remote = hub.listedModels().map { m in
@@ -48,8 +55,9 @@ struct ModelHandlers: HandlerGroup {
         table.register(ModelsUnload.self, on: .worker) { params, _ in
             let registry = models
             let entry = try registry.resolve(params.name)
-            _ = registry.cache.unload(entry.path)
-            registry.loras.dropWarm(modelPath: entry.path)  // the LoRA-applied copy shares its weights
+            registry.unload(entry.path)
+            registry.loras.dropWarm(modelPath: entry.path)
+            registry.loras.dropWarm(modelPath: entry.path + ModelRegistry.bf16KeySuffix)  // the LoRA-applied copy shares its weights
             return ModelsLoad.Result(name: entry.name, loaded: false, seconds: 0, resident: Self.residentNames(registry))
         }
     }
@@ -57,6 +65,11 @@ struct ModelHandlers: HandlerGroup {
     /// Names of the models in memory, most recently used first.
     private static func residentNames(_ registry: ModelRegistry) -> [String] {
         let byPath = Dictionary(registry.scan().map { ($0.path, $0.name) }, uniquingKeysWith: { a, _ in a })
-        return registry.cache.residentKeys.map { byPath[$0] ?? $0 }
+        var names: [String] = []
+        for key in registry.cache.residentKeys {
+            let name = byPath[ModelRegistry.path(ofCacheKey: key).path] ?? key
+            if !names.contains(name) { names.append(name) }
+        }
+        return names
     }
 }

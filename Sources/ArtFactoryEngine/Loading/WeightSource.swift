@@ -100,8 +100,9 @@ public struct WeightSource: Sendable {
         guard let location = locations[full] else {
             throw EngineError.weightMismatch(path, "Weight \"\(full)\" is missing")
         }
-        let narrow = EnginePrecision.narrowsWeights
-        if !location.transposed, let stored = self.shape(of: name),
+        let policy = EnginePrecision.weightPolicy
+        let narrow = policy == .bf16
+        if policy != .f32, !location.transposed, let stored = self.shape(of: name),
            stored.reduce(1, *) == shape.reduce(1, *), stored == shape || stored.filter({ $0 != 1 }) == shape.filter({ $0 != 1 }) {
             var elements: Range<Int>? = nil
             if let rows = location.rows, let entry = location.file.entries[location.key] {

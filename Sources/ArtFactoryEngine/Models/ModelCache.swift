@@ -120,14 +120,22 @@ extension ModelCache where Value == StableDiffusionModels {
 }
 
 extension StableDiffusionModels {
-    /// f32 bytes the networks at `path` will occupy, from the safetensors headers alone.
+    /// Bytes the networks at `path` will occupy with their weights held as stored (f16/bf16 two bytes a
+    /// value, f32 four), from the safetensors headers alone.
     public static func estimatedBytes(at path: String) throws -> Int {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw EngineError.missingFile(path, what: "The model")
         }
-        func elements(_ file: SafeTensorsFile) -> Int { file.entries.values.reduce(0) { $0 + $1.shape.reduce(1, *) } }
-        if !isDirectory.boolValue { return elements(try SafeTensorsFile(path: path)) * 4 }
+        // Layer weights (linear and convolution kernels) keep their stored width; norms, biases and the
+        // token and position embedding tables are widened to f32.
+        func held(_ name: String, _ entry: SafeTensorsFile.Entry) -> Int {
+            let layer = entry.shape.count >= 2 && name.hasSuffix(".weight")
+                && !["token_embedding", "position_embedding", "positional_embedding"].contains(where: name.contains)
+            return entry.shape.reduce(1, *) * (layer ? entry.dtype.size : 4)
+        }
+        func elements(_ file: SafeTensorsFile) -> Int { file.entries.reduce(0) { $0 + held($1.key, $1.value) } }
+        if !isDirectory.boolValue { return elements(try SafeTensorsFile(path: path)) }
         var total = 0
         for (component, names) in [("unet", ["diffusion_pytorch_model"]), ("vae", ["diffusion_pytorch_model"]), ("text_encoder", ["model"]),
                                    ("text_encoder_2", ["model"])] {
@@ -135,6 +143,6 @@ extension StableDiffusionModels {
             if component == "text_encoder_2", !FileManager.default.fileExists(atPath: dir) { continue }
             total += elements(try SafeTensorsFile(path: try ComponentFiles.weightsPath(in: dir, names: names + ["model"])))
         }
-        return total * 4
+        return total
     }
 }

@@ -16,9 +16,10 @@ extension StableDiffusionPipeline {
     /// - Throws: `EngineError` describing what is missing, damaged or unsupported.
     public static func load(path: String, prediction: PredictionType? = nil,
                             narrowWeightsToBF16: Bool = false) throws -> StableDiffusionPipeline {
-        let models = try EnginePrecision.withWeights(narrowedToBF16: narrowWeightsToBF16) {
-            try StableDiffusionModels.load(from: path)
-        }
+        // Without narrowing, an enclosing `EnginePrecision.withWeights` policy still applies.
+        let models = narrowWeightsToBF16
+            ? try EnginePrecision.withWeights(.bf16) { try StableDiffusionModels.load(from: path) }
+            : try StableDiffusionModels.load(from: path)
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let root = URL(fileURLWithPath: path)

@@ -7,6 +7,16 @@ public enum WeightPrecision: String, Sendable, CaseIterable, Codable {
     case f32, f16, bf16
 }
 
+/// How a model's layer weights are held when it loads.
+public enum WeightPolicy: String, Sendable, CaseIterable, Codable {
+    /// In the checkpoint's own precision (f16/bf16 files take half the memory of f32 ones).
+    case asStored = "as-stored"
+    /// Narrowed to bf16 (for the bf16 path: half the memory of an f32 checkpoint).
+    case bf16
+    /// Widened to f32, as the engine held every model before precision paths existed (for comparisons).
+    case f32
+}
+
 /// The precision a model or request asks for. `auto` picks the fastest path this CPU has whose images
 /// stay within the quality bar (bf16 ≥ 30 dB PSNR against f32, see docs/precision.md): bf16 where the CPU
 /// has AVX-512 BF16 or AMX, f32 elsewhere.
@@ -26,8 +36,8 @@ public enum ComputePath: String, Sendable, CaseIterable, Codable {
 public enum EnginePrecision {
     /// The path products run in for the current task or thread (`withCompute`); f32 unless set.
     @TaskLocal static var compute: ComputePath = .f32
-    /// Whether weights loaded now are narrowed to bf16 (`withWeights`); otherwise kept as stored.
-    @TaskLocal static var narrowsWeights = false
+    /// How weights loaded now are held (`withWeights`); as stored unless set.
+    @TaskLocal static var weightPolicy: WeightPolicy = .asStored
 
     /// The CPU's features (AFK_CPU_* bits).
     static let features = afk_cpu_features()
@@ -84,7 +94,12 @@ public enum EnginePrecision {
 
     /// Runs `body` (a model load) keeping weights as stored, or narrowing them to bf16 when `narrow`.
     public static func withWeights<T>(narrowedToBF16 narrow: Bool, _ body: () throws -> T) rethrows -> T {
-        try $narrowsWeights.withValue(narrow, operation: body)
+        try $weightPolicy.withValue(narrow ? .bf16 : .asStored, operation: body)
+    }
+
+    /// Runs `body` (a model load) with weights held as `policy` says.
+    public static func withWeights<T>(_ policy: WeightPolicy, _ body: () throws -> T) rethrows -> T {
+        try $weightPolicy.withValue(policy, operation: body)
     }
 
     /// The path products run in right now.

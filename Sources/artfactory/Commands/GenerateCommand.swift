@@ -55,6 +55,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Enlarge each image 2x or 4x (overrides the preset's; 1 = not at all).") var upscale: Int?
     @Option(help: "Learned upscaler for the enlargement (see `artfactory upscalers list`; default: the configured or fastest one, else Lanczos).")
     var upscaler: String?
+    @Option(help: "Engine arithmetic: auto, f32 or bf16 (bf16 needs a CPU with AVX-512 BF16 or AMX; default: the model's setting, auto).")
+    var precision: String?
     @Option(help: "Ultra: strength of the refining pass (0.05-1, default 0.3).") var refineStrength: Double?
     @Option(help: "Ultra: longest side the refining pass runs at (default 1024).") var refineMaxSide: Int?
     @Option(help: "Attach a small preview to job.progress every N steps.") var previewEvery: Int?
@@ -142,6 +144,7 @@ struct GenerateCommand: ParsableCommand {
         params.vars = values.isEmpty ? nil : values
         params.upscale = upscale
         params.upscaler = upscaler
+        params.precision = precision
         params.refineStrength = refineStrength
         params.refineMaxSide = refineMaxSide
         params.previewEvery = previewEvery

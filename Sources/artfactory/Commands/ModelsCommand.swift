@@ -20,12 +20,19 @@ struct ModelsCommand: ParsableCommand {
             if result.models.isEmpty {
                 return Console.out("No models. Copy a diffusers folder or a .safetensors file into the models folder, or set a provider key with `artfactory provider set-key fal`.")
             }
-            Console.table(["NAME", "PROVIDER", "FORMAT", "CAPABILITIES", "SIZE / COST", "LOADED"], result.models.map {
+            Console.table(["NAME", "PROVIDER", "FORMAT", "CAPABILITIES", "SIZE / COST", "PRECISION", "LOADED"], result.models.map {
                 [($0.isDefault ? "* " : "  ") + $0.name, $0.provider, $0.format, $0.capabilities.joined(separator: ","),
                  $0.provider == "local" ? "\($0.bytes / 1_048_576) MiB"
                      : $0.servers.map { "on " + $0.joined(separator: ", ") } ?? String(format: "~$%.4f/img", $0.costPerImage ?? 0),
-                 $0.loaded ? "yes" : ""]
+                 Self.precisionText($0), $0.loaded ? "yes" : ""]
             })
+        }
+
+        /// `auto → bf16`, `f32`, or `bf16 (unavailable)` when this CPU cannot run the setting.
+        static func precisionText(_ m: ModelsList.Model) -> String {
+            guard let setting = m.precision else { return "" }
+            guard let path = m.computePath else { return setting + " (unavailable here)" }
+            return setting == path ? setting : "\(setting) → \(path)"
         }
     }
 

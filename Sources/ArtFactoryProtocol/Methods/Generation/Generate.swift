@@ -75,6 +75,9 @@ public enum Generate: RPCMethod {
         /// Learned upscaler (see `upscalers.list`) used for the enlargement; absent = the default one, or
         /// Lanczos when none is installed.
         public var upscaler: String?
+        /// Arithmetic of the engine's products: `f32`, `bf16` (CPUs with AVX-512 BF16 or AMX) or `auto`;
+        /// absent = the model's setting (config.json `modelPrecision`, then `precision`, default `auto`).
+        public var precision: String?
         /// Ultra only: strength of the refining image-to-image pass (0.05…1, default 0.3).
         public var refineStrength: Double?
         /// Ultra only: the longest side the refining pass may run at (128…2048, default 1024).
@@ -145,6 +148,7 @@ public enum Generate: RPCMethod {
         .init("vars", .object([], "values for the template's {{placeholders}}", additional: .string())),
         .init("upscale", .integer("enlarge each image 1, 2 or 4 times; overrides the preset's", minimum: 1, maximum: 4)),
         .init("upscaler", .string("learned upscaler name (upscalers.list); default: config.json upscaler, else the fastest installed, else Lanczos")),
+        .init("precision", .enumeration(["auto", "f32", "bf16"], "engine arithmetic: bf16 needs AVX-512 BF16 or AMX (invalidParams otherwise); absent = the model's setting, default auto (bf16 where the CPU has it, else f32)")),
         .init("refineStrength", .number("ultra: strength of the refining image-to-image pass, default 0.3", minimum: 0.05, maximum: 1)),
         .init("refineMaxSide", .integer("ultra: longest side the refining pass runs at, default 1024", minimum: 128, maximum: 2048)),
         .init("previewEvery", .integer("attach a small PNG preview to job.progress every N steps", minimum: 1, maximum: 150)),
