@@ -2,6 +2,7 @@
  * baseline x86-64 (or any other) target; afk_vectorized() decides once which path runs. */
 #include "EngineKernels.h"
 #include <math.h>
+#include <stdlib.h>
 #if defined(__GLIBC__) || defined(__linux__)
 #include <malloc.h>
 #endif
@@ -272,29 +273,45 @@ void afk_tune_allocator(int mmap_threshold, int trim_threshold) {
 
 /* ---------- Winograd F(2x2, 3x3) ---------- */
 
-void afk_winograd_weights(const float *w, float *u, size_t cout, size_t cin, size_t co_begin, size_t co_end) {
+/* One output channel's 3x3 kernels (`g`: cin * 9 values) -> u[16][cout][cin] entries for that channel. */
+static void winograd_channel(const float *wrow, float *u, size_t cout, size_t cin, size_t co) {
     const size_t plane = cout * cin;
-    for (size_t co = co_begin; co < co_end; co++) {
-        for (size_t ci = 0; ci < cin; ci++) {
-            const float *g = w + (co * cin + ci) * 9;
-            float t[4][3];  /* G g */
-            for (int j = 0; j < 3; j++) {
-                float g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];
-                t[0][j] = g0;
-                t[1][j] = 0.5f * (g0 + g1 + g2);
-                t[2][j] = 0.5f * (g0 - g1 + g2);
-                t[3][j] = g2;
-            }
-            float *dst = u + co * cin + ci;
-            for (int i = 0; i < 4; i++) {  /* (G g) G^T */
-                float r0 = t[i][0], r1 = t[i][1], r2 = t[i][2];
-                dst[(i * 4 + 0) * plane] = r0;
-                dst[(i * 4 + 1) * plane] = 0.5f * (r0 + r1 + r2);
-                dst[(i * 4 + 2) * plane] = 0.5f * (r0 - r1 + r2);
-                dst[(i * 4 + 3) * plane] = r2;
-            }
+    for (size_t ci = 0; ci < cin; ci++) {
+        const float *g = wrow + ci * 9;
+        float t[4][3];  /* G g */
+        for (int j = 0; j < 3; j++) {
+            float g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];
+            t[0][j] = g0;
+            t[1][j] = 0.5f * (g0 + g1 + g2);
+            t[2][j] = 0.5f * (g0 - g1 + g2);
+            t[3][j] = g2;
+        }
+        float *dst = u + co * cin + ci;
+        for (int i = 0; i < 4; i++) {  /* (G g) G^T */
+            float r0 = t[i][0], r1 = t[i][1], r2 = t[i][2];
+            dst[(i * 4 + 0) * plane] = r0;
+            dst[(i * 4 + 1) * plane] = 0.5f * (r0 + r1 + r2);
+            dst[(i * 4 + 2) * plane] = 0.5f * (r0 - r1 + r2);
+            dst[(i * 4 + 3) * plane] = r2;
         }
     }
+}
+
+void afk_winograd_weights(const float *w, float *u, size_t cout, size_t cin, size_t co_begin, size_t co_end) {
+    for (size_t co = co_begin; co < co_end; co++) winograd_channel(w + co * cin * 9, u, cout, cin, co);
+}
+
+void afk_winograd_weights_half(const uint16_t *w, int is_bf16, float *u, size_t cout, size_t cin,
+                               size_t co_begin, size_t co_end) {
+    /* One output channel's kernels widened at a time (cin * 9 floats, in cache), then transformed. */
+    float *row = (float *)malloc(cin * 9 * sizeof(float));
+    if (!row) return;
+    for (size_t co = co_begin; co < co_end; co++) {
+        if (is_bf16) afk_bf16_to_f32(w + co * cin * 9, row, cin * 9);
+        else afk_f16_to_f32(w + co * cin * 9, row, cin * 9);
+        winograd_channel(row, u, cout, cin, co);
+    }
+    free(row);
 }
 
 void afk_winograd_input(const float *x, float *v, size_t cin, size_t h, size_t w, size_t tile0, size_t ntiles,

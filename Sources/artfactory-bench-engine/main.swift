@@ -77,6 +77,11 @@ func sgemmGFLOPs(size n: Int = 2048) -> Double {
     return 2 * Double(n * n * n) / t.median / 1e9
 }
 
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "ops" {
+    PrecisionBenchmark.run()
+    exit(0)
+}
+
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "lora" {
     do { try runLoRABench(Array(CommandLine.arguments.dropFirst(2))) } catch {
         FileHandle.standardError.write(Data("artfactory-bench-engine lora: \(error)\n".utf8))

@@ -121,8 +121,9 @@ enum PrecisionSupport {
 /// Half-precision weights stay 16-bit in memory and give the products of their f32 values.
 @Suite struct HalfPrecisionWeightTests {
     @Test func halfWeightsGiveTheProductsOfTheirWidenedValues() {
-        // 300 x 1000: more than one 1 MiB block of widened rows.
-        let (rows, k, n) = (37, 1000, 300)
+        // 1200 x 1000: more than one block of widened rows.
+        let (rows, k, n) = (37, 1000, 1200)
+        #expect(n > WeightProducts.blockFloats / k)
         let x = Tensor(shape: [rows, k], data: PrecisionSupport.random(rows * k, seed: 1))
         let half = PrecisionSupport.f16(PrecisionSupport.random(n * k, seed: 2, scale: 0.05))
         let full = WeightMatrix(half.floats)
@@ -208,7 +209,7 @@ struct BF16PathTests {
 
     @Test(arguments: [false, true])
     func attentionIsWithinBF16Rounding(causal: Bool) {
-        let (batch, n, m, heads, d) = (2, 77, 50, 4, 16)
+        let (batch, n, m, heads, d) = (2, 77, 300, 4, 16)   // m ≥ Attention.bf16MinimumKeys
         let q = Tensor(shape: [batch, n, heads * d], data: PrecisionSupport.random(batch * n * heads * d, seed: 17))
         let k = Tensor(shape: [batch, m, heads * d], data: PrecisionSupport.random(batch * m * heads * d, seed: 18))
         let v = Tensor(shape: [batch, m, heads * d], data: PrecisionSupport.random(batch * m * heads * d, seed: 19))

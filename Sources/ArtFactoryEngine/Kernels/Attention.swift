@@ -11,7 +11,11 @@ enum Attention {
     ///     as the projections produce them).
     /// - Returns: `[B, N, heads*D]`.
     static func multiHead(q: Tensor, k: Tensor, v: Tensor, heads: Int, causal: Bool = false) -> Tensor {
-        if EnginePrecision.compute == .bf16 { return multiHeadBF16(q: q, k: k, v: v, heads: heads, causal: causal) }
+        // Short key sequences (cross-attention over 77 tokens) are faster on the f32 path: narrowing costs more
+        // than the products save (measured in docs/benchmarks.md).
+        if EnginePrecision.compute == .bf16, k.shape[1] >= bf16MinimumKeys {
+            return multiHeadBF16(q: q, k: k, v: v, heads: heads, causal: causal)
+        }
         let batch = q.shape[0], n = q.shape[1], width = q.shape[2]
         let m = k.shape[1]
         let d = width / heads
@@ -61,11 +65,16 @@ enum Attention {
         return out
     }
 
-    /// Score floats per bf16 tile (all heads at once): 16 MiB of f32.
+    /// Score floats per bf16 tile (all heads at once): 16 MiB of f32. Smaller tiles keep the scores in
+    /// cache but multiply the oneDNN calls, each an OpenMP fork and join, which measured slower.
     static let bf16TileFloats = 4 << 20
+    /// Fewest keys for which the bf16 path pays.
+    static let bf16MinimumKeys = 256
 
-    /// The bf16 path: Q, K and V narrowed once, then per batch item and tile of query rows one batched
-    /// oneDNN product over every head for the scores, an f32 softmax, and one for the values.
+    /// The bf16 path: per batch item, Q, K and V are narrowed into per-head contiguous `[heads][rows][d]`
+    /// copies; then per tile of query rows one batched oneDNN product over every head for the scores, an
+    /// f32 softmax narrowed to bf16, and one batched product for the values, scattered back into the
+    /// interleaved `[rows][heads*d]` output.
     static func multiHeadBF16(q: Tensor, k: Tensor, v: Tensor, heads: Int, causal: Bool) -> Tensor {
         let batch = q.shape[0], n = q.shape[1], width = q.shape[2]
         let m = k.shape[1]
@@ -73,41 +82,67 @@ enum Attention {
         let scale = 1 / Float(d).squareRoot()
         let rowsPerTile = max(1, min(n, bf16TileFloats / max(1, heads * m)))
         var out = Tensor(shape: q.shape)
-        let qb = q.data.withUnsafeBufferPointer { BF16.copy($0.baseAddress!, count: q.count) }
-        let kb = k.data.withUnsafeBufferPointer { BF16.copy($0.baseAddress!, count: k.count) }
-        let vb = v.data.withUnsafeBufferPointer { BF16.copy($0.baseAddress!, count: v.count) }
+        let qh = UnsafeMutablePointer<UInt16>.allocate(capacity: heads * n * d)
+        let kh = UnsafeMutablePointer<UInt16>.allocate(capacity: heads * m * d)
+        let vh = UnsafeMutablePointer<UInt16>.allocate(capacity: heads * m * d)
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: heads * rowsPerTile * m)
         let probabilities = UnsafeMutablePointer<UInt16>.allocate(capacity: heads * rowsPerTile * m)
-        defer { qb.deallocate(); kb.deallocate(); vb.deallocate(); scores.deallocate(); probabilities.deallocate() }
-        out.data.withUnsafeMutableBufferPointer { op in
-            guard let ob = op.baseAddress else { return }
-            for b in 0..<batch {
-                var r0 = 0
-                while r0 < n {
-                    let rows = min(rowsPerTile, n - r0)
-                    // scores[h][r][j] = scale * Σ_c q[b, r0+r, h*d+c] k[b, j, h*d+c]
-                    BF16Products.matmul(batch: heads, m: rows, n: m, k: d,
-                                        a: qb + (b * n + r0) * width, aBatchStride: d, aRowStride: width, aColumnStride: 1,
-                                        b: kb + b * m * width, bBatchStride: d, bRowStride: 1, bColumnStride: width,
-                                        c: scores, cBatchStride: rows * m, cRowStride: m, alpha: scale)
-                    if causal {
-                        for h in 0..<heads {
-                            for r in 0..<rows where r0 + r + 1 < m {
-                                (scores + (h * rows + r) * m + r0 + r + 1).update(repeating: -.infinity, count: m - (r0 + r + 1))
+        let values = UnsafeMutablePointer<Float>.allocate(capacity: heads * rowsPerTile * d)
+        defer {
+            qh.deallocate(); kh.deallocate(); vh.deallocate()
+            scores.deallocate(); probabilities.deallocate(); values.deallocate()
+        }
+        /// `[rows][heads*d]` f32 -> `[heads][rows][d]` bf16.
+        func split(_ src: UnsafePointer<Float>, rows: Int, into dst: UnsafeMutablePointer<UInt16>) {
+            Parallel.forEachChunk(rows, minimumPerChunk: 64) { rs in
+                for r in rs {
+                    for h in 0..<heads { afk_f32_to_bf16(src + r * width + h * d, dst + (h * rows + r) * d, d) }
+                }
+            }
+        }
+        q.data.withUnsafeBufferPointer { qp in
+            k.data.withUnsafeBufferPointer { kp in
+                v.data.withUnsafeBufferPointer { vp in
+                    out.data.withUnsafeMutableBufferPointer { op in
+                        guard let qb = qp.baseAddress, let kb = kp.baseAddress, let vb = vp.baseAddress,
+                              let ob = op.baseAddress else { return }
+                        for b in 0..<batch {
+                            split(qb + b * n * width, rows: n, into: qh)
+                            split(kb + b * m * width, rows: m, into: kh)
+                            split(vb + b * m * width, rows: m, into: vh)
+                            var r0 = 0
+                            while r0 < n {
+                                let rows = min(rowsPerTile, n - r0)
+                                // scores[h][r][j] = scale * Σ_c q[h][r0+r][c] k[h][j][c]
+                                BF16Products.matmul(batch: heads, m: rows, n: m, k: d,
+                                                    a: qh + r0 * d, aBatchStride: n * d, aRowStride: d, aColumnStride: 1,
+                                                    b: kh, bBatchStride: m * d, bRowStride: 1, bColumnStride: d,
+                                                    c: scores, cBatchStride: rows * m, cRowStride: m, alpha: scale)
+                                if causal {
+                                    for h in 0..<heads {
+                                        for r in 0..<rows where r0 + r + 1 < m {
+                                            (scores + (h * rows + r) * m + r0 + r + 1).update(repeating: -.infinity, count: m - (r0 + r + 1))
+                                        }
+                                    }
+                                }
+                                Parallel.forEachChunk(heads * rows, minimumPerChunk: 8) { rs in
+                                    Activation.softmaxRows(scores + rs.lowerBound * m, rows: rs.count, width: m)
+                                    afk_f32_to_bf16(scores + rs.lowerBound * m, probabilities + rs.lowerBound * m, rs.count * m)
+                                }
+                                // values[h][r][c] = Σ_j p[h][r][j] v[h][j][c]
+                                BF16Products.matmul(batch: heads, m: rows, n: d, k: m,
+                                                    a: probabilities, aBatchStride: rows * m, aRowStride: m, aColumnStride: 1,
+                                                    b: vh, bBatchStride: m * d, bRowStride: d, bColumnStride: 1,
+                                                    c: values, cBatchStride: rows * d, cRowStride: d)
+                                for h in 0..<heads {
+                                    for r in 0..<rows {
+                                        (ob + (b * n + r0 + r) * width + h * d).update(from: values + (h * rows + r) * d, count: d)
+                                    }
+                                }
+                                r0 += rows
                             }
                         }
                     }
-                    let total = heads * rows
-                    Parallel.forEachChunk(total, minimumPerChunk: 8) { rs in
-                        Activation.softmaxRows(scores + rs.lowerBound * m, rows: rs.count, width: m)
-                        afk_f32_to_bf16(scores + rs.lowerBound * m, probabilities + rs.lowerBound * m, rs.count * m)
-                    }
-                    // out[b, r0+r, h*d+c] = Σ_j p[h][r][j] v[b, j, h*d+c]
-                    BF16Products.matmul(batch: heads, m: rows, n: d, k: m,
-                                        a: probabilities, aBatchStride: rows * m, aRowStride: m, aColumnStride: 1,
-                                        b: vb + b * m * width, bBatchStride: d, bRowStride: width, bColumnStride: 1,
-                                        c: ob + (b * n + r0) * width, cBatchStride: d, cRowStride: width)
-                    r0 += rows
                 }
             }
         }

@@ -128,14 +128,30 @@ enum Winograd {
     /// - Parameters: `x` `[B, Cin, H, W]`; `weight` `[Cout, Cin, 3, 3]`; `bias` `[Cout]` or nil.
     /// - Returns: `[B, Cout, H, W]`.
     static func conv3x3(_ x: Tensor, weight: WeightMatrix, bias: [Float]?, outChannels cout: Int) -> Tensor {
-        bias.withOptionalPointer { bias in
-            weight.withFloats { weight in conv3x3(x, weight: weight, bias: bias, outChannels: cout) }
+        let cin = x.shape[1]
+        return bias.withOptionalPointer { bias in
+            switch weight.storage {
+            case .f32(let values):
+                return values.withUnsafeBufferPointer { w in
+                    conv3x3(x, bias: bias, outChannels: cout) { u, r in
+                        afk_winograd_weights(w.baseAddress!, u, cout, cin, r.lowerBound, r.upperBound)
+                    }
+                }
+            case .f16(let bits), .bf16(let bits):
+                // Half-precision kernels are widened one output channel at a time inside the transform.
+                let isBF16: Int32 = weight.kind == .bf16 ? 1 : 0
+                return bits.withUnsafeBufferPointer { w in
+                    conv3x3(x, bias: bias, outChannels: cout) { u, r in
+                        afk_winograd_weights_half(w.baseAddress!, isBF16, u, cout, cin, r.lowerBound, r.upperBound)
+                    }
+                }
+            }
         }
     }
 
-    /// The transforms and products, on f32 weights.
-    private static func conv3x3(_ x: Tensor, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                                outChannels cout: Int) -> Tensor {
+    /// The transforms and products; `transform(u, channels)` fills the transformed weights of those output channels.
+    private static func conv3x3(_ x: Tensor, bias: UnsafePointer<Float>?, outChannels cout: Int,
+                                transform: (UnsafeMutablePointer<Float>, Range<Int>) -> Void) -> Tensor {
         let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
         var out = Tensor(shape: [n, cout, h, w])
         let total = n * ((h + 1) / 2) * ((w + 1) / 2)
@@ -144,9 +160,7 @@ enum Winograd {
         let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * cin * chunk)
         let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * cout * chunk)
         defer { u.deallocate(); v.deallocate(); m.deallocate() }
-        Parallel.forEachChunk(cout, minimumPerChunk: 8) { r in
-            afk_winograd_weights(weight, u, cout, cin, r.lowerBound, r.upperBound)
-        }
+        Parallel.forEachChunk(cout, minimumPerChunk: 8) { r in transform(u, r) }
         // On the bf16 path the 16 products run as one batched oneDNN call on bf16 copies.
         let bf16 = EnginePrecision.compute == .bf16
         let ub: UnsafeMutablePointer<UInt16>? = bf16 ? BF16.copy(u, count: 16 * cout * cin) : nil

@@ -4,8 +4,10 @@ import CEngineDNNL
 /// (`EnginePrecision.compute`): f32 through OpenBLAS (half-precision weights widened block by block so
 /// no f32 copy of a whole model ever exists), or bf16 through oneDNN.
 enum WeightProducts {
-    /// Weight values widened per block on the f32 path (1 MiB of f32: stays in cache for the product).
-    static let blockFloats = 1 << 18
+    /// Weight values widened per block on the f32 path (4 MiB of f32, in cache for the product), and
+    /// the fewest rows a block has, so that no product gets too thin to run at full speed.
+    static let blockFloats = 1 << 20
+    static let minimumBlockRows = 128
 
     /// `c[rows × out] (+)= x[rows × in] · Wᵀ` for a `[out, in]` weight (`nn.Linear`); `ldc ≥ out`.
     static func linear(_ x: UnsafePointer<Float>, rows: Int, inFeatures k: Int, weight: WeightMatrix, outFeatures n: Int,
@@ -27,7 +29,7 @@ enum WeightProducts {
             }
             return
         }
-        let block = max(16, blockFloats / max(1, k))
+        let block = max(minimumBlockRows, blockFloats / max(1, k))
         var o0 = 0
         while o0 < n {
             let nb = min(block, n - o0)
@@ -63,7 +65,7 @@ enum WeightProducts {
             }
             return
         }
-        let block = max(16, blockFloats / max(1, k))
+        let block = max(minimumBlockRows, blockFloats / max(1, k))
         var r0 = 0
         while r0 < m {
             let mb = min(block, m - r0)

@@ -34,6 +34,9 @@ void afk_sum_squares(const float *x, size_t n, double *sum, double *sum_sq);
  *
  * Weights [cout][cin][3][3] -> u[16][cout][cin], for output channels [co_begin, co_end). */
 void afk_winograd_weights(const float *w, float *u, size_t cout, size_t cin, size_t co_begin, size_t co_end);
+/* The same transform from f16 (is_bf16 = 0) or bf16 (is_bf16 = 1) weights, widened one output channel at a time. */
+void afk_winograd_weights_half(const uint16_t *w, int is_bf16, float *u, size_t cout, size_t cin,
+                               size_t co_begin, size_t co_end);
 /* Input [batch][cin][h][w] -> v[16][cin][ld] for tiles tile0 ..< tile0 + ntiles (column j = tile0 + j)
  * and input channels [c_begin, c_end). */
 void afk_winograd_input(const float *x, float *v, size_t cin, size_t h, size_t w, size_t tile0, size_t ntiles,

@@ -1,0 +1,55 @@
+import Foundation
+
+/// The engine's own products on the SD 1.5 UNet's shapes at 512² with guidance (batch 2), on every
+/// compute path this CPU supports, medians of 5 (`artfactory-bench-engine ops`, run by
+/// Scripts/bench-precision beside oneDNN's own f32 and bf16 kernels on the same shapes).
+public enum PrecisionBenchmark {
+    /// Prints one line per op: its shape and the median milliseconds on each supported path.
+        public static func run() {
+        func time(_ body: () -> Void) -> Double {
+            body()
+            var runs: [Double] = []
+            for _ in 0..<5 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                body()
+                runs.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            return runs.sorted()[2] * 1000
+        }
+        func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1) } }
+        // (label, path, how the weights are held): f32 weights are the engine before half-precision weights.
+        var configs: [(String, ComputePath, WeightPrecision)] = [("f32/f32w", .f32, .f32), ("f32/f16w", .f32, .f16)]
+        if EnginePrecision.bf16Supported { configs.append(("bf16/bf16w", .bf16, .bf16)) }
+        print("op (median ms)".padding(toLength: 34, withPad: " ", startingAt: 0) + configs.map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
+        func row(_ label: String, _ times: [Double]) {
+            print(label.padding(toLength: 34, withPad: " ", startingAt: 0) + times.map { String(format: "%-12.2f", $0) }.joined())
+        }
+        for (c, size) in [(320, 64), (640, 32), (1280, 16), (1280, 8)] {
+            let x = Tensor(shape: [2, c, size, size], data: random(2 * c * size * size))
+            let values = random(c * c * 9).map { $0 * 0.02 }
+            let bias = random(c)
+            let times = configs.map { cfg in
+                let w = WeightMatrix(values, as: cfg.2)
+                return EnginePrecision.withCompute(cfg.1) { time { _ = Convolution.conv2d(x, weight: w, bias: bias, outChannels: c, kernel: 3, stride: 1, padding: 1) } }
+            }
+            row("conv3x3 2x\(c)x\(size)x\(size)", times)
+        }
+        for (m, k, n) in [(8192, 320, 320), (8192, 320, 2560), (8192, 1280, 320), (2048, 640, 640), (512, 1280, 1280), (128, 1280, 10240)] {
+            let x = Tensor(shape: [m, k], data: random(m * k))
+            let values = random(n * k).map { $0 * 0.02 }
+            let times = configs.map { cfg in
+                let w = WeightMatrix(values, as: cfg.2)
+                return EnginePrecision.withCompute(cfg.1) { time { _ = Elementwise.linear(x, weight: w, bias: nil, inFeatures: k, outFeatures: n) } }
+            }
+            row("linear \(m)x\(k)x\(n)", times)
+        }
+        for (n, m) in [(4096, 4096), (4096, 77)] {
+            let q = Tensor(shape: [2, n, 320], data: random(2 * n * 320))
+            let kv = Tensor(shape: [2, m, 320], data: random(2 * m * 320))
+            let times = configs.map { cfg in
+                EnginePrecision.withCompute(cfg.1) { time { _ = Attention.multiHead(q: q, k: kv, v: kv, heads: 8) } }
+            }
+            row("attention 2x\(n)x\(m) 8h d40", times)
+        }
+    }
+}
