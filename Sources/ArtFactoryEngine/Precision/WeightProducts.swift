@@ -1,4 +1,6 @@
 import CEngineDNNL
+import CEngineKernels
+import Foundation
 
 /// The engine's matrix products that involve a layer's weights, in the compute path of the moment
 /// (`EnginePrecision.compute`): f32 through OpenBLAS (half-precision weights widened block by block so
@@ -23,19 +25,24 @@ enum WeightProducts {
             return
         }
         let beta: Float = accumulate ? 1 : 0
-        if case .f32(let values) = weight.storage {
-            values.withUnsafeBufferPointer { w in
-                BLAS.gemm(transB: true, m: rows, n: n, k: k, a: x, lda: k, b: w.baseAddress!, ldb: k, beta: beta, c: c, ldc: ldc)
+        let oneDNN = F32Products.linearOnOneDNN
+        func product(_ w: UnsafePointer<Float>, columns nb: Int, into out: UnsafeMutablePointer<Float>) {
+            if oneDNN {
+                F32Products.matmul(m: rows, n: nb, k: k, a: x, aRowStride: k, b: w, bRowStride: 1, bColumnStride: k,
+                                   c: out, cRowStride: ldc, accumulate: accumulate)
+            } else {
+                BLAS.gemm(transB: true, m: rows, n: nb, k: k, a: x, lda: k, b: w, ldb: k, beta: beta, c: out, ldc: ldc)
             }
+        }
+        if case .f32(let values) = weight.storage {
+            values.withUnsafeBufferPointer { w in product(w.baseAddress!, columns: n, into: c) }
             return
         }
         let block = max(minimumBlockRows, blockFloats / max(1, k))
         var o0 = 0
         while o0 < n {
             let nb = min(block, n - o0)
-            weight.withFloats(o0 * k ..< (o0 + nb) * k) { w in
-                BLAS.gemm(transB: true, m: rows, n: nb, k: k, a: x, lda: k, b: w, ldb: k, beta: beta, c: c + o0, ldc: ldc)
-            }
+            weight.withFloats(o0 * k ..< (o0 + nb) * k) { w in product(w, columns: nb, into: c + o0) }
             o0 += nb
         }
     }
@@ -74,6 +81,28 @@ enum WeightProducts {
             }
             r0 += mb
         }
+    }
+}
+
+/// f32 products through oneDNN, for the linear layers on CPUs where oneDNN's f32 matmul measured faster
+/// than OpenBLAS's sgemm (AVX-512: 20-50 % on the UNet's linear shapes, docs/benchmarks.md). AVX2-only
+/// CPUs keep OpenBLAS (not measured there). `ARTFACTORY_F32_GEMM=openblas|onednn` overrides the choice.
+enum F32Products {
+    static let linearOnOneDNN: Bool = {
+        switch ProcessInfo.processInfo.environment["ARTFACTORY_F32_GEMM"] {
+        case "openblas": return false
+        case "onednn": return afk_dnnl_available() != 0
+        default: return EnginePrecision.features & AFK_CPU_AVX512F != 0 && afk_dnnl_available() != 0
+        }
+    }()
+
+    /// `c[i][j] = Σ_q a[i][q] b[q][j]` (+ c when `accumulate`), strides in elements.
+    static func matmul(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int,
+                       b: UnsafePointer<Float>, bRowStride: Int, bColumnStride: Int,
+                       c: UnsafeMutablePointer<Float>, cRowStride: Int, accumulate: Bool) {
+        let status = afk_dnnl_matmul_f32(1, Int64(m), Int64(n), Int64(k), a, 0, Int64(aRowStride), 1,
+                                         b, 0, Int64(bRowStride), Int64(bColumnStride), c, 0, Int64(cRowStride), 1, accumulate ? 1 : 0)
+        precondition(status == 0, "oneDNN f32 matmul \(m)x\(n)x\(k) failed with status \(status)")
     }
 }
 

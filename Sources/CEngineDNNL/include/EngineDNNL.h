@@ -22,6 +22,14 @@ int afk_dnnl_matmul_bf16(int64_t batch, int64_t m, int64_t n, int64_t k,
                          float *c, int64_t c_bs, int64_t c_rs,
                          float alpha, int accumulate);
 
+/* The same product with a and b as f32 (oneDNN's f32 matmul; faster than OpenBLAS sgemm for the UNet's
+ * linear shapes on AVX-512 CPUs, see docs/benchmarks.md). */
+int afk_dnnl_matmul_f32(int64_t batch, int64_t m, int64_t n, int64_t k,
+                        const float *a, int64_t a_bs, int64_t a_rs, int64_t a_cs,
+                        const float *b, int64_t b_bs, int64_t b_rs, int64_t b_cs,
+                        float *c, int64_t c_bs, int64_t c_rs,
+                        float alpha, int accumulate);
+
 /* Primitives created so far (for tests and diagnostics). */
 int afk_dnnl_cached_primitives(void);
 #endif
