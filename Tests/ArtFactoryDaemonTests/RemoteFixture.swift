@@ -28,9 +28,9 @@ final class RemoteFixture: @unchecked Sendable {
         daemon = try DaemonProcess.start(home: home, environment: self.environment, timeout: Self.startTimeout)
     }
 
-    /// Stops the daemon (SIGTERM) and starts a new one on the same home.
-    func restart() throws {
-        daemon.stop()
+    /// Stops the daemon (SIGTERM, or `signal`: SIGKILL for a crash) and starts a new one on the same home.
+    func restart(signal: Int32 = SIGTERM) throws {
+        daemon.stop(signal: signal)
         daemon = try DaemonProcess.start(home: home, environment: environment, timeout: Self.startTimeout)
     }
 

@@ -104,6 +104,8 @@ public class FakeImageServer: @unchecked Sendable {
 /// `execution_success`), `/history/{id}`, `/view`, `/upload/image`, `/interrupt`, `/queue`.
 public final class FakeComfyUI: FakeImageServer, @unchecked Sendable {
     public let checkpoints: [String]
+    /// `LoraLoader`'s `lora_name` choices.
+    public let loras: [String]
     private var queue: [(id: String, clientId: String, steps: Int)] = []
     private var runningId: String?
     private var history: [String: JSONValue] = [:]
@@ -119,9 +121,10 @@ public final class FakeComfyUI: FakeImageServer, @unchecked Sendable {
     static let classes: Set<String> = ["CheckpointLoaderSimple", "CLIPTextEncode", "EmptyLatentImage", "KSampler", "VAEDecode", "SaveImage",
                                        "LoadImage", "LoadImageMask", "VAEEncode", "VAEEncodeForInpaint", "LoraLoader"]
 
-    public init(checkpoints: [String] = ["sd_xl_base_1.0.safetensors"], auth: FakeServerAuth? = nil, secondsPerImage: Double = 0.2,
-                image: [UInt8]) throws {
+    public init(checkpoints: [String] = ["sd_xl_base_1.0.safetensors"], loras: [String] = ["detail.safetensors"], auth: FakeServerAuth? = nil,
+                secondsPerImage: Double = 0.2, image: [UInt8]) throws {
         self.checkpoints = checkpoints
+        self.loras = loras
         try super.init(auth: auth, secondsPerImage: secondsPerImage, image: image, websocket: true)
         let thread = Thread { [weak self] in self?.workLoop() }
         thread.name = "fake-comfyui"
@@ -157,7 +160,7 @@ public final class FakeComfyUI: FakeImageServer, @unchecked Sendable {
             let combo: (String, [String]) -> JSONValue = { input, list in
                 ["input": ["required": .object(JSONObject([(input, .array([.array(list.map { .string($0) }), .object(JSONObject())]))]))]]
             }
-            return .json(["CheckpointLoaderSimple": combo("ckpt_name", checkpoints), "LoraLoader": combo("lora_name", ["detail.safetensors"]),
+            return .json(["CheckpointLoaderSimple": combo("ckpt_name", checkpoints), "LoraLoader": combo("lora_name", loras),
                           "KSampler": combo("sampler_name", ["euler", "euler_ancestral", "dpmpp_2m", "ddim", "lcm"])])
         case ("POST", "prompt"):
             return submit(request)
@@ -214,6 +217,11 @@ public final class FakeComfyUI: FakeImageServer, @unchecked Sendable {
                 return .json(["error": ["type": "prompt_outputs_failed_validation", "message": "Prompt outputs failed validation", "details": ""],
                               "node_errors": [.init(stringLiteral: id): ["errors": [["message": "Value not in list", "details": .string("ckpt_name: '\(name)' not in list")]],
                                                                          "class_type": "CheckpointLoaderSimple"]]], status: 400)
+            }
+            if type == "LoraLoader", let name = inputs["lora_name"]?.stringValue, !loras.contains(name) {
+                return .json(["error": ["type": "prompt_outputs_failed_validation", "message": "Prompt outputs failed validation", "details": ""],
+                              "node_errors": [.init(stringLiteral: id): ["errors": [["message": "Value not in list", "details": .string("lora_name: '\(name)' not in list")]],
+                                                                         "class_type": "LoraLoader"]]], status: 400)
             }
             if type == "LoadImage" || type == "LoadImageMask", let name = inputs["image"]?.stringValue, lock.withLock({ uploads[name] == nil }) {
                 return .json(["error": ["type": "prompt_outputs_failed_validation", "message": .string("Invalid image file: \(name)"), "details": ""],
@@ -423,6 +431,10 @@ public final class FakeSDCpp: FakeImageServer, @unchecked Sendable {
         case ("POST", "/sdcpp/v1/img_gen"):
             guard let body = request.json, body["prompt"]?.stringValue?.isEmpty == false else {
                 return .json(["error": ["code": "invalid_request", "message": "prompt is required"]], status: 400)
+            }
+            // Structured LoRAs by the path its capabilities list.
+            for lora in body["lora"]?.arrayValue ?? [] where lora["path"]?.stringValue != "detail.safetensors" {
+                return .json(["error": ["code": "invalid_request", "message": .string("lora not found: \(lora["path"]?.stringValue ?? "")")]], status: 400)
             }
             let id: String = lock.withLock {
                 counter += 1

@@ -51,6 +51,8 @@ struct DaemonServices {
                              clientPaths: ClientPath(daemonHome: paths.home), settleMs: config.watchSettleMs)
         handoff = HandoffService(catalog: catalog, gallery: gallery, logger: logger)
         jobs.register(generation.jobKinds + galleryJobs.jobKinds + upscaleJobs.jobKinds)
+        // Separate jobs on self-hosted servers run at once, up to what the pools can take.
+        jobs.setWidth(.remote) { [providers] in providers.servers.totalCapacity }
     }
 
     /// Before the socket answers: undoes gallery writes a crash interrupted, recovers interrupted

@@ -49,8 +49,11 @@ public final class GalleryService: @unchecked Sendable {
     ///   or an I/O error; on any error no file and no row remain.
     @discardableResult
     /// `extraText` are more PNG text chunks written after ours (a server's ComfyUI `prompt`/`workflow`).
+    /// `recording`, for an existing generation, changes its params and remote id in the transaction
+    /// that adds the image (a server image's "done" record commits with the image).
     public func storeGenerated(pixels: PixelBuffer, generation: Generation, tags: [String] = [],
-                               collectionId: String? = nil, extraText: [PNGTextChunk] = []) throws -> StoredImage {
+                               collectionId: String? = nil, extraText: [PNGTextChunk] = [],
+                               recording: ((_ params: inout CatalogJSON, _ remoteId: inout String?) throws -> Void)? = nil) throws -> StoredImage {
         if let collectionId { _ = try catalog.collection(collectionId) }
         let record = GalleryRecord.json(generation, tags: tags, width: pixels.width, height: pixels.height)
         let metadata = GalleryRecord.metadata(generation, width: pixels.width, height: pixels.height)
@@ -62,6 +65,9 @@ public final class GalleryService: @unchecked Sendable {
         let exists = (try? catalog.generation(generation.id)) != nil
         let stored = try store(data: png, thumbnail: thumb, format: .png, width: pixels.width, height: pixels.height,
                                projectId: generation.projectId, createdAt: generation.completedAt ?? generation.createdAt) { asset in
+            if exists, let recording {
+                return try self.catalog.addAssets([asset], toGeneration: generation.id, tags: tags, recording: recording)[0]
+            }
             if exists {
                 return try self.catalog.addAssets([asset], toGeneration: generation.id, tags: tags)[0]
             }

@@ -137,7 +137,7 @@ struct GenerateValidator {
             spec.previewEvery = every
         }
         let project = try params.project.map { id in try CatalogErrors.map { try catalog.project(id) } }
-        spec.loras = try resolveLoras(params, prompt: prompt, project: project, remote: remote != nil, modelPath: model.path)
+        spec.loras = try resolveLoras(params, prompt: prompt, project: project, remote: remote, modelPath: model.path)
         spec.brandLora = spec.loras?.first { $0.origin == "brand" }?.name
         if let remote { try applyRemote(remote, to: &spec, passThrough: params.params) }
         if params.useProfile != false, let profileId = params.profile ?? project?.defaultProfileId {

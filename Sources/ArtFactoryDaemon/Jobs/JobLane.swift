@@ -1,4 +1,6 @@
-/// A worker thread of the ``JobRunner`` and the job kinds that run on it, one job at a time.
+/// A worker thread of the ``JobRunner`` and the job kinds that run on it, one job at a time
+/// unless the lane was given a width (``JobRunner/setWidth(_:_:)``: the remote lane runs as many
+/// jobs at once as the self-hosted server pools can take).
 ///
 /// Lanes exist so that work which must not share a thread does not wait on other work: the engine
 /// runs one generation at a time, imports and exports mostly wait on files, remote jobs mostly wait

@@ -36,7 +36,11 @@ final class JobRunner: @unchecked Sendable {
     private var stopping = false
     private var cancelRequested: Set<String> = []
     private var progressById: [String: JobProgress] = [:]
-    private var running: [JobLane: String] = [:]
+    /// Running jobs: id → the lane running it.
+    private var running: [String: JobLane] = [:]
+    /// Lanes that may run more than one job at once: how many, asked each time one is claimed
+    /// (the answer may change with a config reload). Lanes not listed run one at a time.
+    private var widths: [JobLane: @Sendable () -> Int] = [:]
     private var lastPersistNs: [String: UInt64] = [:]
     static let persistIntervalNs: UInt64 = 2_000_000_000
     private var reportCount: Int64 = 0
@@ -80,6 +84,13 @@ final class JobRunner: @unchecked Sendable {
         }
     }
 
+    /// Lets `lane` run up to `width()` jobs at once (before ``start()``): each job beyond the first
+    /// runs on a thread of its own, claimed in the same order as always.
+    func setWidth(_ lane: JobLane, _ width: @escaping @Sendable () -> Int) {
+        precondition(!started, "lane widths are set before the runner starts")
+        widths[lane] = width
+    }
+
     /// The registered kind names, sorted.
     var kindNames: [String] { kinds.keys.sorted() }
 
@@ -118,7 +129,7 @@ final class JobRunner: @unchecked Sendable {
         recordPending()
         condition.lock()
         stopping = true
-        for id in running.values { cancelRequested.insert(id) }
+        for id in running.keys { cancelRequested.insert(id) }
         condition.broadcast()
         condition.unlock()
         finished.lock()
@@ -147,7 +158,7 @@ final class JobRunner: @unchecked Sendable {
     func cancel(_ id: String) throws -> Job {
         let job = try CatalogErrors.map { try catalog.cancelJob(id) }
         condition.lock()
-        if running.values.contains(id) { cancelRequested.insert(id) }
+        if running[id] != nil { cancelRequested.insert(id) }
         condition.unlock()
         publishState(job)
         signalFinished()
@@ -299,12 +310,22 @@ final class JobRunner: @unchecked Sendable {
     }
 
     private func workLoop(_ lane: JobLane, kinds: [String]) {
+        let width = widths[lane]
         while true {
             condition.lock()
             while paused && !stopping { condition.wait() }
             if stopping {
                 condition.unlock()
                 return
+            }
+            if let width {
+                // A wide lane claims only while it has room; a finishing job signals.
+                let busy = running.values.filter { $0 == lane }.count
+                if busy >= max(1, width()) {
+                    _ = condition.wait(until: Date().addingTimeInterval(1))
+                    condition.unlock()
+                    continue
+                }
             }
             condition.unlock()
             recordPending()
@@ -321,13 +342,23 @@ final class JobRunner: @unchecked Sendable {
                 condition.unlock()
                 continue
             }
-            run(job, on: lane)
+            if width == nil {
+                run(job, on: lane)
+                continue
+            }
+            // Counted as running before the next claim, then run beside the others.
+            condition.lock()
+            running[job.id] = lane
+            condition.unlock()
+            let thread = Thread { [self] in run(job, on: lane) }
+            thread.name = "\(threadName)-\(lane.name)"
+            thread.start()
         }
     }
 
     private func run(_ job: Job, on lane: JobLane) {
         condition.lock()
-        running[lane] = job.id
+        running[job.id] = lane
         condition.unlock()
         publishState(job)
         let context = JobContext(job: job, runner: self)
@@ -348,7 +379,8 @@ final class JobRunner: @unchecked Sendable {
             outcome = finish(job, Ending(status: .failed, error: message, errorCode: rpc?.code, result: context.result, finishedAt: CatalogClock.now()))
         }
         condition.lock()
-        running[lane] = nil
+        running[job.id] = nil
+        condition.broadcast()
         cancelRequested.remove(job.id)
         progressById[job.id] = nil
         lastPersistNs[job.id] = nil

@@ -1,3 +1,4 @@
+import ArtFactoryPrompts
 import ArtFactoryProtocol
 import Foundation
 
@@ -25,8 +26,11 @@ struct A1111API: ServerAPI {
     }
 
     func body(_ task: ServerTask) -> (path: String, body: JSONValue) {
+        // A1111/Forge apply LoRAs from `<lora:name:weight>` in the prompt (its Lora extension).
+        let prompt = ([task.prompt] + task.loras.map { "<lora:\($0.name):\(LoRATag.format($0.weight))>" })
+            .filter { !$0.isEmpty }.joined(separator: " ")
         var fields: [(String, JSONValue)] = [
-            ("prompt", .string(task.prompt)), ("negative_prompt", .string(task.negativePrompt)), ("seed", .int(task.seed)),
+            ("prompt", .string(prompt)), ("negative_prompt", .string(task.negativePrompt)), ("seed", .int(task.seed)),
             ("steps", .int(Int64(task.steps))), ("cfg_scale", .double(task.guidance)), ("width", .int(Int64(task.width))),
             ("height", .int(Int64(task.height))), ("sampler_name", .string(ServerSamplers.a1111(task.sampler))),
             ("batch_size", 1), ("n_iter", 1),

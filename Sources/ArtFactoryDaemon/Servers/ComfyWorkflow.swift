@@ -39,11 +39,21 @@ struct ComfyWorkflow: Sendable {
             ("denoise", .double(image == nil ? 1 : (task.strength ?? 0.8))),
             ("model", ["4", 0]), ("positive", ["6", 0]), ("negative", ["7", 0]),
         ]
-        var nodes: [(String, JSONValue)] = [
-            ("4", node("CheckpointLoaderSimple", [("ckpt_name", .string(task.checkpoint))])),
-            ("6", node("CLIPTextEncode", [("text", .string(task.prompt)), ("clip", ["4", 1])])),
-            ("7", node("CLIPTextEncode", [("text", .string(task.negativePrompt)), ("clip", ["4", 1])])),
-        ]
+        var nodes: [(String, JSONValue)] = [("4", node("CheckpointLoaderSimple", [("ckpt_name", .string(task.checkpoint))]))]
+        // LoRAs: a chain of LoraLoader nodes (20, 21, …) between the checkpoint and its users,
+        // each taking the previous one's model (output 0) and CLIP (output 1).
+        var model: JSONValue = ["4", 0]
+        var clip: JSONValue = ["4", 1]
+        for (i, lora) in task.loras.enumerated() {
+            let id = String(20 + i)
+            nodes.append((id, node("LoraLoader", [("model", model), ("clip", clip), ("lora_name", .string(lora.name)),
+                                                   ("strength_model", .double(lora.weight)), ("strength_clip", .double(lora.weight))])))
+            model = .array([.string(id), 0])
+            clip = .array([.string(id), 1])
+        }
+        ksampler[ksampler.firstIndex { $0.0 == "model" }!].1 = model
+        nodes.append(("6", node("CLIPTextEncode", [("text", .string(task.prompt)), ("clip", clip)])))
+        nodes.append(("7", node("CLIPTextEncode", [("text", .string(task.negativePrompt)), ("clip", clip)])))
         if let image {
             nodes.append(("10", node("LoadImage", [("image", .string(image))])))
             if let mask {

@@ -5,7 +5,8 @@ import Foundation
 /// `examples/server/api.md` and its routes): `GET /sdcpp/v1/capabilities` → `{model: {name, stem,
 /// path}, samplers, schedulers, loras: [{name, path}], limits}`; `POST /sdcpp/v1/img_gen` with
 /// `{prompt, negative_prompt, width, height, seed, batch_count, strength, init_image, mask_image,
-/// sample_params: {sample_method, sample_steps, guidance: {txt_cfg}}, output_format}` → 202
+/// sample_params: {sample_method, sample_steps, guidance: {txt_cfg}}, lora: [{path, multiplier}],
+/// output_format}` → 202
 /// `{id, status, poll_url}` (429 when its queue is full); `GET /sdcpp/v1/jobs/{id}` → `{status:
 /// queued|generating|completed|failed|cancelled, queue_position, started, completed, result:
 /// {images: [{index, b64_json}]}, error: {code, message}}`; `POST /sdcpp/v1/jobs/{id}/cancel`.
@@ -17,9 +18,12 @@ struct SDCppAPI: ServerAPI {
             throw ServerError.malformed(kind: server.kind, server: server.label, detail: "no model in the capabilities")
         }
         let names = [model["stem"]?.stringValue, model["name"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
+        let loras = caps["loras"]?.arrayValue ?? []
+        var paths: [String: String] = [:]
+        for lora in loras { if let name = lora["name"]?.stringValue, let path = lora["path"]?.stringValue { paths[name] = path } }
         return ServerCatalog(checkpoints: Array(NSOrderedSet(array: names).array.compactMap { $0 as? String }),
-                             loras: (caps["loras"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue },
-                             samplers: (caps["samplers"]?.arrayValue ?? []).compactMap(\.stringValue))
+                             loras: loras.compactMap { $0["name"]?.stringValue },
+                             samplers: (caps["samplers"]?.arrayValue ?? []).compactMap(\.stringValue), loraPaths: paths)
     }
 
     func body(_ task: ServerTask) -> JSONValue {
@@ -36,6 +40,11 @@ struct SDCppAPI: ServerAPI {
             fields.append(("strength", .double(task.strength ?? 0.75)))
         }
         if let mask = task.mask { fields.append(("mask_image", .string(dataURI(mask)))) }
+        // Structured LoRAs (the server ignores `<lora:…>` prompt tags by design); `path` as its
+        // capabilities list it.
+        if !task.loras.isEmpty {
+            fields.append(("lora", .array(task.loras.map { .object(JSONObject([("path", .string($0.name)), ("multiplier", .double($0.weight))])) })))
+        }
         return .object(merged(fields, task.extra))
     }
 

@@ -22,6 +22,15 @@ struct ServerTask: Sendable {
     var extra: [String: JSONValue]
     /// ComfyUI: a registered workflow to fill in instead of the built-in graphs.
     var workflow: ComfyWorkflow?
+    /// LoRAs to apply, in order: names as the user gave them, then (once a server is chosen) as
+    /// that server names them (ComfyUI `lora_name`, A1111 `<lora:name:…>`, sd.cpp's `path`).
+    var loras: [ServerLoRA] = []
+}
+
+/// One LoRA of a ``ServerTask``.
+struct ServerLoRA: Sendable, Equatable {
+    var name: String
+    var weight: Double
 }
 
 /// What a server has: checkpoints, LoRAs and samplers (`/object_info`, `/sdapi/v1/sd-models`, …).
@@ -29,12 +38,21 @@ struct ServerCatalog: Sendable, Equatable {
     var checkpoints: [String]
     var loras: [String]
     var samplers: [String]
+    /// sd.cpp: each LoRA's `path` (what its `lora[].path` takes), by name.
+    var loraPaths: [String: String] = [:]
 
     /// The server's own name for `model`: an exact match, else the one whose file stem matches
     /// (`sd_xl_base_1.0` finds `SDXL/sd_xl_base_1.0.safetensors`; A1111 titles carry ` [hash]`).
     func checkpoint(named model: String) -> String? {
         if checkpoints.contains(model) { return model }
         return checkpoints.first { Self.stem($0) == model || Self.stem($0) == Self.stem(model) }
+    }
+
+    /// How this server refers to the LoRA the user calls `name` (matched like checkpoints: exactly,
+    /// else by file stem), nil when it does not have it.
+    func lora(named name: String) -> String? {
+        let found = loras.contains(name) ? name : loras.first { Self.stem($0) == name || Self.stem($0) == Self.stem(name) }
+        return found.map { loraPaths[$0] ?? $0 }
     }
 
     static func stem(_ name: String) -> String {

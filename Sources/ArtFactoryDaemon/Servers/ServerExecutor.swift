@@ -1,5 +1,6 @@
 import ArtFactoryCatalog
 import ArtFactoryImaging
+import ArtFactoryPrompts
 import ArtFactoryProtocol
 import Foundation
 import Logging
@@ -7,26 +8,36 @@ import Logging
 /// Makes one generation's images on a pool of self-hosted servers (called by the
 /// ``RemoteExecutor`` for `comfyui:`, `a1111:` and `sdcpp:` models). Each image is one job on one
 /// server: up to the pool's free slots run at once, each on the least-loaded reachable server that
-/// has the model. A server that fails or vanishes mid-image is marked down and the image is sent
-/// to another (at most `serverRetries` times); the image that comes back is stored once, on this
-/// (the job's) thread, through ``GalleryService/storeGenerated``, with the server, its job id and
-/// timings, and the server's own PNG text chunks (ComfyUI `prompt`/`workflow`) kept.
+/// has the model (and the LoRAs asked for). A server that fails or vanishes mid-image is marked
+/// down and the image is sent to another (at most `serverRetries` times).
 ///
-/// Each stored image is listed in the generation's `servers` parameter (image number, server,
-/// remote id, timings) right after it is stored, so a restart or retry makes only the missing ones.
+/// Storing is off the servers' path: the thread that got an image hands it to a store task and
+/// takes the next image at once, so a server is never idle while images are encoded and written.
+/// Stores run concurrently (the catalog serialises its own writes); each stores its image through
+/// ``GalleryService/storeGenerated`` with the server, its job id and timings, and the server's own
+/// PNG text chunks (ComfyUI `prompt`/`workflow`), and lists it in the generation's `servers`
+/// parameter (image number, server, remote id, timings) in the same transaction that adds the
+/// image. So a restart or retry makes only the missing images, and a crash at any moment neither
+/// loses a stored image's record nor stores an image twice.
 struct ServerExecutor {
     let catalog: CatalogDatabase
     let gallery: GalleryService
     let pool: ServerPool
     let logger: Logger
 
-    /// An image finished (or failed for good) on a worker thread.
-    private enum Outcome {
-        case stored(index: Int, server: String, result: ServerResult)
+    /// What an image thread came back with.
+    private enum Made {
+        case image(index: Int, server: String, result: ServerResult)
         case failed(index: Int, error: ServerError)
     }
 
-    /// Live state shared by the image threads and the job thread.
+    /// An image stored (or failed for good: on its server, or while storing).
+    private enum Outcome {
+        case stored(index: Int)
+        case failed(index: Int, error: any Error)
+    }
+
+    /// Live state shared by the image threads, the store tasks and the job thread.
     private final class Shared: @unchecked Sendable {
         let lock = NSCondition()
         var next = 0
@@ -35,6 +46,8 @@ struct ServerExecutor {
         var preview: Data?
         var stop = false
         var running = 0
+        /// Store tasks not finished yet.
+        var storing = 0
     }
 
     func execute(_ spec: GenerationSpec, kind: String, prompt: (prompt: String, negativePrompt: String), context: JobContext,
@@ -52,16 +65,38 @@ struct ServerExecutor {
             }
             workflow = try ComfyWorkflow.load(name: name, settings: settings, directory: pool.configDirectory)
         }
+        // LoRAs: the request's and the brand's, then the expanded prompt's tags (taken out of the
+        // text: each server gets them its own way).
+        let (text, tags) = try Self.loraTags(prompt.prompt)
+        let loras = spec.loras(forPromptTags: tags).map { ServerLoRA(name: $0.name, weight: $0.weight) }
+        if workflow != nil, !loras.isEmpty {
+            throw RPCError.invalidParams("a registered workflow takes no LoRAs; put LoraLoader nodes into the workflow file instead", field: "loras")
+        }
         let image = try spec.source.map(read)
         let mask = try spec.mask.map(read)
-        let base = ServerTask(checkpoint: model, prompt: prompt.prompt, negativePrompt: prompt.negativePrompt, width: spec.width,
+        let base = ServerTask(checkpoint: model, prompt: text, negativePrompt: prompt.negativePrompt, width: spec.width,
                               height: spec.height, steps: spec.steps, guidance: spec.guidance, seed: spec.seed, sampler: spec.sampler,
                               image: image, mask: mask, strength: spec.source == nil ? nil : (spec.strength ?? 0.8), extra: extra,
-                              workflow: workflow)
+                              workflow: workflow, loras: loras)
         let shared = Shared()
         let capacity = max(1, pool.servers(kind).reduce(0) { $0 + $1.maxConcurrent })
         let api = ServerPool.api(kind)
         let stopAll: @Sendable () -> Bool = { [shared] in shared.lock.withLock { shared.stop } || context.isCanceled }
+        let stores = DispatchQueue(label: "artfactory.server-stores", attributes: .concurrent)
+        let storeOne: @Sendable (Int, String, ServerResult) -> Void = { [self] index, server, result in
+            let outcome: Outcome
+            do {
+                try store(result, index: index, server: server, kind: kind, spec: spec, prompt: prompt)
+                outcome = .stored(index: index)
+            } catch {
+                outcome = .failed(index: index, error: error)
+            }
+            shared.lock.withLock {
+                shared.outcomes.append(outcome)
+                shared.storing -= 1
+                shared.lock.broadcast()
+            }
+        }
         shared.running = min(todo.count, capacity)
         for _ in 0..<shared.running {
             let thread = Thread { [pool, logger] in
@@ -75,37 +110,45 @@ struct ServerExecutor {
                     guard let index else { return }
                     var task = base
                     task.seed = spec.seed + Int64(index)
-                    let outcome = Self.make(task, index: index, kind: kind, model: model, api: api, pool: pool, retries: profile.serverRetries,
-                                            pollInterval: profile.pollIntervalSeconds, logger: logger, shared: shared, stop: stopAll)
-                    guard let outcome else { return }
-                    shared.lock.withLock {
-                        shared.outcomes.append(outcome)
-                        shared.progress[index] = nil
-                        shared.lock.broadcast()
+                    let made = Self.make(task, index: index, kind: kind, model: model, api: api, pool: pool, retries: profile.serverRetries,
+                                         pollInterval: profile.pollIntervalSeconds, logger: logger, shared: shared, stop: stopAll)
+                    switch made {
+                    case nil:
+                        return
+                    case .image(let index, let server, let result)?:
+                        // Hand it to a store task and take the next image straight away.
+                        shared.lock.withLock { shared.storing += 1; shared.progress[index] = nil }
+                        stores.async { storeOne(index, server, result) }
+                    case .failed(let index, let error)?:
+                        shared.lock.withLock {
+                            shared.outcomes.append(.failed(index: index, error: error))
+                            shared.progress[index] = nil
+                            shared.lock.broadcast()
+                        }
                     }
                 }
             }
             thread.name = "artfactory-server-image"
             thread.start()
         }
-        // The job's thread: store what comes back, report progress, watch for cancel.
-        var failure: ServerError?
-        var records: [CatalogJSON] = []
+        // The job's thread: collect what is stored, report progress, watch for cancel.
+        var failure: (any Error)?
         defer {
             shared.lock.withLock { shared.stop = true; shared.lock.broadcast() }
-            shared.lock.withLock { while shared.running > 0 { _ = shared.lock.wait(until: Date().addingTimeInterval(0.1)) } }
+            // No image thread or store task outlives the job (a store under way finishes).
+            shared.lock.withLock { while shared.running > 0 || shared.storing > 0 { _ = shared.lock.wait(until: Date().addingTimeInterval(0.1)) } }
         }
         while true {
             let (outcomes, finished, live, preview): ([Outcome], Bool, [Int: (server: String, p: ServerProgress)], Data?) = shared.lock.withLock {
-                if shared.outcomes.isEmpty && shared.running > 0 { _ = shared.lock.wait(until: Date().addingTimeInterval(0.1)) }
+                if shared.outcomes.isEmpty && (shared.running > 0 || shared.storing > 0) {
+                    _ = shared.lock.wait(until: Date().addingTimeInterval(0.1))
+                }
                 defer { shared.outcomes = []; shared.preview = nil }
-                return (shared.outcomes, shared.running == 0, shared.progress, shared.preview)
+                return (shared.outcomes, shared.running == 0 && shared.storing == 0 && shared.outcomes.isEmpty, shared.progress, shared.preview)
             }
             for outcome in outcomes {
                 switch outcome {
-                case .stored(let index, let server, let result):
-                    guard !done.contains(index) else { continue }
-                    records.append(try store(result, index: index, server: server, kind: kind, spec: spec, prompt: prompt))
+                case .stored(let index):
                     done.insert(index)
                 case .failed(_, let error):
                     if failure == nil {
@@ -123,19 +166,29 @@ struct ServerExecutor {
         guard done.count >= spec.count else { throw CancellationError() }
         try context.report(JobProgress(step: spec.steps, totalSteps: spec.steps, image: position.done + spec.count, images: position.total,
                                        detail: "done"))
-        logger.notice("server generation stored", metadata: ["provider": .string(kind), "images": .stringConvertible(records.count)])
+        logger.notice("server generation stored", metadata: ["provider": .string(kind), "images": .stringConvertible(todo.count)])
+    }
+
+    /// The prompt without its `<lora:…>` tags, and the tags.
+    static func loraTags(_ prompt: String) throws -> (String, [LoRATag]) {
+        do {
+            let (text, tags) = try LoRATag.extract(from: prompt)
+            return (text, tags)
+        } catch let e as PromptError {
+            throw RPCError.invalidParams("the prompt's LoRA tag is malformed: \(e.message)", field: "prompt")
+        }
     }
 
     /// One image: a slot, the server's job, and on a retryable failure the next server.
     /// Returns nil when stopped (canceled, or another image failed for good).
     private static func make(_ task: ServerTask, index: Int, kind: String, model: String, api: any ServerAPI, pool: ServerPool, retries: Int,
-                             pollInterval: Double, logger: Logger, shared: Shared, stop: @escaping @Sendable () -> Bool) -> Outcome? {
+                             pollInterval: Double, logger: Logger, shared: Shared, stop: @escaping @Sendable () -> Bool) -> Made? {
         var failedOn: Set<String> = []
         var attempt = 0
         while true {
             let slot: ServerPool.Slot
             do {
-                slot = try pool.acquire(kind: kind, model: model, avoid: failedOn, stop: stop)
+                slot = try pool.acquire(kind: kind, model: model, loras: task.loras.map(\.name), avoid: failedOn, stop: stop)
             } catch let e as ServerError {
                 return .failed(index: index, error: e)
             } catch {
@@ -143,6 +196,8 @@ struct ServerExecutor {
             }
             var task = task
             task.checkpoint = slot.checkpoint
+            // The LoRAs as this server names them (same order).
+            for i in task.loras.indices where i < slot.loras.count { task.loras[i].name = slot.loras[i] }
             let label = slot.node.label
             shared.lock.withLock { shared.progress[index] = (label, ServerProgress(running: false)) }
             do {
@@ -154,7 +209,7 @@ struct ServerExecutor {
                 }, stop: stop)
                 pool.mark(slot.node, nil)
                 pool.release(slot, succeeded: true)
-                return .stored(index: index, server: label, result: result)
+                return .image(index: index, server: label, result: result)
             } catch is CancellationError {
                 pool.release(slot, succeeded: false)
                 return nil
@@ -206,7 +261,7 @@ struct ServerExecutor {
 
     /// Stores one image with its server record; the server's own text chunks go into the PNG.
     private func store(_ result: ServerResult, index: Int, server: String, kind: String, spec: GenerationSpec,
-                       prompt: (prompt: String, negativePrompt: String)) throws -> CatalogJSON {
+                       prompt: (prompt: String, negativePrompt: String)) throws {
         let pixels: PixelBuffer
         do {
             pixels = try ImageDecoder().decode(result.image, name: "\(kind) image \(index + 1)").pixels.rgb()
@@ -241,21 +296,20 @@ struct ServerExecutor {
         if !serverInfo.isEmpty { recordParams["serverMetadata"] = .object(JSONObject(serverInfo)) }
         record.params = .object(recordParams)
         record.completedAt = Int64(Date().timeIntervalSince1970 * 1000)
-        _ = try gallery.storeGenerated(pixels: pixels, generation: record, tags: spec.tags, collectionId: spec.collectionId, extraText: chunks)
-        // Stored first, then recorded as done: a crash in between makes the image again rather than lose it.
-        var updated = try catalog.generation(spec.generationId)
-        var updatedParams = updated.params.objectValue ?? [:]
-        var servers: [CatalogJSON] = []
-        if case .array(let list)? = updatedParams["servers"] { servers = list }
-        servers.append(entry)
-        updatedParams["servers"] = .array(servers)
-        updated.params = .object(updatedParams)
-        if updated.remoteId == nil { updated.remoteId = result.remoteId }
-        try catalog.updateGeneration(updated)
+        // Listed as done in the transaction that adds the image: a crash leaves both or neither.
+        _ = try gallery.storeGenerated(pixels: pixels, generation: record, tags: spec.tags, collectionId: spec.collectionId, extraText: chunks,
+                                       recording: { params, remoteId in
+            var object = params.objectValue ?? [:]
+            var servers: [CatalogJSON] = []
+            if case .array(let list)? = object["servers"] { servers = list }
+            servers.append(entry)
+            object["servers"] = .array(servers)
+            params = .object(object)
+            if remoteId == nil { remoteId = result.remoteId }
+        })
         logger.notice("server image stored", metadata: [
             "provider": .string(kind), "server": .string(server), "remoteId": .string(result.remoteId), "image": .stringConvertible(index + 1),
         ])
-        return entry
     }
 
     /// Image indices (0-based) the generation's `servers` parameter lists as stored.

@@ -33,6 +33,8 @@ final class ServerPool: @unchecked Sendable {
         let node: Node
         /// The model as this server names it.
         let checkpoint: String
+        /// The LoRAs asked for, as this server names them (same order).
+        var loras: [String] = []
     }
 
     static let apis: [String: any ServerAPI] = ["comfyui": ComfyUIAPI(), "a1111": A1111API(), "sdcpp": SDCppAPI()]
@@ -85,6 +87,9 @@ final class ServerPool: @unchecked Sendable {
 
     /// Images the pool of `kind` can make at once (the sum of `maxConcurrent`).
     func capacity(_ kind: String) -> Int { servers(kind).reduce(0) { $0 + $1.maxConcurrent } }
+
+    /// Images every pool together can make at once (at least 1): how many remote jobs run at once.
+    var totalCapacity: Int { max(1, ProviderProfile.serverNames.reduce(0) { $0 + capacity($1) }) }
 
     // MARK: Reachability and catalogs
 
@@ -169,13 +174,42 @@ final class ServerPool: @unchecked Sendable {
         return out
     }
 
+    /// Checks before a generation is queued that the LoRAs exist on the servers of `kind`: some
+    /// reachable server that has `model` must have them all. Nil when fine, or when no server of
+    /// `kind` can be reached now (checked again when the job runs); else what is wrong.
+    func loraProblem(kind: String, model: String, loras: [String]) -> String? {
+        guard !loras.isEmpty else { return nil }
+        let reached = refreshAll([kind]).compactMap { node, result -> (Node, ServerCatalog)? in
+            if case .success(let catalog) = result { return (node, catalog) }
+            return nil
+        }
+        guard !reached.isEmpty else { return nil }
+        let unknown = loras.filter { name in !reached.contains { $0.1.lora(named: name) != nil } }
+        if !unknown.isEmpty {
+            let known = Array(Set(reached.flatMap { $0.1.loras.map(ServerCatalog.stem) })).sorted()
+            let list = known.isEmpty ? "none" : known.prefix(20).joined(separator: ", ")
+            return "no \(kind) server has the LoRA\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", ")) "
+                + "(the servers have: \(list)); put the file in the server's LoRA folder or pick one of these"
+        }
+        let fit = reached.contains { node, catalog in
+            catalog.checkpoint(named: model) != nil && loras.allSatisfy { catalog.lora(named: $0) != nil }
+        }
+        let withModel = reached.contains { $0.1.checkpoint(named: model) != nil }
+        if withModel && !fit {
+            return "no \(kind) server has the model '\(model)' together with the LoRAs \(loras.joined(separator: ", ")); "
+                + "`artfactory provider test \(kind)` shows what each server has"
+        }
+        return nil
+    }
+
     // MARK: Scheduling
 
-    /// A slot on the least-loaded reachable server of `kind` that has `model`, skipping `avoid`
+    /// A slot on the least-loaded reachable server of `kind` that has `model` (and every one of
+    /// `loras`), skipping `avoid`
     /// (servers that already failed this image) while others can take it. Blocks while all are busy.
     /// - Throws: ``ServerError/noServer(kind:detail:)`` when no server is configured, none has the
     ///   model, or none answered for the profile's `offlineTimeoutSeconds`; `CancellationError` on stop.
-    func acquire(kind: String, model: String, avoid: Set<String>, stop: () -> Bool) throws -> Slot {
+    func acquire(kind: String, model: String, loras: [String] = [], avoid: Set<String>, stop: () -> Bool) throws -> Slot {
         let profile = self.profile(kind)
         var unreachableSince: Date?
         var lastProblems: [String] = []
@@ -186,7 +220,7 @@ final class ServerPool: @unchecked Sendable {
                 throw ServerError.noServer(kind: kind, detail: "no \(kind) server is configured; add one to providers.\(kind).servers in config.json (see docs/providers.md)")
             }
             // Which servers have the model (probing those not known yet, or due for a recheck).
-            var having: [(Node, String)] = []
+            var having: [(Node, String, [String])] = []
             var reachable = 0
             lastProblems = []
             for node in all {
@@ -206,7 +240,9 @@ final class ServerPool: @unchecked Sendable {
                     }
                 }
                 reachable += 1
-                if let name = catalog.checkpoint(named: model) { having.append((node, name)) }
+                guard let name = catalog.checkpoint(named: model) else { continue }
+                let named = loras.compactMap { catalog.lora(named: $0) }
+                if named.count == loras.count { having.append((node, name, named)) }
             }
             if having.isEmpty {
                 // Every server refuses our credentials: waiting will not help.
@@ -215,7 +251,9 @@ final class ServerPool: @unchecked Sendable {
                     let status = Int(first.reachability.detail?.split(separator: " ").last ?? "") ?? 401
                     throw ServerError.authentication(kind: kind, server: first.label, status: status)
                 }
-                let missing = "no \(kind) server has the model '\(model)'; `artfactory models list` shows the \(kind) models and which servers have them"
+                let missing = loras.isEmpty
+                    ? "no \(kind) server has the model '\(model)'; `artfactory models list` shows the \(kind) models and which servers have them"
+                    : "no \(kind) server has the model '\(model)' together with the LoRAs \(loras.joined(separator: ", ")); `artfactory provider test \(kind)` shows what each server has"
                 if reachable > 0 && reachable == all.count { throw ServerError.noServer(kind: kind, detail: missing) }
                 // Every server is down, or the reachable ones lack the model: wait for the down ones,
                 // up to the offline timeout.
@@ -242,7 +280,7 @@ final class ServerPool: @unchecked Sendable {
             }) {
                 best.0.inFlight += 1
                 condition.unlock()
-                return Slot(node: best.0, checkpoint: best.1)
+                return Slot(node: best.0, checkpoint: best.1, loras: best.2)
             }
             _ = condition.wait(until: Date().addingTimeInterval(0.1))
             condition.unlock()

@@ -135,7 +135,7 @@ public enum Generate: RPCMethod {
         .init("parent", .string("parent generation id")),
         .init("profile", .string("style profile id; absent = the project's default")),
         .init("useProfile", .boolean("false = no style profile")),
-        .init("loras", .array(LoRAWeight.schema, "LoRAs to apply (loras.list); prompt <lora:name:weight> tags add to these", maxItems: 16)),
+        .init("loras", .array(LoRAWeight.schema, "LoRAs to apply (loras.list; for a comfyui:, a1111: or sdcpp: model, names on its servers: provider.test); prompt <lora:name:weight> tags add to these", maxItems: 16)),
         .init("useBrandLora", .boolean("false = do not apply the project's brand LoRA")),
         .init("collection", .string("collection id for every image")),
         .init("tags", .array(.string(), "tag names", maxItems: 64)),
