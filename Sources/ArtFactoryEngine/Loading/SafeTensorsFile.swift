@@ -82,6 +82,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
             Self.convert(src, dtype: entry.dtype, count: count, into: dst)
             initialized = count
         }
+        release(src, byteCount: count * entry.dtype.size)
         return Tensor(shape: entry.shape, data: values)
     }
 
@@ -100,7 +101,19 @@ public final class SafeTensorsFile: @unchecked Sendable {
             if let dst = buffer.baseAddress { UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: span.count * 2) }
             initialized = span.count
         }
+        release(src, byteCount: span.count * 2)
         return (entry.dtype, bits)
+    }
+
+    /// Drops the mapped pages of bytes already copied out from this process's resident set (they stay in
+    /// the page cache), so that loading a model does not hold the file and its copy in memory at once:
+    /// without it the peak RSS of a load was the weights plus the whole file.
+    private func release(_ start: UnsafeRawPointer, byteCount: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let lo = (Int(bitPattern: start) + page - 1) / page * page   // whole pages inside the span only
+        let hi = (Int(bitPattern: start) + byteCount) / page * page
+        guard hi > lo, let p = UnsafeMutableRawPointer(bitPattern: lo) else { return }
+        madvise(p, hi - lo, MADV_DONTNEED)
     }
 
     /// Decodes little-endian f32/f16/bf16 values into f32.
