@@ -21,8 +21,12 @@ enum Convolution {
     }
 
     /// The general path: im2col in row bands + GEMM.
-    static func im2colConv2d(_ x: Tensor, weight: WeightMatrix, bias: [Float]?,
+    static func im2colConv2d(_ x: Tensor, weight stored: WeightMatrix, bias: [Float]?,
                              outChannels: Int, kernel k: Int, stride s: Int, padding p: Int) -> Tensor {
+        // On the f32 path a half-precision kernel is widened once for the call (a transient f32 copy, at
+        // most 59 MB for a 1280-channel 3x3 layer): widening it block by block per image and band made
+        // these small-image convolutions up to 1.9x slower (artfactory-bench-engine ops).
+        let weight = stored.kind == .f32 || EnginePrecision.compute == .bf16 ? stored : WeightMatrix(stored.floats)
         let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
         let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
         var out = Tensor(shape: [n, outChannels, oh, ow])
