@@ -1,3 +1,4 @@
+import ArtFactoryJSON
 import Foundation
 import GRDB
 
@@ -91,14 +92,40 @@ extension CatalogDatabase {
         try db.execute(sql: "DELETE FROM feedback_stats; DELETE FROM asset_features")
         let ids = try String.fetchAll(db, sql: "SELECT id FROM assets WHERE approved IS NOT NULL")
         for chunk in ids.chunked(500) { try insertFeatures(db, Array(chunk)) }
-        try db.execute(sql: """
-            INSERT INTO feedback_stats(scope, kind, value, approved, rejected, example_asset_id)
-            SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
-                   sum(a.approved IS 1), sum(a.approved IS 0), max(CASE WHEN a.approved IS 1 THEN a.id END)
-            FROM assets a JOIN asset_features f ON f.asset_id = a.id, json_each(f.features) j
+        // Counted here in one pass over the features rather than by SQLite's json_each + GROUP BY, which
+        // measured 73 s for 200,000 reviewed images at 1M (its temporary b-tree over ~370,000 keys).
+        struct Key: Hashable { let scope: String, kind: String, value: String }
+        struct Count { var approved = 0, rejected = 0; var example: String? }
+        var counts: [Key: Count] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT a.id, a.approved, f.features FROM assets a JOIN asset_features f ON f.asset_id = a.id
             WHERE a.approved IS NOT NULL
-            GROUP BY 1, 2, 3
             """)
+        let parser = JSONParser()
+        while let row = try rows.next() {
+            let id: String = row[0]
+            let approved: Bool = row[1]
+            let text: String = row[2]
+            guard case .array(let triples)? = try? parser.parse(text) else { continue }
+            for triple in triples {
+                guard case .array(let parts) = triple, parts.count == 3,
+                      case .string(let scope) = parts[0], case .string(let kind) = parts[1], case .string(let value) = parts[2] else { continue }
+                var count = counts[Key(scope: scope, kind: kind, value: value), default: Count()]
+                if approved {
+                    count.approved += 1
+                    if count.example.map({ id > $0 }) ?? true { count.example = id }   // the largest approved id, as before
+                } else {
+                    count.rejected += 1
+                }
+                counts[Key(scope: scope, kind: kind, value: value)] = count
+            }
+        }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO feedback_stats(scope, kind, value, approved, rejected, example_asset_id) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for (key, count) in counts {
+            try insert.execute(arguments: [key.scope, key.kind, key.value, count.approved, count.rejected, count.example])
+        }
         try db.execute(sql: "UPDATE feedback_stats SET lower_bound = \(FeedbackSchema.wilsonSQL("approved", "approved + rejected"))")
         return ids.count
     }
