@@ -21,7 +21,7 @@ struct ArtFactoryCLI: ParsableCommand {
         version: ArtFactoryVersion.string,
         subcommands: [DaemonCommand.self, StatusCommand.self, RPCCommand.self, ManualCommand.self,
                       GenerateCommand.self, JobsCommand.self, QueueCommand.self, ModelsCommand.self, UpscalersCommand.self, LorasCommand.self, PresetCommand.self, SessionCommand.self,
-                      PromptCommand.self, BatchCommand.self,
+                      PromptCommand.self, BatchCommand.self, CampaignCommand.self,
                       GalleryCommand.self, BrowseCommand.self, ProjectCommand.self, CollectionCommand.self, TagCommand.self,
                       TemplateCommand.self, ProfileCommand.self, WatchCommand.self, ProviderCommand.self,
                       AnalyticsCommand.self, ExploreCommand.self, ReferenceCommand.self, HandoffCommand.self]

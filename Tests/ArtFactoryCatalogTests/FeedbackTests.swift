@@ -62,6 +62,10 @@ import Testing
         #expect(try c.db.rebuildFeedbackStats() == 2)
         #expect(try c.db.topFeedback(.term, minReviews: 1).map { [$0.value, "\($0.approved)", "\($0.rejected)"] }
                 == before.map { [$0.value, "\($0.approved)", "\($0.rejected)"] })
+        // Recomputing the features too reaches them again.
+        #expect(try c.db.rebuildFeedbackStats(recomputeFeatures: true) == 2)
+        #expect(try c.db.topFeedback(.term, minReviews: 1).map { [$0.value, "\($0.approved)", "\($0.rejected)"] }
+                == before.map { [$0.value, "\($0.approved)", "\($0.rejected)"] })
     }
 
     @Test func reviewByFilterAndBadInput() throws {

@@ -113,7 +113,8 @@ import TestSupport
         daemon = try DaemonProcess.start(home: s.home)
         let c2 = try daemon.client()
         #expect(try c2.call(AnalyticsTop.self, .init()).base.reviews == 35)
-        #expect(try c2.call(AnalyticsRebuild.self, NoParams()).reviewed == 35)
+        #expect(try c2.call(AnalyticsRebuild.self, .init()).reviewed == 35)
+        #expect(try c2.call(AnalyticsRebuild.self, .init(recomputeFeatures: true)).reviewed == 35)
         #expect(try c2.call(AnalyticsLift.self, .init(kind: .term)).items.first?.approved == 23)
         _ = daemon.stop()
     }

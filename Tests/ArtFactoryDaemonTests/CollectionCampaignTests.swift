@@ -78,4 +78,34 @@ import TestSupport
         #expect(try c.call(CollectionList.self, .init()).collections.count == before)
         #expect(try c.call(JobList.self, .init()).jobs.count == 2)
     }
+
+    /// The same strategies from the command line, with flags instead of batch.submit JSON.
+    @Test func collectionAndCampaignFromTheCommandLine() throws {
+        let f = try GenerationFixture.start()
+        defer { f.cleanUp() }
+        let size = ["--width", "64", "--height", "64", "--steps", "2", "--seed", "4"]
+        let set = try runCLI(["collection", "generate", "a {subject} on a hill", "--name", "Hill set", "--subject", "fox", "--subject", "owl",
+                              "--subject", "bear", "--subject", "hare", "--palette", "teal", "--style", "flat vector", "--wait", "--json"] + size,
+                             home: f.home)
+        #expect(set.status == 0, "\(set.stderr)")
+        let info = try JSONValueDecoder().decode(JobInfo.self, from: JSONParser().parse(set.stdout))
+        #expect(info.status == "succeeded" && info.images.count == 4 && info.contactSheet != nil)
+        let c = try f.daemon.client()
+        let collection = try #require(try c.call(CollectionList.self, .init()).collections.first { $0.name == "Hill set" })
+        #expect(try c.call(GalleryList.self, .init(filter: GalleryFilter(collectionId: collection.id))).items.count == 4)
+
+        let hero = try #require(info.images.first?.assetId)
+        let campaign = try runCLI(["campaign", "a fox mascot", "--name", "Fox push", "--hero", hero, "--variants", "5", "--strength", "0.5",
+                                   "--wait", "--json"] + size, home: f.home)
+        #expect(campaign.status == 0, "\(campaign.stderr)")
+        let done = try JSONValueDecoder().decode(JobInfo.self, from: JSONParser().parse(campaign.stdout))
+        #expect(done.status == "succeeded" && done.images.count == 5)
+
+        // The daemon's checks come back as usage-style errors; nothing is created.
+        let bad = try runCLI(["collection", "generate", "x", "--name", "Bad", "--pieces", "5", "--subject", "a"] + size, home: f.home)
+        #expect(bad.status == 1 && bad.stderr.contains("4, 6, 8 or 12"), "\(bad.stderr)")
+        let exists = try runCLI(["campaign", "x", "--name", "Hill set"] + size, home: f.home)
+        #expect(exists.status == 1 && exists.stderr.lowercased().contains("exists"), "\(exists.stderr)")
+        #expect(try c.call(CollectionList.self, .init()).collections.filter { $0.name == "Bad" }.isEmpty)
+    }
 }

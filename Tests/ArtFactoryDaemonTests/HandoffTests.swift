@@ -125,6 +125,8 @@ import TestSupport
         let post = try #require(server.requests.last { $0.method == "POST" && $0.path == "/enhance" })
         let body = try #require(post.json)
         #expect(body["handoffId"]?.stringValue == h.id && body["prompt"]?.stringValue == "a green kite")
+        let keyHeader = post.headers.first { $0.key.lowercased() == "idempotency-key" }?.value
+        #expect(keyHeader == h.id, "every delivery of a hand-off carries its id as Idempotency-Key")
         let bytes = try #require(body["imageBase64"]?.stringValue.flatMap { Data(base64Encoded: $0) })
         #expect(bytes == FileManager.default.contents(atPath: img.path))
 

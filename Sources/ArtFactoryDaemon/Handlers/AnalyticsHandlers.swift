@@ -33,8 +33,10 @@ struct AnalyticsHandlers: HandlerGroup {
         table.register(AnalyticsUseAsTemplate.self, on: .worker) { p, _ in
             try GalleryError.mapped { try AnalyticsWire.useAsTemplate(catalog, p) }
         }
-        table.register(AnalyticsRebuild.self, on: .worker) { _, _ in
-            try GalleryError.mapped { AnalyticsRebuild.Result(reviewed: try catalog.rebuildFeedbackStats()) }
+        table.register(AnalyticsRebuild.self, on: .worker) { p, _ in
+            try GalleryError.mapped {
+                AnalyticsRebuild.Result(reviewed: try catalog.rebuildFeedbackStats(recomputeFeatures: p.recomputeFeatures ?? false))
+            }
         }
     }
 }

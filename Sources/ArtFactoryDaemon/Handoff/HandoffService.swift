@@ -174,7 +174,11 @@ final class HandoffService: @unchecked Sendable {
         let file = gallery.absoluteImage(detail.asset.path)
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
         let ext = (detail.asset.path as NSString).pathExtension.isEmpty ? "png" : (detail.asset.path as NSString).pathExtension
-        let manifest = Self.manifest(h, detail, fileName: "\(h.id).\(ext)", target: t.name, now: CatalogClock.now())
+        // The generation row keeps the prompt as submitted; each image's own expansion (wildcards, style
+        // profile) is in its PNG record.
+        let imagePrompt = (try? PNGTextChunk.readAll(from: data))?.first { $0.keyword == "artfactory" }
+            .flatMap { try? JSONParser().parse($0.text)["prompt"]?.stringValue }
+        let manifest = Self.manifest(h, detail, fileName: "\(h.id).\(ext)", target: t.name, now: CatalogClock.now(), imagePrompt: imagePrompt)
         if let folder = t.folder {
             let outbox = URL(fileURLWithPath: folder + "/outbox")
             try AtomicFile.write(data, to: outbox.appendingPathComponent("\(h.id).\(ext)"), mode: 0o600)
@@ -182,13 +186,18 @@ final class HandoffService: @unchecked Sendable {
         } else if let text = t.url, let url = URL(string: text) {
             var body = manifest.objectValue ?? JSONObject()
             body["imageBase64"] = .string(data.base64EncodedString())
-            let response = try http.send(HTTPRequest(method: "POST", url: url, headers: [("Content-Type", "application/json")],
+            // Delivery is at-least-once: a crash between a successful POST and marking it sent re-sends it after
+            // the restart. The same Idempotency-Key (the hand-off id, also in the body) lets the receiver drop
+            // the repeat.
+            let response = try http.send(HTTPRequest(method: "POST", url: url,
+                                                     headers: [("Content-Type", "application/json"), ("Idempotency-Key", h.id)],
                                                      body: Data(JSONWriter.bytes(.object(body))), timeout: 30))
             guard (200..<300).contains(response.status) else { throw HandoffFailure("the endpoint answered HTTP \(response.status)") }
         }
     }
 
-    static func manifest(_ h: HandoffRecord, _ d: AssetDetail, fileName: String, target: String, now: Int64) -> JSONValue {
+    static func manifest(_ h: HandoffRecord, _ d: AssetDetail, fileName: String, target: String, now: Int64,
+                         imagePrompt: String? = nil) -> JSONValue {
         var o = JSONObject()
         o["handoffId"] = .string(h.id)
         o["target"] = .string(target)
@@ -200,7 +209,9 @@ final class HandoffService: @unchecked Sendable {
         o["sha256"] = .string(d.asset.sha256)
         if let g = d.generation {
             o["generationId"] = .string(g.id)
-            o["prompt"] = .string(g.prompt)
+            o["prompt"] = .string(imagePrompt ?? g.prompt)
+            // The prompt as the user wrote it (templates filled in), before wildcards and style profiles expanded it.
+            o["sourcePrompt"] = .string(g.prompt)
             o["negativePrompt"] = .string(g.negativePrompt)
             o["model"] = .string(g.model)
             o["seed"] = g.seed.map { .int($0) } ?? .null

@@ -159,9 +159,10 @@ struct AnalyticsUseAsTemplateCommand: ParsableCommand {
 struct AnalyticsRebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rebuild", abstract: "Recount analytics from the images' verdicts (after bulk loads).")
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "Also recompute every reviewed image's features (slow; only after an upgrade changed them).") var recomputeFeatures = false
 
     func run() throws {
-        let r = try global.connect().call(AnalyticsRebuild.self, NoParams())
+        let r = try global.connect().call(AnalyticsRebuild.self, .init(recomputeFeatures: recomputeFeatures ? true : nil))
         if global.json { return try GalleryCommand.printJSON(r) }
         if !global.quiet { Console.out("counted \(r.reviewed) reviewed image(s)") }
     }

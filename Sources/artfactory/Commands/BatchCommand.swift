@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtFactoryIPC
 import ArtFactoryProtocol
 import Foundation
 
@@ -71,6 +72,12 @@ struct BatchCommand: ParsableCommand {
             } else { total = params.images ?? 4 }
             return GenerateCommand.printEstimate(try client.call(ProviderEstimate.self, .init(model: model, count: total)), global)
         }
+        try Self.submit(params, client: client, wait: wait, global: global)
+    }
+
+    /// Submits `params` and prints what was queued, or, with `wait`, follows the batch and prints its
+    /// ZIP and contact sheet (shared by `batch`, `collection generate` and `campaign`).
+    static func submit(_ params: BatchSubmit.Params, client: RPCClient, wait: Bool, global: GlobalOptions) throws {
         let queued = try client.call(BatchSubmit.self, params)
         if let cost = queued.estimatedCost, let provider = queued.provider, !global.quiet, !global.json {
             Console.error(String(format: "Runs on %@; estimated cost $%.4f for %d image(s).", provider, cost, queued.total))

@@ -4,7 +4,7 @@ import ArtFactoryProtocol
 /// `artfactory collection list|create|add|remove|delete`.
 struct CollectionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "collection", abstract: "Group images into collections.",
-                                                    subcommands: [List.self, Create.self, Add.self, Remove.self, Delete.self])
+                                                    subcommands: [List.self, Create.self, Add.self, Remove.self, Delete.self, CollectionGenerate.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List collections.")
