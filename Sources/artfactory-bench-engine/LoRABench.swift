@@ -1,7 +1,9 @@
 // `artfactory-bench-engine lora DIR [--runs N]` (driven by Scripts/bench-lora): on the random-weight
-// SD 1.5 folder of `sd15_bench.py make`, times parsing and applying `DIR/lora-r32.safetensors`,
-// dropping it again, and one UNet step (2 × 4 × 32 × 32 latents, 77 tokens) without, with and after
-// the LoRA; checks the step after removal is bit-identical to the one before; writes swift-lora.json.
+// SD 1.5 folder of `sd15_bench.py make`, times parsing `DIR/lora-r32.safetensors`, merging it into the
+// warm weights in place (as the daemon does) and undoing that, and one UNet step (2 × 4 × 32 × 32
+// latents, 77 tokens) without and with the LoRA, in RUNS interleaved rounds (step, merge, step, undo);
+// checks every step after an undo is bit-identical to the first; reports RSS at each stage and what
+// the undo record holds; writes swift-lora.json.
 import ArtFactoryEngine
 import Foundation
 
@@ -33,26 +35,60 @@ func runLoRABench(_ arguments: [String]) throws {
     for i in context.data.indices { context.data[i] = next() }
     func step(_ p: StableDiffusionPipeline) throws -> Tensor { try p.unet.predict(sample: sample, timestep: 500, context: context) }
     var before = Tensor(shape: [1])
-    result["step_base_s"] = try median(runs) { before = try step(base) }.median
     start = now()
     let file = try LoRAFile(path: dir + "/lora-r32.safetensors")
     result["parse_lora_s"] = now() - start
     result["lora_rank"] = file.summary.rank ?? 0
     result["lora_layers"] = file.summary.modules["unet"] ?? 0
     result["rss_parsed_mib"] = currentRSSMiB()
-    var patched: StableDiffusionPipeline? = nil
-    result["apply_s"] = try median(1) { patched = try base.applyingLoRAs([LoRASelection(file: file, weight: 1)]) }.median
-    result["rss_applied_mib"] = currentRSSMiB()
-    var with = Tensor(shape: [1])
-    result["step_lora_s"] = try median(runs) { with = try step(patched!) }.median
-    start = now()
-    patched = nil
-    result["remove_s"] = now() - start
-    result["rss_removed_mib"] = currentRSSMiB()
-    var after = Tensor(shape: [1])
-    result["step_after_s"] = try median(runs) { after = try step(base) }.median
-    result["after_bit_identical"] = after == before
-    result["lora_changes_output"] = with != before
+    var pipeline = base  // the only holder once `base` is dropped: merged where it is, as in the daemon
+    _ = consume base
+    // Rounds of: a step without the LoRA, merge, a step with it, undo. Interleaving keeps the machine's
+    // drift (turbo, neighbours) out of the per-step comparison.
+    var baseSteps: [Double] = [], loraSteps: [Double] = [], applies: [Double] = [], undos: [Double] = []
+    var identical = true, changes = true, intact = true
+    for round in 0..<max(1, runs) {
+        var t = now()
+        let out = try step(pipeline)
+        baseSteps.append(now() - t)
+        if round == 0 { before = out } else if out != before { identical = false }
+        let rssBeforeMerge = currentRSSMiB()
+        t = now()
+        try pipeline.mergeLoRAs([LoRASelection(file: file, weight: 1)], label: "r32")
+        applies.append(now() - t)
+        if round == 0 {
+            result["rss_applied_mib"] = currentRSSMiB()
+            result["rss_added_by_apply_mib"] = currentRSSMiB() - rssBeforeMerge
+            if let record = pipeline.loraMerge {
+                result["patched_layers"] = record.patchedLayers
+                result["patched_values"] = record.patchedValues
+                result["recorded_values"] = record.recordedValues
+                result["undo_record_mib"] = Double(record.undoBytes) / 1_048_576
+            }
+        }
+        t = now()
+        let with = try step(pipeline)
+        loraSteps.append(now() - t)
+        if with == before { changes = false }
+        t = now()
+        if try !pipeline.unmergeLoRAs() { intact = false }
+        undos.append(now() - t)
+        if round == 0 { result["rss_removed_mib"] = currentRSSMiB() }
+    }
+    func mid(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+    result["steps_base_s"] = baseSteps
+    result["steps_lora_s"] = loraSteps
+    result["applies_s"] = applies
+    result["undos_s"] = undos
+    result["step_base_s"] = mid(baseSteps)
+    result["step_lora_s"] = mid(loraSteps)
+    result["apply_s"] = mid(applies)
+    result["apply_first_s"] = applies[0]
+    result["remove_s"] = mid(undos)
+    result["undo_fingerprints_match"] = intact
+    let last = try step(pipeline)
+    result["after_bit_identical"] = identical && last == before
+    result["lora_changes_output"] = changes
     result["peak_rss_mib"] = peakRSSMiB()
     result["blas_core"] = BLAS.coreName
     let data = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])

@@ -108,6 +108,28 @@ import TestSupport
         #expect(try c.call(ProjectList.self, NoParams()).projects.first { $0.id == project.id }?.brandLora == nil)
     }
 
+    @Test func switchingLoRASetsOnTheWarmModelGivesTheSameImagesEveryTime() throws {
+        // The warm model is patched in place: each switch undoes the previous set exactly before
+        // merging the next, so every set gives the same image whatever ran before it.
+        let f = try Self.start()
+        defer { f.cleanUp() }
+        func image(_ loras: [LoRAWeight]) throws -> Data {
+            var p = GenerationFixture.params("a red circle", count: 1, seed: 11)
+            p.loras = loras
+            return try Self.pixels(f, p).0
+        }
+        let plain = try image([])
+        let brand = try image([LoRAWeight(name: "brand", weight: 1)])
+        let style = try image([LoRAWeight(name: "style", weight: 0.9)])
+        let both = try image([LoRAWeight(name: "brand", weight: 1), LoRAWeight(name: "style", weight: 0.9)])
+        #expect(Set([plain, brand, style, both]).count == 4, "each LoRA set changes the image")
+        #expect(try image([LoRAWeight(name: "style", weight: 0.9)]) == style)
+        #expect(try image([LoRAWeight(name: "brand", weight: 1)]) == brand)
+        #expect(try image([]) == plain, "back to no LoRAs: bit-identical to the first image")
+        #expect(try image([LoRAWeight(name: "brand", weight: 0.5), LoRAWeight(name: "brand", weight: 0.5)]) == brand,
+                "a name given twice is summed")
+    }
+
     @Test func requestLorasAndPromptTagsAreAppliedTogether() throws {
         let f = try Self.start()
         defer { f.cleanUp() }

@@ -68,11 +68,14 @@ struct GenerationExecutor {
     /// Makes and stores images `first..<count` (earlier ones survived an interrupted run).
     private func makeImages(_ spec: GenerationSpec, from first: Int, generation: Generation, context: JobContext,
                             position: BatchPosition) throws {
-        let pipeline: StableDiffusionPipeline
         let compute = spec.precision.flatMap(ComputePath.init(rawValue:)) ?? .f32
         let cacheKey = ModelRegistry.cacheKey(spec.modelPath, compute: compute)
+        // Only the decoders are kept for previews: a copy of the whole pipeline held across images would
+        // make the in-place LoRA switch between them copy the layers it writes.
+        let vae: any LatentAutoencoding, tinyDecoder: (any LatentDecoding)?
         do {
-            pipeline = try models.cache.value(for: cacheKey)
+            let loaded = try models.cache.value(for: cacheKey)
+            (vae, tinyDecoder) = (loaded.vae, loaded.tinyDecoder)
         } catch {
             throw RPCError(code: RPCErrorCode.unavailable, message: "Model '\(spec.model)' could not be loaded (\(error)); check the files in \(spec.modelPath).",
                            data: ["kind": "unavailable"])
@@ -91,8 +94,9 @@ struct GenerationExecutor {
             try context.report(JobProgress(step: p.step, totalSteps: p.totalSteps, image: imageNumber, images: position.total,
                                            etaSeconds: stepSeconds.map { $0 * remaining }, stage: stage),
                                previewEvery: spec.previewEvery,
-                               preview: { (try? pipeline.tinyPreview(latents: p.latents)).flatMap { previews.preview(image: $0) }
-                                   ?? previews.preview(latents: p.latents, model: spec.modelPath, vae: pipeline.vae) })
+                               preview: { (try? tinyDecoder.map { try RGBImage(tensor: $0.decodeScaled(latents: p.latents)) })?
+                                   .flatMap { previews.preview(image: $0) }
+                                   ?? previews.preview(latents: p.latents, model: spec.modelPath, vae: vae) })
         }
         for index in first..<spec.count {
             // Consistent batches keep one expansion of the prompt and vary only the seed.
@@ -102,7 +106,7 @@ struct GenerationExecutor {
             let prompt = enhanced.prompt
             // `<lora:name:w>` tags stay in the recorded prompt (as A1111 writes it) but not in the encoded one.
             let (encoded, tags) = try LoRATag.extract(from: prompt)
-            let imagePipeline = try models.loras.pipeline(base: pipeline, modelPath: cacheKey, uses: spec.loras(forPromptTags: tags))
+            let imagePipeline = try models.loras.pipeline(cache: models.cache, cacheKey: cacheKey, uses: spec.loras(forPromptTags: tags))
             var request = GenerationRequest(prompt: encoded)
             request.negativePrompt = enhanced.negativePrompt
             request.width = spec.width
@@ -117,7 +121,7 @@ struct GenerationExecutor {
             request.precision = compute == .bf16 ? .bf16 : .f32
             // Draft decodes with the tiny decoder (TAESD) when one is installed; few-step single files
             // (no scheduler config) need trailing spacing.
-            if spec.preset == QualityPreset.draft.rawValue, pipeline.tinyDecoder != nil { request.decoder = .tiny }
+            if spec.preset == QualityPreset.draft.rawValue, tinyDecoder != nil { request.decoder = .tiny }
             if spec.steps <= 4, spec.modelPath.hasSuffix(".safetensors"),
                (try? ModelFamily.detect(path: spec.modelPath)) == .turbo { request.timestepSpacing = .trailing }
             var stepStart = Date()

@@ -5,13 +5,13 @@ import Foundation
 import Glibc
 
 /// The LoRA files in `$ARTFACTORY_HOME/loras/` (`.safetensors`, symbolic links followed, like models)
-/// and the one warm LoRA-applied pipeline.
+/// and the LoRA set merged into each warm pipeline.
 ///
 /// Parsed files are cached by path, size and modification time, so a queue of requests reads each
-/// file once. The warm pipeline is keyed by the model path and the exact LoRA set (names, weights and
-/// file hashes): a queue of requests sharing a LoRA set merges once and reuses the patched pipeline;
-/// a request without LoRAs gets the untouched warm model from ``ModelRegistry``, bit for bit.
-/// Thread-safe (a lock); the merge itself runs on the calling worker thread.
+/// file once. A warm pipeline carries the label of the LoRA set merged into it (model path, names,
+/// weights and file hashes): a queue of requests sharing a LoRA set merges once; another set, or
+/// none, undoes it exactly first. Thread-safe (a lock); merging runs on the calling worker thread
+/// under the model cache's lock.
 final class LoRARegistry: @unchecked Sendable {
     /// One LoRA on disk.
     struct Entry: Sendable, Equatable {
@@ -29,7 +29,7 @@ final class LoRARegistry: @unchecked Sendable {
     let folder: String
     private let lock = NSLock()
     private var files: [String: (stamp: String, loaded: Loaded)] = [:]
-    private var warm: (key: String, pipeline: StableDiffusionPipeline)?
+    private var switches = 0, restoreFailures = 0
 
     init(folder: String) {
         self.folder = folder
@@ -116,32 +116,49 @@ final class LoRARegistry: @unchecked Sendable {
                  data: ["kind": "invalidFile", "path": .string(e.path ?? folder), "code": .string(e.code), "detail": .string(e.cause ?? "")])
     }
 
-    /// `base` with `uses` merged in (names summed when repeated), reusing the warm patched pipeline
-    /// when the model and LoRA set are the ones it was made for. No LoRAs: `base` itself.
-    func pipeline(base: StableDiffusionPipeline, modelPath: String, uses: [GenerationSpec.LoRAUse]) throws -> StableDiffusionPipeline {
+    /// The warm pipeline at `cacheKey` with exactly `uses` merged into its weights (names summed when
+    /// repeated), or with none when `uses` is empty.
+    ///
+    /// The LoRAs are merged into the cached pipeline in place (``StableDiffusionPipeline/mergeLoRAs(_:label:)``):
+    /// a queue of requests sharing a LoRA set merges once; a request with another set (or none) first
+    /// undoes the merged one exactly, so a request without LoRAs is bit-identical to one made before any
+    /// LoRA was used, and no second copy of the weights is ever held. Callers must not keep the returned
+    /// value past their request: a copy alive during the next switch makes Swift copy the layers it
+    /// writes. Switches happen on the engine lane, one job at a time.
+    /// - Throws: `notFound` / `invalidFile` for a LoRA that cannot be used; what loading the model throws.
+    func pipeline(cache: ModelCache<StableDiffusionPipeline>, cacheKey: String, uses: [GenerationSpec.LoRAUse]) throws -> StableDiffusionPipeline {
         var combined: [(name: String, weight: Double)] = []
         for use in uses {
             if let i = combined.firstIndex(where: { $0.name == use.name }) { combined[i].weight += use.weight } else { combined.append((use.name, use.weight)) }
         }
         combined.removeAll { $0.weight == 0 }
-        guard !combined.isEmpty else { return base }
         let loaded = try combined.map { (try load(try resolve($0.name)), $0.weight) }
-        let key = modelPath + "|" + zip(combined, loaded).map { "\($0.0.name)@\($0.0.weight)#\($0.1.0.hash)" }.joined(separator: ",")
-        if let warm = lock.withLock({ warm }), warm.key == key { return warm.pipeline }
-        let patched: StableDiffusionPipeline
+        let label: String? = combined.isEmpty ? nil
+            : cacheKey + "|" + zip(combined, loaded).map { "\($0.0.name)@\($0.0.weight)#\($0.1.0.hash)" }.joined(separator: ",")
+        _ = try cache.value(for: cacheKey)  // loads the model when it is not resident
+        if cache.inspect(cacheKey, { $0.loraMerge?.label }) == .some(label) { return try cache.value(for: cacheKey) }
+        let selections = loaded.map { LoRASelection(file: $0.0.file, weight: Float($0.1)) }
+        var intact = true
         do {
-            patched = try base.applyingLoRAs(loaded.map { LoRASelection(file: $0.0.file, weight: Float($0.1)) })
+            try cache.update(cacheKey) { pipeline in
+                if pipeline.loraMerge != nil { intact = try pipeline.unmergeLoRAs() }
+                if intact, let label { try pipeline.mergeLoRAs(selections, label: label) }
+            }
         } catch let e as EngineError {
             throw Self.notApplicable(e, folder: folder)
         }
-        lock.withLock { warm = (key, patched) }
-        return patched
+        if !intact {
+            // The undo did not give back the weights as loaded (it never should): reload them from disk.
+            lock.withLock { restoreFailures += 1 }
+            cache.unload(cacheKey)
+            return try pipeline(cache: cache, cacheKey: cacheKey, uses: uses)
+        }
+        lock.withLock { switches += 1 }
+        return try cache.value(for: cacheKey)
     }
 
-    /// Drops the warm patched pipeline when it was made from `modelPath` (that model was unloaded).
-    func dropWarm(modelPath: String) {
-        lock.withLock { if warm?.key.hasPrefix(modelPath + "|") == true { warm = nil } }
-    }
+    /// LoRA-set changes of warm pipelines, and undos that had to reload the model instead (expected 0).
+    var statistics: (switches: Int, restoreFailures: Int) { lock.withLock { (switches, restoreFailures) } }
 
     /// What `loras.list` answers.
     func list() -> LorasList.Result {

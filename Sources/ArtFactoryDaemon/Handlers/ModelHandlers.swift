@@ -56,8 +56,6 @@ struct ModelHandlers: HandlerGroup {
             let registry = models
             let entry = try registry.resolve(params.name)
             registry.unload(entry.path)
-            registry.loras.dropWarm(modelPath: entry.path)
-            registry.loras.dropWarm(modelPath: entry.path + ModelRegistry.bf16KeySuffix)  // the LoRA-applied copy shares its weights
             return ModelsLoad.Result(name: entry.name, loaded: false, seconds: 0, resident: Self.residentNames(registry))
         }
     }

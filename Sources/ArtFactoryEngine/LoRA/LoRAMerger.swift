@@ -11,13 +11,11 @@ public struct LoRASelection: Sendable {
     }
 }
 
-/// Merges LoRAs into a text encoder and UNet, producing new models that share every untouched weight
-/// array with the originals (copy-on-write) and hold fresh arrays only for the layers a LoRA touches.
+/// Resolves LoRA keys to the layers of a text encoder and UNet and checks their shapes: the plan
+/// that ``StableDiffusionPipeline/mergeLoRAs(_:label:)`` applies in place (LoRAInPlace.swift).
 ///
-/// The originals are never written, so "removing" the LoRAs is using the original models again: the
-/// next request without them is bit-identical to one made before, and no weights are reloaded from
-/// disk or copied beyond the touched layers. Every key is resolved and shape-checked before any
-/// arithmetic, so a bad file fails fast with the first offending key and nothing is half-applied.
+/// Every key is resolved and shape-checked before any arithmetic, so a bad file fails fast with the
+/// first offending key and nothing is half-applied.
 enum LoRAMerger {
     /// A resolved update: which layer, from which file, with which multiplier.
     struct Planned {
@@ -53,11 +51,43 @@ enum LoRAMerger {
 
         let textEncoder: Bool
 
+        /// For the UNet: `down_blocks` resnets per level (how original `input_blocks.K` are grouped).
+        var layersPerBlock = 2
+
         func slot(for module: LoRAFile.Module) -> Slot? {
             let name = textEncoder ? LoRAMerger.textEncoderName(module.name) : module.name
-            if module.underscored { return underscored[name].flatMap { slots[$0] } }
+            if module.underscored {
+                if let hit = underscored[name].flatMap({ slots[$0] }) { return hit }
+                // Original (LDM) module names, as kohya writes them for SDXL and old SD 1.x files.
+                guard !textEncoder, let mapped = LoRAMerger.diffusersName(ofOriginal: name, layersPerBlock: layersPerBlock) else { return nil }
+                return underscored[mapped.replacingOccurrences(of: ".", with: "_")].flatMap { slots[$0] }
+            }
             return slots[name]
         }
+    }
+
+    /// The diffusers module path (with any underscored tail left as is) of an underscored original-layout
+    /// UNet module name: `input_blocks_4_1_transformer_blocks_0_attn1_to_q` →
+    /// `down_blocks.1.attentions.0.transformer_blocks_0_attn1_to_q`; `input_blocks_1_0_in_layers_2` →
+    /// `down_blocks.0.resnets.0.conv1`. Nil for a name that is not in the original layout.
+    static func diffusersName(ofOriginal name: String, layersPerBlock: Int) -> String? {
+        let parts = name.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+        // How many leading underscore-separated words form the block name, and how many numbers follow.
+        let heads: [(words: [String], numbers: Int)] = [
+            (["input", "blocks"], 2), (["output", "blocks"], 2), (["middle", "block"], 1),
+            (["time", "embed"], 1), (["label", "emb"], 2), (["out"], 1),
+        ]
+        guard let head = heads.first(where: { parts.starts(with: $0.words) }) else { return nil }
+        let numbers = parts.dropFirst(head.words.count).prefix(head.numbers)
+        guard numbers.count == head.numbers, numbers.allSatisfy({ Int($0) != nil }) else { return nil }
+        var tail = parts.dropFirst(head.words.count + head.numbers).joined(separator: "_")
+        // ResNet sub-layers are dotted in the original layout (`in_layers.2`), which the renaming expects.
+        for (under, dotted) in [("in_layers_2", "in_layers.2"), ("emb_layers_1", "emb_layers.1"), ("out_layers_3", "out_layers.3")]
+            where tail == under { tail = dotted }
+        let dotted = ([head.words.joined(separator: "_")] + numbers + (tail.isEmpty ? [] : [tail]) + ["weight"]).joined(separator: ".")
+        guard let renamed = CheckpointKeyMap.unet([CheckpointKeyMap.unetPrefix + dotted], layersPerBlock: layersPerBlock).first?.key,
+              renamed.hasSuffix(".weight") else { return nil }
+        return String(renamed.dropLast(".weight".count))
     }
 
     /// Text-encoder paths are compared without transformers' `text_model.` wrapper, which some tools drop.
@@ -67,38 +97,13 @@ enum LoRAMerger {
         return path
     }
 
-    /// The models with `loras` merged, and how many layers were patched.
-    /// - Throws: `EngineError` `lora.unmapped` (a key naming no layer of this model), `lora.shapeMismatch`
-    ///   (a LoRA for another base model), each naming the file and the first offending key.
-    static func merge(_ loras: [LoRASelection], textEncoder: CLIPTextModel, unet: UNet2DConditionModel) throws
-        -> (textEncoder: CLIPTextModel, unet: UNet2DConditionModel, patchedLayers: Int) {
-        var te = textEncoder, un = unet
-        let (tePlan, unetPlan) = try plan(loras, textEncoder: textEncoder, unet: unet)
-        var patched = 0
-        func apply(_ plan: [String: [Planned]]) -> ModuleWeightVisitor {
-            { path, shape, weight, bias in
-                guard let updates = plan[path] else { return }
-                // Merged in f32, then kept in the layer's own precision (a half-precision model stays half).
-                var values = weight.floats
-                for u in updates where u.multiplier != 0 {
-                    LoRADelta.accumulate(u.update, multiplier: u.multiplier, shape: shape, defaultAlpha: u.defaultAlpha,
-                                         weight: &values, bias: &bias)
-                }
-                weight = WeightMatrix(values, as: weight.kind)
-                patched += 1
-            }
-        }
-        if !tePlan.isEmpty { try te.visitWeights(apply(tePlan)) }
-        if !unetPlan.isEmpty { try un.visitWeights(apply(unetPlan)) }
-        return (te, un, patched)
-    }
-
     /// Every update resolved to its layer and shape-checked, by network: what `merge` applies.
     static func plan(_ loras: [LoRASelection], textEncoder: CLIPTextModel, unet: UNet2DConditionModel) throws
         -> (textEncoder: [String: [Planned]], unet: [String: [Planned]]) {
         var te = textEncoder, un = unet
         let teIndex = try Index(visiting: { try te.visitWeights($0) }, textEncoder: true)
-        let unetIndex = try Index(visiting: { try un.visitWeights($0) }, textEncoder: false)
+        var unetIndex = try Index(visiting: { try un.visitWeights($0) }, textEncoder: false)
+        unetIndex.layersPerBlock = un.downBlocks.first?.resnets.count ?? 2
         var tePlan: [String: [Planned]] = [:], unetPlan: [String: [Planned]] = [:]
         for lora in loras {
             let alphas = diffusersAlphas(lora.file.metadata)
@@ -145,26 +150,22 @@ enum LoRAMerger {
 extension StableDiffusionPipeline {
     /// Checks that `loras` fit this pipeline's models (every key maps to a layer of the right shape)
     /// without merging anything: cheap, so a request can be refused before it is queued.
-    /// - Throws: what ``applyingLoRAs(_:)`` would throw for the same files.
+    /// - Throws: what ``mergeLoRAs(_:label:)`` would throw for the same files.
     public func validateLoRAs(_ loras: [LoRASelection]) throws {
         guard !loras.isEmpty else { return }
-        guard let te = textEncoder as? CLIPTextModel, let un = unet as? UNet2DConditionModel else {
-            throw EngineError(code: "lora.unsupportedModel", message: "LoRAs can only be applied to the engine's own Stable Diffusion models.")
-        }
+        let (te, un) = try loraNetworksForPlanning()
         _ = try LoRAMerger.plan(loras, textEncoder: te, unet: un)
     }
 
-    /// This pipeline with `loras` merged into its text encoder and UNet; `self` is left unchanged, and
-    /// the result shares every weight the LoRAs do not touch. An empty list returns `self`.
+    /// A copy of this pipeline with `loras` merged; `self` is left unchanged (the copy's patched layers
+    /// are new arrays, every other weight is shared). An empty list returns `self`. The daemon merges
+    /// into its warm pipeline in place instead (``mergeLoRAs(_:label:)``), which copies nothing.
     /// - Throws: `EngineError` (`lora.*`) naming the file and first offending key; `lora.unsupportedModel`
-    ///   when the pipeline's models are not the engine's own (e.g. test fakes).
+    ///   when the pipeline's models are not the engine's own (e.g. test fakes) or are SDXL's.
     public func applyingLoRAs(_ loras: [LoRASelection]) throws -> StableDiffusionPipeline {
         guard !loras.isEmpty else { return self }
-        guard let te = textEncoder as? CLIPTextModel, let un = unet as? UNet2DConditionModel else {
-            throw EngineError(code: "lora.unsupportedModel", message: "LoRAs can only be applied to the engine's own Stable Diffusion models.")
-        }
-        let merged = try LoRAMerger.merge(loras, textEncoder: te, unet: un)
-        return StableDiffusionPipeline(tokenizer: tokenizer, textEncoder: merged.textEncoder, unet: merged.unet, vae: vae,
-                                       schedulerConfig: schedulerConfig)
+        var copy = self
+        try copy.mergeLoRAs(loras, label: "")
+        return copy
     }
 }

@@ -64,6 +64,22 @@ public final class ModelCache<Value: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on the resident value at `key` with the cache's own reference moved out meanwhile, so
+    /// a value nobody else holds is changed where it is (no copy-on-write copy of its arrays); the result
+    /// replaces it. The lock is held throughout: other lookups wait. Returns nil when `key` is not resident.
+    public func update<R>(_ key: String, _ body: (inout Value) throws -> R) rethrows -> R? {
+        try lock.withLock {
+            guard var entry = entries.removeValue(forKey: key) else { return nil }
+            defer { entries[key] = entry }
+            return try body(&entry.value)
+        }
+    }
+
+    /// `body` applied to the resident value at `key` without keeping a copy of it; nil when not resident.
+    public func inspect<T>(_ key: String, _ body: (Value) -> T) -> T? {
+        lock.withLock { entries[key].map { body($0.value) } }
+    }
+
     /// Drops a model; returns whether it was resident.
     @discardableResult
     public func unload(_ key: String) -> Bool {

@@ -10,8 +10,8 @@ import Foundation
 /// `generate` call builds its own scheduler and generators, and runs on the caller's thread.
 public struct StableDiffusionPipeline: Sendable {
     public let tokenizer: CLIPTokenizer
-    public let textEncoder: any TextEncoding
-    public let unet: any NoisePredicting
+    public internal(set) var textEncoder: any TextEncoding
+    public internal(set) var unet: any NoisePredicting
     public let vae: any LatentAutoencoding
     /// The model's `scheduler/scheduler_config.json` (betas, prediction type, spacing).
     public let schedulerConfig: SchedulerConfig
@@ -19,6 +19,8 @@ public struct StableDiffusionPipeline: Sendable {
     public let xl: SDXLTextConditioning?
     /// The tiny decoder (TAESD / TAESDXL matching the model's latents) for previews and Draft decodes.
     public var tinyDecoder: (any LatentDecoding)?
+    /// The LoRAs merged into `textEncoder` and `unet` in place (``mergeLoRAs(_:label:)``), or nil.
+    public internal(set) var loraMerge: LoRAMergeRecord?
 
     /// Composes a pipeline from loaded parts.
     public init(tokenizer: CLIPTokenizer, textEncoder: any TextEncoding, unet: any NoisePredicting,

@@ -23,4 +23,19 @@ void afk_f16_to_f32(const uint16_t *src, float *dst, size_t n);
 void afk_bf16_to_f32(const uint16_t *src, float *dst, size_t n);
 void afk_f32_to_bf16(const float *src, uint16_t *dst, size_t n);
 void afk_f16_to_bf16(const uint16_t *src, uint16_t *dst, size_t n);
+
+/* f32 -> f16, round to nearest, ties to even (F16C when the CPU has it; the same results without). */
+void afk_f32_to_f16(const float *src, uint16_t *dst, size_t n);
+
+/* In-place LoRA merging with an exact undo (Sources/ArtFactoryEngine/LoRA/LoRAInPlace.swift).
+ * Kinds: 0 = f32 values (`w` holds float bits), 1 = f16 bits, 2 = bf16 bits.
+ * merge: w[i] = narrow(widen(w[i]) + d[i]); wherever undoing would not give back the original bits,
+ * writes i (relative to w) to idx and the original bits to orig, and returns how many it wrote
+ * (at most n). undo: w[i] = narrow(widen(w[i]) - d[i]); the caller then puts back the recorded
+ * originals. merge and undo round the same way, so undo(merge(w)) is w wherever merge recorded nothing. */
+size_t afk_lora_merge(int kind, void *w, const float *d, size_t n, uint32_t *idx, uint32_t *orig);
+void afk_lora_undo(int kind, void *w, const float *d, size_t n);
+
+/* A 64-bit fingerprint of `bytes` bytes (4 interleaved multiply-xor lanes; not cryptographic). */
+uint64_t afk_fingerprint(const void *data, size_t bytes);
 #endif
