@@ -1,4 +1,5 @@
 @testable import ArtFactoryDaemon
+import ArtFactoryImaging
 import ArtFactoryIPC
 import ArtFactoryProtocol
 import Foundation
@@ -63,6 +64,47 @@ import TestSupport
         let presets = try c.call(PresetList.self, .init(model: "sdxl-turbo-tiny")).presets
         #expect(presets.map(\.steps) == [1, 2, 4, 4])
         #expect(try c.call(PresetList.self, .init(model: "sdxl-tiny")).presets.map(\.steps) == [15, 28, 40, 50])
+    }
+
+    @Test func anSDXLLoRAIsListedAsSDXLAppliedAndUndoneThroughTheSocket() throws {
+        let f = try GenerationFixture.start()
+        defer { f.cleanUp() }
+        #expect(symlink(Self.sdxl, f.home + "/models/sdxl-tiny") == 0)
+        try FileManager.default.createDirectory(atPath: f.home + "/loras", withIntermediateDirectories: true)
+        #expect(symlink(Self.fixtures + "/loras/sdxl-tiny/kohya.safetensors", f.home + "/loras/xl-style.safetensors") == 0)
+        #expect(symlink(Self.fixtures + "/loras/sd1-tiny/kohya.safetensors", f.home + "/loras/sd1-style.safetensors") == 0)
+        let c = try f.daemon.client()
+        let listed = try c.call(LorasList.self, NoParams()).loras.first { $0.name == "xl-style" }
+        #expect(listed?.baseModel == "sdxl")
+        #expect(listed?.modules?["text_encoder_2"] == 18, "\(listed?.modules ?? [:])")
+
+        func image(_ loras: [LoRAWeight]) throws -> Data {
+            var p = GenerationFixture.params("a lighthouse at dusk", count: 1, seed: 5, steps: 2)
+            p.model = "sdxl-tiny"
+            p.loras = loras
+            let done = try f.wait(try c.call(Generate.self, p).jobId)
+            #expect(done.status == "succeeded", "\(done.error ?? "")")
+            let decoded = try ImageDecoder().decode(fileAt: URL(fileURLWithPath: try #require(done.images.first).path))
+            return Data(decoded.pixels.bytes)
+        }
+        let plain = try image([])
+        let styled = try image([LoRAWeight(name: "xl-style", weight: 0.8)])
+        #expect(styled != plain, "the SDXL LoRA changes the image")
+        #expect(try image([]) == plain, "the next request without it gives the same pixels")
+
+        // An SD 1.x LoRA on the SDXL model (now resident) is refused before anything is queued.
+        var wrong = GenerationFixture.params("a lighthouse at dusk", count: 1, steps: 2)
+        wrong.model = "sdxl-tiny"
+        wrong.loras = [LoRAWeight(name: "sd1-style", weight: 1)]
+        let before = try c.call(JobList.self, .init()).jobs.count
+        do {
+            _ = try c.call(Generate.self, wrong)
+            Issue.record("an SD 1.x LoRA on SDXL must be refused")
+        } catch let e as RPCError {
+            #expect(e.code == RPCErrorCode.invalidFile, "\(e.message)")
+            #expect(e.message.contains("cannot be applied to this model") && e.message.contains("lora_unet_"), "\(e.message)")
+        }
+        #expect(try c.call(JobList.self, .init()).jobs.count == before)
     }
 
     @Test func singleFileSDXLDefaultsToItsNativeSize() {

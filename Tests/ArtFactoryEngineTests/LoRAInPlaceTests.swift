@@ -81,6 +81,10 @@ import Testing
         var te = try #require(p.textEncoder as? CLIPTextModel), un = try #require(p.unet as? UNet2DConditionModel)
         var out: [String: [UInt32]] = [:]
         te.visitWeights { path, _, w, b in out["te." + path] = bits(w) + (b ?? []).map(\.bitPattern) }
+        if let xl = p.xl {
+            var te2 = try #require(xl.textEncoder2 as? CLIPTextModel)
+            te2.visitWeights { path, _, w, b in out["te2." + path] = bits(w) + (b ?? []).map(\.bitPattern) }
+        }
         un.visitWeights { path, _, w, b in out[path] = bits(w) + (b ?? []).map(\.bitPattern) }
         return out
     }
@@ -255,11 +259,62 @@ struct SeededGenerator: RandomNumberGenerator {
             ("output_blocks_5_2_conv", "up_blocks.1.upsamplers.0.conv"),
             ("output_blocks_3_0_skip_connection", "up_blocks.1.resnets.0.conv_shortcut"),
             ("time_embed_2", "time_embedding.linear_2"),
+            ("label_emb_0_2", "add_embedding.linear_2"),
         ]
         for (original, diffusers) in cases {
             #expect(LoRAMerger.diffusersName(ofOriginal: original, layersPerBlock: 2) == diffusers, "\(original)")
         }
         #expect(LoRAMerger.diffusersName(ofOriginal: "down_blocks_0_resnets_0_conv1", layersPerBlock: 2) == nil)
         #expect(LoRAMerger.diffusersName(ofOriginal: "input_blocks_x_0_op", layersPerBlock: 2) == nil)
+    }
+}
+
+/// SDXL LoRAs as kohya writes them (original-layout UNet names, `lora_te1_` / `lora_te2_`), against
+/// diffusers' `load_lora_weights` (Scripts/fixtures/make_sdxl_lora_fixtures.py).
+@Suite struct SDXLLoRATests {
+    static func fixture() throws -> [String: String] {
+        let root = try #require(try FixtureFiles.json("lora-images/sdxl-index.json") as? [String: Any])
+        let c = try #require((root["cases"] as? [[String: Any]])?.first)
+        return c.mapValues { "\($0)" }
+    }
+
+    @Test func aKohyaSDXLLoRAMatchesDiffusersAndUndoesExactly() throws {
+        let j = try Self.fixture()
+        var pipeline = try StableDiffusionPipeline.load(path: SDXLTests.folder)
+        var r = GenerationRequest(prompt: j["prompt"] ?? "")
+        r.negativePrompt = j["negative_prompt"] ?? ""
+        (r.width, r.height, r.steps) = (Int(j["width"] ?? "") ?? 0, Int(j["height"] ?? "") ?? 0, Int(j["steps"] ?? "") ?? 0)
+        r.guidanceScale = Float(j["guidance"] ?? "") ?? -1
+        r.seed = UInt64(j["seed"] ?? "") ?? 0
+        r.scheduler = SchedulerKind(rawValue: j["scheduler"] ?? "")
+        r.timestepSpacing = j["spacing"].flatMap(TimestepSpacing.init(rawValue:))
+        let before = try pipeline.generate(r).images[0].pixels
+        let weightsBefore = try LoRAInPlaceTests.snapshot(pipeline)
+        #expect(weightsBefore.keys.contains { $0.hasPrefix("te2.") })
+
+        let file = try LoRAFile(path: FixtureFiles.url("loras/sdxl-tiny/kohya.safetensors").path)
+        #expect(file.summary.baseFamily == "sdxl")
+        try pipeline.validateLoRAs([LoRASelection(file: file)])
+        try pipeline.mergeLoRAs([LoRASelection(file: file, weight: 0.8)], label: "sdxl")
+        let record = try #require(pipeline.loraMerge)
+        #expect(record.patchedLayers == 204, "168 UNet layers (original names), 18 in each text encoder")
+        #expect(pipeline.xl != nil, "the SDXL conditioning stays")
+        let image = try pipeline.generate(r).images[0].pixels
+        let expected = [UInt8](try Data(contentsOf: FixtureFiles.url("lora-images/\(j["file"] ?? "")")))
+        let psnr = PipelineImageTests.psnr(image, expected)
+        #expect(psnr >= 40, "PSNR \(psnr) dB against diffusers")
+        #expect(PipelineImageTests.psnr(before, expected) < 30, "the LoRA changes the image")
+
+        #expect(try pipeline.unmergeLoRAs())
+        #expect(try LoRAInPlaceTests.snapshot(pipeline) == weightsBefore)
+        #expect(try pipeline.generate(r).images[0].pixels == before)
+    }
+
+    @Test func anSD1LoRAOnSDXLIsRefusedNamingTheKey() throws {
+        let pipeline = try StableDiffusionPipeline.load(path: SDXLTests.folder)
+        let sd1 = try LoRAFile(path: LoRATests.loraPath("sd1-tiny", "kohya.safetensors"))
+        let error = #expect(throws: EngineError.self) { try pipeline.validateLoRAs([LoRASelection(file: sd1)]) }
+        #expect(["lora.shapeMismatch", "lora.unmapped"].contains(error?.code ?? ""), "\(error?.code ?? "")")
+        #expect(error?.cause?.contains("first offending key") == true)
     }
 }

@@ -23,7 +23,7 @@ public struct LoRAMergeRecord: Sendable {
     public var recordedValues: Int { layers.reduce(0) { $0 + $1.recorded.count } }
     public var patchedValues: Int { layers.reduce(0) { $0 + $1.count } }
 
-    enum Network: Sendable { case textEncoder, unet }
+    enum Network: Sendable, CaseIterable { case textEncoder, textEncoder2, unet }
 
     struct Layer: Sendable {
         let network: Network
@@ -43,8 +43,12 @@ public struct LoRAMergeRecord: Sendable {
 
 /// A stand-in held by the pipeline while its networks are being patched, so that the networks'
 /// weight arrays are referenced once and are written where they are.
-private struct DetachedNetwork: TextEncoding, NoisePredicting {
+private struct DetachedNetwork: TextEncoding, NoisePredicting, PenultimateTextEncoding {
     var hiddenSize: Int { 0 }
+    var projectionSize: Int? { nil }
+    func encodePenultimate(tokenIDs: [[Int32]], clipSkip: Int) throws -> (hiddenStates: Tensor, pooled: Tensor?) {
+        throw EngineError(code: "lora.busy", message: "The text encoder is being patched with LoRAs.")
+    }
     var inChannels: Int { 0 }
     var outChannels: Int { 0 }
     func encode(tokenIDs: [[Int32]], clipSkip: Int) throws -> Tensor {
@@ -69,14 +73,11 @@ extension StableDiffusionPipeline {
         guard loraMerge == nil else {
             throw EngineError(code: "lora.alreadyMerged", message: "LoRAs are already merged into this pipeline; undo them first.")
         }
-        var (te, un) = try loraNetworks()
-        let (tePlan, unetPlan) = try LoRAMerger.plan(loras, textEncoder: te, unet: un)
-        textEncoder = DetachedNetwork()
-        unet = DetachedNetwork()
-        defer {
-            textEncoder = te
-            unet = un
-        }
+        let checked = try loraNetworks()
+        let plans = try LoRAMerger.plan(loras, textEncoder: checked.textEncoder, textEncoder2: checked.textEncoder2, unet: checked.unet)
+        _ = consume checked
+        var networks = try detachNetworks()
+        defer { attach(networks) }
         var layers: [LoRAMergeRecord.Layer] = []
         func visitor(_ plan: [String: [LoRAMerger.Planned]], _ network: LoRAMergeRecord.Network) -> ModuleWeightVisitor {
             { path, shape, weight, bias in
@@ -92,8 +93,9 @@ extension StableDiffusionPipeline {
                                                     bias: originalBias, fingerprint: fingerprint))
             }
         }
-        if !tePlan.isEmpty { try te.visitWeights(visitor(tePlan, .textEncoder)) }
-        if !unetPlan.isEmpty { try un.visitWeights(visitor(unetPlan, .unet)) }
+        if !plans.textEncoder.isEmpty { try networks.textEncoder.visitWeights(visitor(plans.textEncoder, .textEncoder)) }
+        if !plans.textEncoder2.isEmpty { try networks.textEncoder2?.visitWeights(visitor(plans.textEncoder2, .textEncoder2)) }
+        if !plans.unet.isEmpty { try networks.unet.visitWeights(visitor(plans.unet, .unet)) }
         loraMerge = LoRAMergeRecord(label: label, layers: layers)
     }
 
@@ -103,13 +105,8 @@ extension StableDiffusionPipeline {
     @discardableResult
     public mutating func unmergeLoRAs() throws -> Bool {
         guard let record = loraMerge else { return true }
-        var (te, un) = try loraNetworks()
-        textEncoder = DetachedNetwork()
-        unet = DetachedNetwork()
-        defer {
-            textEncoder = te
-            unet = un
-        }
+        var networks = try detachNetworks()
+        defer { attach(networks) }
         var intact = true
         func visitor(_ network: LoRAMergeRecord.Network) -> ModuleWeightVisitor {
             var byPath: [String: LoRAMergeRecord.Layer] = [:]
@@ -118,31 +115,58 @@ extension StableDiffusionPipeline {
                 guard let layer = byPath[path] else { return }
                 var scratchBias: [Float]? = nil
                 var delta = Self.delta(layer.updates, shape: shape, count: weight.count, bias: &scratchBias)
-                delta.withUnsafeMutableBufferPointer {
-                    weight.undoInPlace($0.baseAddress!, restoring: layer.recorded)
-                }
+                delta.withUnsafeMutableBufferPointer { weight.undoInPlace($0.baseAddress!, restoring: layer.recorded) }
                 if let original = layer.bias { bias = original }
                 if weight.fingerprint != layer.fingerprint { intact = false }
             }
         }
-        if record.layers.contains(where: { $0.network == .textEncoder }) { try te.visitWeights(visitor(.textEncoder)) }
-        if record.layers.contains(where: { $0.network == .unet }) { try un.visitWeights(visitor(.unet)) }
+        func touched(_ network: LoRAMergeRecord.Network) -> Bool { record.layers.contains { $0.network == network } }
+        if touched(.textEncoder) { try networks.textEncoder.visitWeights(visitor(.textEncoder)) }
+        if touched(.textEncoder2) { try networks.textEncoder2?.visitWeights(visitor(.textEncoder2)) }
+        if touched(.unet) { try networks.unet.visitWeights(visitor(.unet)) }
         loraMerge = nil
         return intact
     }
 
-    /// The networks LoRAs patch.
-    func loraNetworksForPlanning() throws -> (CLIPTextModel, UNet2DConditionModel) { try loraNetworks() }
+    /// The networks LoRAs patch: the text encoder (SDXL's first), SDXL's second, and the UNet.
+    struct LoRANetworks {
+        var textEncoder: CLIPTextModel
+        var textEncoder2: CLIPTextModel?
+        var unet: UNet2DConditionModel
+    }
 
-    private func loraNetworks() throws -> (CLIPTextModel, UNet2DConditionModel) {
-        guard xl == nil else {
-            throw EngineError(code: "lora.unsupportedModel",
-                              message: "LoRAs cannot be applied to SDXL models yet (their second text encoder and original-key UNet names are not mapped); use an SD 1.x or 2.x model.")
-        }
+    func loraNetworks() throws -> LoRANetworks {
         guard let te = textEncoder as? CLIPTextModel, let un = unet as? UNet2DConditionModel else {
             throw EngineError(code: "lora.unsupportedModel", message: "LoRAs can only be applied to the engine's own Stable Diffusion models.")
         }
-        return (te, un)
+        guard let xl else { return LoRANetworks(textEncoder: te, textEncoder2: nil, unet: un) }
+        guard let te2 = xl.textEncoder2 as? CLIPTextModel, xl.textEncoder is CLIPTextModel else {
+            throw EngineError(code: "lora.unsupportedModel", message: "LoRAs can only be applied to the engine's own SDXL text encoders.")
+        }
+        return LoRANetworks(textEncoder: te, textEncoder2: te2, unet: un)
+    }
+
+    /// The networks, moved out with stand-ins left in their places, so that their weight arrays are
+    /// referenced once (by the result) and are written where they are.
+    private mutating func detachNetworks() throws -> LoRANetworks {
+        let networks = try loraNetworks()
+        textEncoder = DetachedNetwork()
+        unet = DetachedNetwork()
+        if xl != nil {
+            xl!.textEncoder = DetachedNetwork()
+            xl!.textEncoder2 = DetachedNetwork()
+        }
+        return networks
+    }
+
+    /// Puts the networks back (SDXL's first text encoder is the pipeline's text encoder).
+    private mutating func attach(_ networks: LoRANetworks) {
+        textEncoder = networks.textEncoder
+        unet = networks.unet
+        if xl != nil, let te2 = networks.textEncoder2 {
+            xl!.textEncoder = networks.textEncoder
+            xl!.textEncoder2 = te2
+        }
     }
 
     /// `Σ multiplier × scale × ΔW` of a layer's updates, in f32, computed the same way every time (the

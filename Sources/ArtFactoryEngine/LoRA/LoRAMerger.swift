@@ -97,14 +97,17 @@ enum LoRAMerger {
         return path
     }
 
-    /// Every update resolved to its layer and shape-checked, by network: what `merge` applies.
-    static func plan(_ loras: [LoRASelection], textEncoder: CLIPTextModel, unet: UNet2DConditionModel) throws
-        -> (textEncoder: [String: [Planned]], unet: [String: [Planned]]) {
+    /// Every update resolved to its layer and shape-checked, by network: what a merge applies.
+    /// - Parameter textEncoder2: SDXL's second text encoder, or nil for models without one.
+    static func plan(_ loras: [LoRASelection], textEncoder: CLIPTextModel, textEncoder2: CLIPTextModel? = nil,
+                     unet: UNet2DConditionModel) throws -> Plans {
         var te = textEncoder, un = unet
         let teIndex = try Index(visiting: { try te.visitWeights($0) }, textEncoder: true)
+        var te2Index: Index?
+        if var te2 = textEncoder2 { te2Index = try Index(visiting: { try te2.visitWeights($0) }, textEncoder: true) }
         var unetIndex = try Index(visiting: { try un.visitWeights($0) }, textEncoder: false)
         unetIndex.layersPerBlock = un.downBlocks.first?.resnets.count ?? 2
-        var tePlan: [String: [Planned]] = [:], unetPlan: [String: [Planned]] = [:]
+        var plans = Plans()
         for lora in loras {
             let alphas = diffusersAlphas(lora.file.metadata)
             for module in lora.file.modules {
@@ -113,25 +116,36 @@ enum LoRAMerger {
                 case .unet: slot = unetIndex.slot(for: module)
                 case .textEncoder: slot = teIndex.slot(for: module)
                 case .textEncoder2:
-                    throw EngineError.lora(lora.file.path, "shapeMismatch",
-                                           "Key \"\(module.key)\" is for SDXL's second text encoder, which this model does not have; the LoRA was made for SDXL. Pick a LoRA trained for this model",
-                                           key: module.key)
+                    guard let te2Index else {
+                        throw EngineError.lora(lora.file.path, "shapeMismatch",
+                                               "Key \"\(module.key)\" is for SDXL's second text encoder, which this model does not have; the LoRA was made for SDXL. Pick a LoRA trained for this model",
+                                               key: module.key)
+                    }
+                    slot = te2Index.slot(for: module)
                 }
                 guard let slot else {
                     throw EngineError.lora(lora.file.path, "unmapped",
-                                           "Key \"\(module.key)\" maps to no layer of this model. The LoRA was made for another base model (SDXL LoRAs name input_blocks/output_blocks layers) or another architecture",
+                                           "Key \"\(module.key)\" maps to no layer of this model. The LoRA was made for another base model (an SD 1.x/2.x LoRA on SDXL or the reverse) or another architecture",
                                            key: module.key)
                 }
                 try LoRADelta.check(module.update, shape: slot.shape, hasBias: slot.hasBias, key: module.key, path: lora.file.path)
                 let planned = Planned(update: module.update, multiplier: lora.weight,
                                       defaultAlpha: module.underscored ? nil : alphas[module.component])
                 switch module.component {
-                case .unet: unetPlan[slot.path, default: []].append(planned)
-                default: tePlan[slot.path, default: []].append(planned)
+                case .unet: plans.unet[slot.path, default: []].append(planned)
+                case .textEncoder: plans.textEncoder[slot.path, default: []].append(planned)
+                case .textEncoder2: plans.textEncoder2[slot.path, default: []].append(planned)
                 }
             }
         }
-        return (tePlan, unetPlan)
+        return plans
+    }
+
+    /// Resolved updates by layer path, per network.
+    struct Plans {
+        var textEncoder: [String: [Planned]] = [:]
+        var textEncoder2: [String: [Planned]] = [:]
+        var unet: [String: [Planned]] = [:]
     }
 
     /// peft's `lora_alpha` per network from diffusers' `lora_adapter_metadata` (diffusers ≥ 0.33 writes it);
@@ -153,8 +167,8 @@ extension StableDiffusionPipeline {
     /// - Throws: what ``mergeLoRAs(_:label:)`` would throw for the same files.
     public func validateLoRAs(_ loras: [LoRASelection]) throws {
         guard !loras.isEmpty else { return }
-        let (te, un) = try loraNetworksForPlanning()
-        _ = try LoRAMerger.plan(loras, textEncoder: te, unet: un)
+        let networks = try loraNetworks()
+        _ = try LoRAMerger.plan(loras, textEncoder: networks.textEncoder, textEncoder2: networks.textEncoder2, unet: networks.unet)
     }
 
     /// A copy of this pipeline with `loras` merged; `self` is left unchanged (the copy's patched layers

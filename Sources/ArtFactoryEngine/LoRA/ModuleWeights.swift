@@ -90,6 +90,8 @@ extension UNet2DConditionModel {
     mutating func visitWeights(_ body: ModuleWeightVisitor) rethrows {
         try timeEmbedding.linear1.visitWeights("time_embedding.linear_1", body)
         try timeEmbedding.linear2.visitWeights("time_embedding.linear_2", body)
+        try addEmbedding?.linear1.visitWeights("add_embedding.linear_1", body)
+        try addEmbedding?.linear2.visitWeights("add_embedding.linear_2", body)
         try convIn.visitWeights("conv_in", body)
         for i in downBlocks.indices {
             let p = "down_blocks.\(i)"

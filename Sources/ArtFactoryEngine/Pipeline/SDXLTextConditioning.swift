@@ -16,11 +16,11 @@ extension CLIPTextModel: PenultimateTextEncoding {}
 /// `force_zeros_for_empty_prompt` from `model_index.json`.
 public struct SDXLTextConditioning: Sendable {
     /// The first encoder (CLIP ViT-L in SDXL), the same model as the pipeline's `textEncoder`.
-    public let textEncoder: any PenultimateTextEncoding
+    public internal(set) var textEncoder: any PenultimateTextEncoding
     /// The second tokenizer (pads with `!` in SDXL).
     public let tokenizer2: CLIPTokenizer
     /// The second encoder; must have a projection (its pooled output becomes `text_embeds`).
-    public let textEncoder2: any PenultimateTextEncoding
+    public internal(set) var textEncoder2: any PenultimateTextEncoding
     /// An empty negative prompt becomes zero embeddings (diffusers' default for SDXL base).
     public let forceZerosForEmptyPrompt: Bool
 

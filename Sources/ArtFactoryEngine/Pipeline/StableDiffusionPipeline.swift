@@ -16,7 +16,7 @@ public struct StableDiffusionPipeline: Sendable {
     /// The model's `scheduler/scheduler_config.json` (betas, prediction type, spacing).
     public let schedulerConfig: SchedulerConfig
     /// SDXL's two text encoders and added conditioning; nil for SD 1.x/2.x (then `textEncoder` is used).
-    public let xl: SDXLTextConditioning?
+    public internal(set) var xl: SDXLTextConditioning?
     /// The tiny decoder (TAESD / TAESDXL matching the model's latents) for previews and Draft decodes.
     public var tinyDecoder: (any LatentDecoding)?
     /// The LoRAs merged into `textEncoder` and `unet` in place (``mergeLoRAs(_:label:)``), or nil.

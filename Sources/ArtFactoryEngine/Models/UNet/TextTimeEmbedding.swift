@@ -10,8 +10,8 @@ struct TextTimeEmbedding: Sendable {
     let inputDim: Int
     let flipSinToCos: Bool
     let freqShift: Float
-    let linear1: Linear
-    let linear2: Linear
+    var linear1: Linear
+    var linear2: Linear
 
     init(_ weights: WeightSource, timeEmbedDim: Int, inputDim: Int, embeddingChannels: Int, flipSinToCos: Bool,
          freqShift: Int) throws {
