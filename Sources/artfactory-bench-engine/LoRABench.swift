@@ -47,6 +47,7 @@ func runLoRABench(_ arguments: [String]) throws {
     // drift (turbo, neighbours) out of the per-step comparison.
     var baseSteps: [Double] = [], loraSteps: [Double] = [], applies: [Double] = [], undos: [Double] = []
     var identical = true, changes = true, intact = true
+    var mergedOutput = Tensor(shape: [1])
     for round in 0..<max(1, runs) {
         var t = now()
         let out = try step(pipeline)
@@ -69,6 +70,7 @@ func runLoRABench(_ arguments: [String]) throws {
         t = now()
         let with = try step(pipeline)
         loraSteps.append(now() - t)
+        mergedOutput = with
         if with == before { changes = false }
         t = now()
         if try !pipeline.unmergeLoRAs() { intact = false }
@@ -86,6 +88,25 @@ func runLoRABench(_ arguments: [String]) throws {
     result["apply_first_s"] = applies[0]
     result["remove_s"] = mid(undos)
     result["undo_fingerprints_match"] = intact
+    // The other strategy, in this engine: the LoRA as low-rank side products in every patched layer
+    // (no weight written; each step pays the extra products). Interleaved with base steps again.
+    let side = try pipeline.withLoRASideProducts([LoRASelection(file: file, weight: 1)])
+    var sideBase: [Double] = [], sideSteps: [Double] = []
+    for _ in 0..<max(1, runs) {
+        var t = now()
+        _ = try step(pipeline)
+        sideBase.append(now() - t)
+        t = now()
+        _ = try step(side)
+        sideSteps.append(now() - t)
+    }
+    // Same function as the merged UNet up to rounding (the merged weights are rounded to f16).
+    let diff = zip(try step(side).data, mergedOutput.data).map { abs($0 - $1) }.max() ?? 0
+    result["steps_side_base_s"] = sideBase
+    result["steps_side_s"] = sideSteps
+    result["step_side_base_s"] = mid(sideBase)
+    result["step_side_s"] = mid(sideSteps)
+    result["side_max_abs_diff_vs_merged"] = Double(diff)
     let last = try step(pipeline)
     result["after_bit_identical"] = identical && last == before
     result["lora_changes_output"] = changes

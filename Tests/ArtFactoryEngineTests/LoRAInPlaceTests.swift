@@ -177,6 +177,29 @@ import Testing
     }
 }
 
+/// The side-product strategy (`y = W·x + s·up(down(x))`, benchmarked beside merging): same images as
+/// diffusers, no weight written.
+@Suite struct LoRASideProductTests {
+    @Test(arguments: ["sd1-tiny/kohya-1", "sd1-tiny/locon-0.7", "sd1-tiny/peft-1", "sd2-tiny/kohya-0.8+peft--0.5", "sd2-tiny/locon-0.7"])
+    func sideProductsGiveDiffusersImages(_ name: String) throws {
+        let c = try #require(LoRATests.cases().first { "\($0.pipeline)/\($0.name)" == name })
+        let base = try PipelineImageTests.loaded.pipeline(c.pipeline)
+        let weightsBefore = try LoRAInPlaceTests.snapshot(base)
+        let selections = try c.loras.map { LoRASelection(file: try LoRAFile(path: LoRATests.loraPath(c.pipeline, $0.file)), weight: $0.weight) }
+        let side = try base.withLoRASideProducts(selections)
+        #expect(try LoRAInPlaceTests.snapshot(side) == weightsBefore, "no weight value is changed")
+        let image = try side.generate(LoRATests.request(c.json)).images[0].pixels
+        let psnr = PipelineImageTests.psnr(image, try PipelineImageTests.bytes("../lora-images/\(c.file)"))
+        #expect(psnr >= 40, "\(name): PSNR \(psnr) dB")
+    }
+
+    @Test func updatesWithoutALowRankFormAreRefused() throws {
+        let base = try PipelineImageTests.loaded.pipeline("sd1-tiny")
+        let loha = try LoRAFile(path: LoRATests.loraPath("sd1-tiny", "loha.safetensors"))
+        #expect { try base.withLoRASideProducts([LoRASelection(file: loha)]) } throws: { ($0 as? EngineError)?.code == "lora.unsupported" }
+    }
+}
+
 /// SplitMix64: reproducible test data.
 struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64

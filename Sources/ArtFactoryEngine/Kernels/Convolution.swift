@@ -11,8 +11,31 @@ enum Convolution {
     ///   - x: `[B, Cin, H, W]`.
     ///   - weight: `[Cout, Cin, k, k]` contiguous; `bias`: `[Cout]` or nil.
     /// - Returns: `[B, Cout, OH, OW]` with `OH = (H + 2p - k) / stride + 1`.
+    ///   Low-rank side products of the weight, if any, are added as a `k×k` convolution to `rank`
+    ///   channels followed by a 1×1 one.
     static func conv2d(_ x: Tensor, weight: WeightMatrix, bias: [Float]?,
                        outChannels: Int, kernel k: Int, stride s: Int, padding p: Int) -> Tensor {
+        guard !weight.sides.isEmpty else {
+            return conv2dWithoutSides(x, weight: weight, bias: bias, outChannels: outChannels, kernel: k, stride: s, padding: p)
+        }
+        var plain = weight
+        plain.sides = []
+        var y = conv2dWithoutSides(x, weight: plain, bias: bias, outChannels: outChannels, kernel: k, stride: s, padding: p)
+        for side in weight.sides {
+            let t = conv2dWithoutSides(x, weight: side.down, bias: nil, outChannels: side.rank, kernel: k, stride: s, padding: p)
+            let u = conv2dWithoutSides(t, weight: side.up, bias: nil, outChannels: outChannels, kernel: 1, stride: 1, padding: 0)
+            let scale = side.scale
+            y.data.withUnsafeMutableBufferPointer { yp in
+                u.data.withUnsafeBufferPointer { up in
+                    for i in 0..<yp.count { yp[i] += scale * up[i] }
+                }
+            }
+        }
+        return y
+    }
+
+    private static func conv2dWithoutSides(_ x: Tensor, weight: WeightMatrix, bias: [Float]?,
+                                           outChannels: Int, kernel k: Int, stride s: Int, padding p: Int) -> Tensor {
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         if k == 3 && s == 1 && p == 1 && Winograd.applies(batch: n, height: h, width: w) {
             return Winograd.conv3x3(x, weight: weight, bias: bias, outChannels: outChannels)

@@ -169,6 +169,36 @@ extension StableDiffusionPipeline {
         }
     }
 
+    /// A copy of this pipeline that applies `loras` as low-rank side products in each patched layer's
+    /// products (`y = W·x + s·up(down(x))`, what peft does with an unfused adapter) instead of merging
+    /// them: no weight is written or copied, every step pays the extra products. The daemon merges
+    /// (docs/lora.md says why); this strategy exists to be measured beside it (`Scripts/bench-lora`).
+    /// - Throws: `lora.unsupported` for an update that is not low-rank (LoHa, LoKr, full differences:
+    ///   they have no cheap side form); what ``validateLoRAs(_:)`` throws.
+    public func withLoRASideProducts(_ loras: [LoRASelection]) throws -> StableDiffusionPipeline {
+        var copy = self
+        var networks = try copy.loraNetworks()
+        let plans = try LoRAMerger.plan(loras, textEncoder: networks.textEncoder, textEncoder2: networks.textEncoder2, unet: networks.unet)
+        func visitor(_ plan: [String: [LoRAMerger.Planned]]) -> ModuleWeightVisitor {
+            { path, _, weight, _ in
+                for u in plan[path] ?? [] where u.multiplier != 0 {
+                    guard case .lowRank(let up, let down, let alpha) = u.update else {
+                        throw EngineError(code: "lora.unsupported",
+                                          message: "Layer \(path): only low-rank (kohya, PEFT, LoCon) updates can be applied as side products; LoHa, LoKr and full differences are merged.")
+                    }
+                    let rank = up.shape[1]
+                    let scale = u.multiplier * ((alpha ?? u.defaultAlpha).map { $0 / Float(rank) } ?? 1)
+                    weight.sides.append(LowRankSide(down: WeightMatrix(down.data), up: WeightMatrix(up.data), rank: rank, scale: scale))
+                }
+            }
+        }
+        try networks.textEncoder.visitWeights(visitor(plans.textEncoder))
+        try networks.textEncoder2?.visitWeights(visitor(plans.textEncoder2))
+        try networks.unet.visitWeights(visitor(plans.unet))
+        copy.attach(networks)
+        return copy
+    }
+
     /// `Σ multiplier × scale × ΔW` of a layer's updates, in f32, computed the same way every time (the
     /// undo recomputes it). Bias differences are added to `bias`.
     static func delta(_ updates: [LoRAMerger.Planned], shape: [Int], count: Int, bias: inout [Float]?) -> [Float] {

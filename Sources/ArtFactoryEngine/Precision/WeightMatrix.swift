@@ -15,6 +15,10 @@ public struct WeightMatrix: Sendable, Equatable {
     public var storage: Storage
     /// Elements; a `[rows, columns...]` weight is `rows` contiguous rows of `count / rows` values.
     public let count: Int
+    /// Low-rank LoRA updates applied beside this layer's products instead of merged into its values
+    /// (`y += scale · up(down(x))`, ``StableDiffusionPipeline/withLoRASideProducts(_:)``). Empty for the
+    /// layers of a loaded model; products in `WeightProducts.linear` and `Convolution.conv2d` add them.
+    var sides: [LowRankSide] = []
 
     public init(_ values: [Float]) {
         storage = .f32(values)
@@ -136,6 +140,15 @@ public struct WeightMatrix: Sendable, Equatable {
             initialized = values.count
         }
     }
+}
+
+/// One low-rank update kept beside a layer: `down` `[rank, in·k·k]` (a convolution's own kernel size),
+/// `up` `[out, rank]`, and `scale` = multiplier × alpha / rank.
+struct LowRankSide: Sendable, Equatable {
+    let down: WeightMatrix
+    let up: WeightMatrix
+    let rank: Int
+    let scale: Float
 }
 
 /// bf16 helpers shared by the precision paths.

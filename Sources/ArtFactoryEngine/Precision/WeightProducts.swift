@@ -11,9 +11,26 @@ enum WeightProducts {
     static let blockFloats = 1 << 20
     static let minimumBlockRows = 128
 
-    /// `c[rows × out] (+)= x[rows × in] · Wᵀ` for a `[out, in]` weight (`nn.Linear`); `ldc ≥ out`.
+    /// `c[rows × out] (+)= x[rows × in] · Wᵀ` for a `[out, in]` weight (`nn.Linear`); `ldc ≥ out`. The
+    /// weight's low-rank side products, if any, are added: `c += scale · (x · downᵀ) · upᵀ`.
     static func linear(_ x: UnsafePointer<Float>, rows: Int, inFeatures k: Int, weight: WeightMatrix, outFeatures n: Int,
                        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        linearWithoutSides(x, rows: rows, inFeatures: k, weight: weight, outFeatures: n, c: c, ldc: ldc, accumulate: accumulate)
+        guard rows > 0, n > 0 else { return }
+        for side in weight.sides {
+            let t = UnsafeMutablePointer<Float>.allocate(capacity: rows * side.rank)
+            defer { t.deallocate() }
+            linearWithoutSides(x, rows: rows, inFeatures: k, weight: side.down, outFeatures: side.rank, c: t, ldc: side.rank,
+                               accumulate: false)
+            side.up.withFloats { up in
+                BLAS.gemm(transB: true, m: rows, n: n, k: side.rank, alpha: side.scale, a: t, lda: side.rank, b: up, ldb: side.rank,
+                          beta: 1, c: c, ldc: ldc)
+            }
+        }
+    }
+
+    private static func linearWithoutSides(_ x: UnsafePointer<Float>, rows: Int, inFeatures k: Int, weight: WeightMatrix, outFeatures n: Int,
+                                           c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         guard rows > 0, n > 0 else { return }
         if EnginePrecision.compute == .bf16 {
             let xb = BF16.copy(x, count: rows * k)
