@@ -34,6 +34,9 @@ int afk_dnnl_available(void) {
 
 const char *afk_dnnl_last_impl(void) { return last_impl; }
 
+dnnl_engine_t afk_dnnl_engine(void) { return engine; }
+dnnl_stream_t afk_dnnl_stream(void) { return stream; }
+
 int afk_dnnl_cached_primitives(void) { return cached; }
 
 static Entry *create(const int64_t *key, dnnl_data_type_t dt, int64_t batch, int64_t m, int64_t n, int64_t k,

@@ -27,7 +27,7 @@ struct Options {
             case "--runs": guard let v = rest.popFirst().flatMap(Int.init), v > 0 else { return nil }; options.runs = v
             case "--parts": guard let v = rest.popFirst() else { return nil }
                 options.parts = Set(v.split(separator: ",").map(String.init))
-                guard options.parts.isSubset(of: ["unet", "vae", "text", "generate"]), !options.parts.isEmpty else { return nil }
+                guard options.parts.isSubset(of: ["unet", "vae", "text", "generate", "turbo"]), !options.parts.isEmpty else { return nil }
             case "--steps": guard let v = rest.popFirst().flatMap(Int.init), v > 0 else { return nil }; options.steps = v
             case "--out": options.output = rest.popFirst()
             case "--precision": guard let v = rest.popFirst().flatMap(ComputePath.init(rawValue:)) else { return nil }; options.precision = v
@@ -109,6 +109,31 @@ do { try EnginePrecision.withCompute(options.precision) {
     result["sgemm_gflops"] = sgemmGFLOPs()
     result["rss_before_load_mib"] = peakRSSMiB()
     var start = now()
+    if options.parts == ["turbo"] {
+        // A few-step draft as the daemon runs it (Scripts/bench-turbo's folders): 1 step, no guidance,
+        // decoded by the tiny decoder in DIR/../taesd-bench; per-stage times of each image.
+        var pipeline = try StableDiffusionPipeline.load(path: dir)
+        pipeline.tinyDecoder = try AutoencoderTiny(path: (dir as NSString).deletingLastPathComponent + "/taesd-bench")
+        var request = GenerationRequest(prompt: "a lighthouse on a cliff at dusk, flat vector illustration")
+        (request.steps, request.guidanceScale, request.width, request.height) = (1, 0, options.size, options.size)
+        request.timestepSpacing = .trailing
+        request.decoder = .tiny
+        request.precision = options.precision == .bf16 ? .bf16 : .f32
+        var stages: [[String: Double]] = []
+        for run in 0..<options.runs {
+            request.seed = UInt64(run)
+            start = now()
+            let generated = try pipeline.generate(request)
+            stages.append(["total": now() - start, "text": generated.timings.textEncode, "denoise": generated.timings.denoise,
+                           "decode": generated.timings.decode])
+            print(String(format: "turbo image %d: %.2f s (text %.2f, denoise %.2f, decode %.2f)", run, stages.last!["total"]!,
+                         generated.timings.textEncode, generated.timings.denoise, generated.timings.decode))
+        }
+        result["turbo_images"] = stages
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
+        if let output = options.output { try data.write(to: URL(fileURLWithPath: output)) }
+        return
+    }
     let models = try EnginePrecision.withWeights(options.weights) { try StableDiffusionModels.load(from: dir) }
     result["load_cold_s"] = now() - start
     result["weights_mib"] = Double(models.byteCount) / 1048576

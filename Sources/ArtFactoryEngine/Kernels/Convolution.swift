@@ -1,3 +1,4 @@
+import CEngineDNNL
 import CEngineKernels
 import Foundation
 
@@ -36,6 +37,10 @@ enum Convolution {
 
     private static func conv2dWithoutSides(_ x: Tensor, weight: WeightMatrix, bias: [Float]?,
                                            outChannels: Int, kernel k: Int, stride s: Int, padding p: Int) -> Tensor {
+        if OneDNNConvolution.applies(inChannels: x.shape[1], outChannels: outChannels),
+           let y = OneDNNConvolution.conv2d(x, weight: weight, bias: bias, outChannels: outChannels, kernel: k, stride: s, padding: p) {
+            return y
+        }
         let n = x.shape[0], h = x.shape[2], w = x.shape[3]
         if k == 3 && s == 1 && p == 1 && Winograd.applies(batch: n, height: h, width: w) {
             return Winograd.conv3x3(x, weight: weight, bias: bias, outChannels: outChannels)
@@ -236,5 +241,62 @@ extension Optional where Wrapped == [Float] {
     func withOptionalPointer<T>(_ body: (UnsafePointer<Float>?) -> T) -> T {
         guard let array = self else { return body(nil) }
         return array.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
+
+/// Convolutions through oneDNN's own kernels (`afk_dnnl_conv2d`: it picks blocked layouts and reorders
+/// around the call), in f32 or, on the bf16 compute path, bf16.
+///
+/// Used where it measured faster on this project's AVX-512 machine (docs/benchmarks.md, "oneDNN
+/// convolutions"): narrow layers of at most 64 channels in and out — the tiny decoder's, where oneDNN
+/// decoded a 512² image 2.6× faster in bf16 and 1.3-1.6× in f32. The UNet's and the full VAE's wide
+/// layers stay on the native Winograd/im2col path, which was faster for the UNet on both paths and for
+/// the VAE in f32. AVX2-only CPUs keep the native path (not measured there).
+/// `ARTFACTORY_CONV=onednn|native` sends every convolution one way. A call oneDNN refuses falls back.
+enum OneDNNConvolution {
+    enum Policy { case measured, all, none }
+
+    static let policy: Policy = {
+        guard afk_dnnl_available() != 0 else { return .none }
+        switch ProcessInfo.processInfo.environment["ARTFACTORY_CONV"] {
+        case "onednn": return .all
+        case "native": return .none
+        default: return EnginePrecision.features & AFK_CPU_AVX512F != 0 ? .measured : .none
+        }
+    }()
+
+    /// Widest layer (in and out channels) sent to oneDNN under the measured policy.
+    static let narrowChannels = 64
+
+    static func applies(inChannels: Int, outChannels: Int) -> Bool {
+        switch policy {
+        case .all: true
+        case .none: false
+        case .measured: inChannels <= narrowChannels && outChannels <= narrowChannels
+        }
+    }
+
+    static func conv2d(_ x: Tensor, weight: WeightMatrix, bias: [Float]?, outChannels: Int, kernel k: Int, stride s: Int,
+                       padding p: Int) -> Tensor? {
+        let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
+        let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
+        guard oh > 0, ow > 0 else { return nil }
+        var out = Tensor(shape: [n, outChannels, oh, ow])
+        let bf16: Int32 = EnginePrecision.compute == .bf16 ? 1 : 0
+        let status: Int32 = weight.withFloats { wp in
+            x.data.withUnsafeBufferPointer { xp in
+                out.data.withUnsafeMutableBufferPointer { op in
+                    if let bias {
+                        return bias.withUnsafeBufferPointer { bp in
+                            afk_dnnl_conv2d(bf16, Int64(n), Int64(cin), Int64(h), Int64(w), Int64(outChannels), Int64(k), Int64(s),
+                                            Int64(p), xp.baseAddress, wp, bp.baseAddress, op.baseAddress)
+                        }
+                    }
+                    return afk_dnnl_conv2d(bf16, Int64(n), Int64(cin), Int64(h), Int64(w), Int64(outChannels), Int64(k), Int64(s),
+                                           Int64(p), xp.baseAddress, wp, nil, op.baseAddress)
+                }
+            }
+        }
+        return status == 0 ? out : nil
     }
 }

@@ -30,6 +30,17 @@ int afk_dnnl_matmul_f32(int64_t batch, int64_t m, int64_t n, int64_t k,
                         float *c, int64_t c_bs, int64_t c_rs,
                         float alpha, int accumulate);
 
+/* y = conv2d(x, w) + bias for NCHW f32 `src` [n, ic, ih, iw], OIHW f32 `weights` [oc, ic, k, k], optional
+ * f32 `bias` [oc], into NCHW f32 `dst` [n, oc, oh, ow] (square kernel, equal stride and padding on both axes).
+ * With `bf16` set the convolution itself runs in bf16 (inputs rounded on the way in, f32 accumulation and
+ * output). oneDNN picks its own layouts; inputs and outputs are reordered around the call. Primitives are
+ * created once per shape and kept. Returns 0, or a oneDNN status code on failure. */
+int afk_dnnl_conv2d(int bf16, int64_t n, int64_t ic, int64_t ih, int64_t iw, int64_t oc, int64_t k, int64_t stride,
+                    int64_t pad, const float *src, const float *weights, const float *bias, float *dst);
+
+/* The implementation oneDNN chose for the last convolution it created, e.g. "brg:avx512_core". */
+const char *afk_dnnl_last_conv_impl(void);
+
 /* Primitives created so far (for tests and diagnostics). */
 int afk_dnnl_cached_primitives(void);
 #endif
