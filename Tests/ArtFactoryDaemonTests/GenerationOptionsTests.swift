@@ -39,7 +39,8 @@ import TestSupport
         _ = try watcher.call(EventsSubscribe.self, .init(topics: ["job"]))
         let c = try f.daemon.client()
 
-        // 64 px base: 4 × 64 fits 1024, so the pass runs at 256 px with Int(4 × 0.5) = 2 steps.
+        // 64 px base: the pass refines the whole 256 px image in 5 × 5 tiles of 64 px (overlapping by
+        // at least 8 px), Int(4 × 0.5) = 2 steps each, counted over every tile.
         var ultra = GenerationFixture.params("a red circle", count: 1, seed: 3, steps: 4)
         ultra.preset = "ultra"
         ultra.refineStrength = 0.5
@@ -49,16 +50,19 @@ import TestSupport
         #expect(info.status == "succeeded", "\(info.error ?? "")")
         #expect(info.images.map(\.width) == [256] && info.images.map(\.height) == [256])
         #expect(progress.contains { $0.stage == "base" && $0.step == 4 && $0.totalSteps == 4 })
-        #expect(progress.contains { $0.stage == "refine" && $0.step == 2 && $0.totalSteps == 2 })
+        #expect(progress.contains { $0.stage == "refine" && $0.step == 50 && $0.totalSteps == 50 })
+        let refineSteps = progress.filter { $0.stage == "refine" }.map(\.step)
+        #expect(refineSteps == refineSteps.sorted(), "steps only rise across the tiles: \(refineSteps)")
         let last = try #require(progress.last)
         #expect(last.stage == "refine" && last.etaSeconds != nil)
         let params = try Self.recordedParameters(info.images[0].path)
         #expect(params["refineStrength"] == .double(0.5))
         #expect(params["refineFactor"] == 4)
         #expect(params["refineSteps"] == 2)
+        #expect(params["refineTiles"] == 25 && params["refineTileWidth"] == 64 && params["refineTileHeight"] == 64)
         #expect(params["upscale"] == 4)
 
-        // Capped: at most 128 px, so the pass runs at 2× (128 px) and the last 2× is resampled.
+        // One pass, capped at 128 px: the pass runs at 2× (128 px) and the last 2× is resampled.
         var capped = ultra
         capped.refineMaxSide = 128
         capped.refineStrength = nil
@@ -70,6 +74,7 @@ import TestSupport
         #expect(cappedParams["refineFactor"] == 2)
         #expect(cappedParams["refineStrength"] == .double(0.3))
         #expect(cappedParams["refineSteps"] == 3)
+        #expect(cappedParams["refineTiles"] == nil)
 
         // The refining pass changes the image: same base, different strength, different pixels.
         var stronger = ultra
@@ -96,19 +101,26 @@ import TestSupport
         }
         #expect(try c.call(JobList.self, .init()).jobs.count == before)
 
-        // The estimate counts the refining steps at their size: 15 steps at 256 px = 16 × 15 base steps.
+        // The estimate counts every tile's refining steps: 15 steps in 25 tiles of the base size.
         let presets = try c.call(PresetList.self, .init(width: 64, height: 64, count: 2))
         let perStep = try #require(presets.secondsPerStep)
         let entry = try #require(presets.presets.first { $0.name == "ultra" })
         #expect(entry.refineSteps == 15 && entry.refineWidth == 256 && entry.refineHeight == 256 && entry.refineStrength == 0.3)
-        let expected = perStep * Double(50 + 15 * 16) * 2
+        #expect(entry.refineTiles == 25 && entry.refineTileWidth == 64 && entry.refineTileHeight == 64)
+        let expected = perStep * Double(50 + 15 * 25) * 2
         #expect(abs(try #require(entry.estimatedSeconds) - expected) < 1e-9 * max(1, expected))
+        // One pass at 256 px costs 16 base steps per step.
+        let onePass = try c.call(PresetList.self, .init(width: 64, height: 64, count: 2, refineMaxSide: 1024))
+        let onePassEntry = try #require(onePass.presets.first { $0.name == "ultra" })
+        #expect(onePassEntry.refineTiles == nil && onePassEntry.refineWidth == 256)
+        let onePassExpected = perStep * Double(50 + 15 * 16) * 2
+        #expect(abs(try #require(onePassEntry.estimatedSeconds) - onePassExpected) < 1e-9 * max(1, onePassExpected))
         #expect(presets.presets.first { $0.name == "high" }?.refineSteps == nil)
 
         // The CLI shows it.
         let r = try runCLI(["preset", "list", "--width", "64", "--height", "64"], home: f.home, environment: ["ARTFACTORY_NO_AUTOSTART": "1"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("15 steps at 256x256, strength 0.3"), "\(r.stdout)")
+        #expect(r.stdout.contains("15 steps in 25 tiles of 64x64 at 256x256, strength 0.3"), "\(r.stdout)")
     }
 
     @Test func templateAppliesItsParametersAndFillsPlaceholders() throws {

@@ -162,11 +162,15 @@ struct GenerateValidator {
         guard (0.05...1).contains(strength) else {
             throw RPCError.invalidParams("refineStrength must be between 0.05 and 1 (got \(strength))", field: "refineStrength")
         }
-        let maxSide = params.refineMaxSide ?? UltraRefine.defaultMaxSide
-        guard (128...2048).contains(maxSide) else {
-            throw RPCError.invalidParams("refineMaxSide must be between 128 and 2048 (got \(maxSide))", field: "refineMaxSide")
+        let refine: UltraRefine
+        if let maxSide = params.refineMaxSide {
+            guard (128...2048).contains(maxSide) else {
+                throw RPCError.invalidParams("refineMaxSide must be between 128 and 2048 (got \(maxSide))", field: "refineMaxSide")
+            }
+            refine = UltraRefine(strength: strength, maxSide: maxSide, width: spec.width, height: spec.height, steps: spec.steps)
+        } else {
+            refine = UltraRefine(strength: strength, tiledFor: spec.width, height: spec.height, steps: spec.steps)
         }
-        let refine = UltraRefine(strength: strength, maxSide: maxSide, width: spec.width, height: spec.height, steps: spec.steps)
         guard refine.steps >= 1 else {
             throw RPCError.invalidParams("refineStrength \(strength) × \(spec.steps) steps leaves no refining step; raise steps or refineStrength",
                                          field: "refineStrength")
@@ -174,6 +178,9 @@ struct GenerateValidator {
         spec.refineStrength = strength
         spec.refineFactor = refine.factor
         spec.refineSteps = refine.steps
+        if let tiles = refine.tiles(baseWidth: spec.width, height: spec.height) {
+            (spec.refineTileWidth, spec.refineTileHeight, spec.refineTiles) = (tiles.tileWidth, tiles.tileHeight, tiles.count)
+        }
     }
 
     /// `again` (new seed) or `reorder` (same seed): the earlier generation's spec with a new id.

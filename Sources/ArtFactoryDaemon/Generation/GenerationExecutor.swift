@@ -85,18 +85,19 @@ struct GenerationExecutor {
         let expander = PromptExpander(wildcards: FolderWildcardSource(root: URL(fileURLWithPath: wildcardsDir)))
         var stepSeconds = calibration.secondsPerStep(model: spec.model, width: spec.width, height: spec.height)
         let refine = spec.refine
-        // Refining steps cost about factor² base steps (pixel count); ETAs count in base-step units.
-        let refineUnits = refine.map { Double($0.steps * $0.factor * $0.factor) } ?? 0
+        // Refining steps cost base steps by pixel count (tiles × steps, or factor² × steps for one pass);
+        // ETAs count in base-step units.
+        let refineUnits = refine.map { Double($0.baseStepUnits(baseWidth: spec.width, height: spec.height)) } ?? 0
         let imageUnits = Double(spec.steps) + refineUnits
-        func report(_ p: GenerationProgress, index: Int, stage: String?, unitsLeftThisImage: Double) throws {
+        func report(step: Int, of totalSteps: Int, latents: Tensor, index: Int, stage: String?, unitsLeftThisImage: Double) throws {
             let imageNumber = position.done + index + 1
             let remaining = unitsLeftThisImage + Double(position.total - imageNumber) * imageUnits
-            try context.report(JobProgress(step: p.step, totalSteps: p.totalSteps, image: imageNumber, images: position.total,
+            try context.report(JobProgress(step: step, totalSteps: totalSteps, image: imageNumber, images: position.total,
                                            etaSeconds: stepSeconds.map { $0 * remaining }, stage: stage),
                                previewEvery: spec.previewEvery,
-                               preview: { (try? tinyDecoder.map { try RGBImage(tensor: $0.decodeScaled(latents: p.latents)) })?
+                               preview: { (try? tinyDecoder.map { try RGBImage(tensor: $0.decodeScaled(latents: latents)) })?
                                    .flatMap { previews.preview(image: $0) }
-                                   ?? previews.preview(latents: p.latents, model: spec.modelPath, vae: vae) })
+                                   ?? previews.preview(latents: latents, model: spec.modelPath, vae: vae) })
         }
         for index in first..<spec.count {
             // Consistent batches keep one expansion of the prompt and vary only the seed.
@@ -132,7 +133,7 @@ struct GenerationExecutor {
                 let measured = now.timeIntervalSince(stepStart)
                 stepStart = now
                 stepSeconds = stepSeconds.map { $0 * 0.7 + measured * 0.3 } ?? measured
-                try report(p, index: index, stage: refine == nil ? nil : "base",
+                try report(step: p.step, of: p.totalSteps, latents: p.latents, index: index, stage: refine == nil ? nil : "base",
                            unitsLeftThisImage: Double(p.totalSteps - p.step) + refineUnits)
                 return true
             }
@@ -148,10 +149,10 @@ struct GenerationExecutor {
                 }
             }
             if let refine {
-                pixels = try self.refine(pixels, refine, request: request, pipeline: imagePipeline, enlarge: enlarge) { p in
-                    try report(p, index: index, stage: "refine",
-                               unitsLeftThisImage: Double((p.totalSteps - p.step) * refine.factor * refine.factor))
-                    return true
+                let unitsPerStep = refineUnits / Double(max(1, refine.steps * (refine.tiles(baseWidth: spec.width, height: spec.height)?.count ?? 1)))
+                pixels = try self.refine(pixels, refine, request: request, pipeline: imagePipeline, enlarge: enlarge) { step, total, latents in
+                    try report(step: step, of: total, latents: latents, index: index, stage: "refine",
+                               unitsLeftThisImage: Double(total - step) * unitsPerStep)
                 }
             } else if spec.upscale > 1 {
                 pixels = try enlarge(pixels, spec.upscale)
@@ -168,26 +169,46 @@ struct GenerationExecutor {
         if let stepSeconds { calibration.record(model: spec.model, width: spec.width, height: spec.height, secondsPerStep: stepSeconds) }
     }
 
-    /// Ultra's refining pass (see ``UltraRefine``): smooth upscale to `factor` × the base size,
-    /// image-to-image with the same prompt and seed at the refine strength, then resample the rest of 4×.
+    /// Ultra's refining pass (see ``UltraRefine``): enlarge to `factor` × the base size, then
+    /// image-to-image at the refine strength, over the whole image or tile by tile (cross-faded, see
+    /// ``RefineTiles``), then resample the rest of 4×. `progress` gets the pass's steps counted over
+    /// every tile.
     private func refine(_ base: PixelBuffer, _ refine: UltraRefine, request: GenerationRequest, pipeline: StableDiffusionPipeline,
                         enlarge: (PixelBuffer, Int) throws -> PixelBuffer,
-                        progress: @escaping GenerationProgressHandler) throws -> PixelBuffer {
+                        progress: @escaping (_ step: Int, _ totalSteps: Int, _ latents: Tensor) throws -> Void) throws -> PixelBuffer {
         var pixels = refine.factor > 1 ? try enlarge(base, refine.factor) : base
-        var pass = request
-        pass.width = pixels.width
-        pass.height = pixels.height
-        pass.initImage = try RGBImage(width: pixels.width, height: pixels.height, pixels: pixels.bytes)
-        pass.mask = nil
-        if pipeline.unet.inChannels == 2 * pipeline.vae.latentChannels + 1 {
-            // Inpainting checkpoints only run with a mask: repaint everywhere, at the refine strength.
-            pass.mask = try InpaintMask(width: pixels.width, height: pixels.height,
-                                        values: [UInt8](repeating: 255, count: pixels.width * pixels.height))
+        /// One image-to-image run; its steps are reported as those of part `part` of `parts` equal parts.
+        func pass(_ source: PixelBuffer, seed: UInt64, part: Int, of parts: Int) throws -> PixelBuffer {
+            var pass = request
+            pass.width = source.width
+            pass.height = source.height
+            pass.seed = seed
+            pass.initImage = try RGBImage(width: source.width, height: source.height, pixels: source.bytes)
+            pass.mask = nil
+            if pipeline.unet.inChannels == 2 * pipeline.vae.latentChannels + 1 {
+                // Inpainting checkpoints only run with a mask: repaint everywhere, at the refine strength.
+                pass.mask = try InpaintMask(width: source.width, height: source.height,
+                                            values: [UInt8](repeating: 255, count: source.width * source.height))
+            }
+            pass.strength = refine.strength
+            let result = try pipeline.generate(pass) { p in
+                try progress(part * p.totalSteps + p.step, parts * p.totalSteps, p.latents)
+                return true
+            }
+            guard let image = result.images.first else { throw RPCError.internalError("the engine returned no refined image") }
+            return try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
         }
-        pass.strength = refine.strength
-        let result = try pipeline.generate(pass, progress: progress)
-        guard let image = result.images.first else { throw RPCError.internalError("the engine returned no refined image") }
-        pixels = try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
+        if let tiles = refine.tiles(baseWidth: base.width, height: base.height), tiles.width == pixels.width, tiles.height == pixels.height {
+            var blender = RefineTiles.Blender(tiles)
+            for (index, tile) in tiles.tiles.enumerated() {
+                // Each tile gets its own noise (the same noise in every tile would repeat as a pattern).
+                let seed = request.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
+                try blender.add(try pass(try RefineTiles.crop(pixels, tile), seed: seed, part: index, of: tiles.count), tile: index)
+            }
+            pixels = try blender.result()
+        } else {
+            pixels = try pass(pixels, seed: request.seed, part: 0, of: 1)
+        }
         return refine.remainder > 1 ? try enlarge(pixels, refine.remainder) : pixels
     }
 

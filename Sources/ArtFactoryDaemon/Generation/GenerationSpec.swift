@@ -54,8 +54,13 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     /// (4, 2 or 1; the rest of ``upscale`` is a smooth resample). Nil when there is no refining pass.
     var refineStrength: Double?
     var refineFactor: Int?
-    /// Denoising steps of the refining pass (`Int(steps × refineStrength)`), recorded for the metadata.
+    /// Denoising steps of the refining pass (`Int(steps × refineStrength)`, per tile when tiled), recorded for the metadata.
     var refineSteps: Int?
+    /// Tiled refining pass: the tiles' size (the base image's) and how many cover the 4× image; nil = one
+    /// pass over the whole image at ``refineFactor`` (`refineMaxSide` given, or a spec recorded before tiling).
+    var refineTileWidth: Int?
+    var refineTileHeight: Int?
+    var refineTiles: Int?
     /// Local runs: the engine arithmetic resolved at submit time (`f32` or `bf16`), recorded in the image's
     /// metadata; nil (older specs, remote runs) = f32.
     var precision: String?
@@ -67,7 +72,7 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     /// The refining pass this spec asks for, if any.
     var refine: UltraRefine? {
         guard let refineStrength, let refineFactor else { return nil }
-        return UltraRefine(strength: refineStrength, factor: refineFactor, steps: steps)
+        return UltraRefine(strength: refineStrength, factor: refineFactor, steps: steps, tileWidth: refineTileWidth, tileHeight: refineTileHeight)
     }
     /// Remote runs: the provider (`fal`, `replicate`, `civitai`) and its model; nil = the local engine.
     var provider: String?

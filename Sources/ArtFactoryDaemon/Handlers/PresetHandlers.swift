@@ -19,9 +19,10 @@ struct PresetHandlers: HandlerGroup {
                 throw RPCError.invalidParams("count must be between 1 and \(Generate.maxCount)", field: "count")
             }
             let strength = params.refineStrength ?? UltraRefine.defaultStrength
-            let maxSide = params.refineMaxSide ?? UltraRefine.defaultMaxSide
             guard (0.05...1).contains(strength) else { throw RPCError.invalidParams("refineStrength must be between 0.05 and 1", field: "refineStrength") }
-            guard (128...2048).contains(maxSide) else { throw RPCError.invalidParams("refineMaxSide must be between 128 and 2048", field: "refineMaxSide") }
+            if let maxSide = params.refineMaxSide, !(128...2048).contains(maxSide) {
+                throw RPCError.invalidParams("refineMaxSide must be between 128 and 2048", field: "refineMaxSide")
+            }
             let perStep = calibration.secondsPerStep(model: model.name, width: width, height: height)
             let upscalerName = (try? upscalers.resolve(nil))?.name ?? "lanczos"
             // Few-step (turbo) models run 1-4 steps per preset (see QualityPreset.fewSteps).
@@ -33,15 +34,20 @@ struct PresetHandlers: HandlerGroup {
                                                                        estimatedSeconds: perStep.map { $0 * Double(steps * count) })
                                          if preset.upscale > 1 { entry.upscaler = upscalerName }
                                          guard preset == .ultra else { return entry }
-                                         let refine = UltraRefine(strength: strength, maxSide: maxSide, width: width, height: height, steps: steps)
-                                         let (rw, rh) = (width * refine.factor, height * refine.factor)
+                                         let refine = params.refineMaxSide.map {
+                                             UltraRefine(strength: strength, maxSide: $0, width: width, height: height, steps: steps)
+                                         } ?? UltraRefine(strength: strength, tiledFor: width, height: height, steps: steps)
                                          entry.refineStrength = strength
                                          entry.refineSteps = refine.steps
-                                         entry.refineWidth = rw
-                                         entry.refineHeight = rh
+                                         entry.refineWidth = width * refine.factor
+                                         entry.refineHeight = height * refine.factor
+                                         if let tiles = refine.tiles(baseWidth: width, height: height) {
+                                             (entry.refineTiles, entry.refineTileWidth, entry.refineTileHeight) = (tiles.count, tiles.tileWidth, tiles.tileHeight)
+                                         }
                                          if let perStep {
-                                             // Refining steps scale with pixel count from the base size's measured step time.
-                                             entry.estimatedSeconds = (perStep * Double(steps) + refine.estimatedSeconds(perStepAtBase: perStep)) * Double(count)
+                                             // Refining steps cost base steps by pixel count: tiles × steps when tiled.
+                                             entry.estimatedSeconds = (perStep * Double(steps)
+                                                 + refine.estimatedSeconds(perStepAtBase: perStep, baseWidth: width, height: height)) * Double(count)
                                          }
                                          return entry
                                      })

@@ -14,10 +14,13 @@ enum Convolution {
     /// - Returns: `[B, Cout, OH, OW]` with `OH = (H + 2p - k) / stride + 1`.
     ///   Low-rank side products of the weight, if any, are added as a `k×k` convolution to `rank`
     ///   channels followed by a 1×1 one.
+    ///   `oneDNNAtAnyWidth` sends the layer to oneDNN whatever its width where the measured policy
+    ///   applies (the upscalers, see ``OneDNNConvolution``).
     static func conv2d(_ x: Tensor, weight: WeightMatrix, bias: [Float]?,
-                       outChannels: Int, kernel k: Int, stride s: Int, padding p: Int) -> Tensor {
+                       outChannels: Int, kernel k: Int, stride s: Int, padding p: Int, oneDNNAtAnyWidth: Bool = false) -> Tensor {
         guard !weight.sides.isEmpty else {
-            return conv2dWithoutSides(x, weight: weight, bias: bias, outChannels: outChannels, kernel: k, stride: s, padding: p)
+            return conv2dWithoutSides(x, weight: weight, bias: bias, outChannels: outChannels, kernel: k, stride: s, padding: p,
+                                      oneDNNAtAnyWidth: oneDNNAtAnyWidth)
         }
         var plain = weight
         plain.sides = []
@@ -36,8 +39,9 @@ enum Convolution {
     }
 
     private static func conv2dWithoutSides(_ x: Tensor, weight: WeightMatrix, bias: [Float]?,
-                                           outChannels: Int, kernel k: Int, stride s: Int, padding p: Int) -> Tensor {
-        if OneDNNConvolution.applies(inChannels: x.shape[1], outChannels: outChannels),
+                                           outChannels: Int, kernel k: Int, stride s: Int, padding p: Int,
+                                           oneDNNAtAnyWidth: Bool = false) -> Tensor {
+        if OneDNNConvolution.applies(inChannels: x.shape[1], outChannels: outChannels, anyWidth: oneDNNAtAnyWidth),
            let y = OneDNNConvolution.conv2d(x, weight: weight, bias: bias, outChannels: outChannels, kernel: k, stride: s, padding: p) {
             return y
         }
@@ -251,7 +255,9 @@ extension Optional where Wrapped == [Float] {
 /// convolutions"): narrow layers of at most 64 channels in and out — the tiny decoder's, where oneDNN
 /// decoded a 512² image 2.6× faster in bf16 and 1.3-1.6× in f32. The UNet's and the full VAE's wide
 /// layers stay on the native Winograd/im2col path, which was faster for the UNet on both paths and for
-/// the VAE in f32. AVX2-only CPUs keep the native path (not measured there).
+/// the VAE in f32. The upscalers' layers (64-192 channels at large images) go to oneDNN at any width:
+/// RRDBNet x4 at 256² took 22.7 s on oneDNN against 28.1 s native, SRVGGNetCompact x4 at 512² 8.2 s
+/// against 9.7 s (idle, docs/benchmarks.md). AVX2-only CPUs keep the native path (not measured there).
 /// `ARTFACTORY_CONV=onednn|native` sends every convolution one way. A call oneDNN refuses falls back.
 enum OneDNNConvolution {
     enum Policy { case measured, all, none }
@@ -268,11 +274,11 @@ enum OneDNNConvolution {
     /// Widest layer (in and out channels) sent to oneDNN under the measured policy.
     static let narrowChannels = 64
 
-    static func applies(inChannels: Int, outChannels: Int) -> Bool {
+    static func applies(inChannels: Int, outChannels: Int, anyWidth: Bool = false) -> Bool {
         switch policy {
         case .all: true
         case .none: false
-        case .measured: inChannels <= narrowChannels && outChannels <= narrowChannels
+        case .measured: anyWidth || (inChannels <= narrowChannels && outChannels <= narrowChannels)
         }
     }
 

@@ -9,5 +9,7 @@ extension Conv2d {
         self.kernel = kernel
         self.stride = stride
         self.padding = padding
+        // Measured faster on oneDNN at every width these networks use (see OneDNNConvolution).
+        oneDNNAtAnyWidth = true
     }
 }

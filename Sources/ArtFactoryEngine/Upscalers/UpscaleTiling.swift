@@ -30,11 +30,16 @@ public struct UpscaleTiling: Sendable, Equatable {
     /// Tile starts along an axis of `length` pixels; every start and size is a multiple of `multiple`
     /// (the pixel-unshuffle factor), which must also divide `length`.
     func starts(length: Int, multiple: Int) -> (starts: [Int], size: Int) {
-        let size = min(length, max(multiple, tileSize / multiple * multiple))
-        guard size < length else { return ([0], length) }
+        let largest = min(length, max(multiple, tileSize / multiple * multiple))
+        guard largest < length else { return ([0], length) }
         // Rounding starts to multiples may shorten a step by up to `multiple`; keep the overlap anyway.
-        let step = max(multiple, size - overlap - (multiple > 1 ? multiple : 0))
-        let count = 1 + Int((Double(length - size) / Double(step)).rounded(.up))
+        let slack = overlap + (multiple > 1 ? multiple : 0)
+        let step = max(multiple, largest - slack)
+        let count = 1 + Int((Double(length - largest) / Double(step)).rounded(.up))
+        // Balanced tiles: the smallest size at which `count` tiles still overlap by `slack`, so a 512 px
+        // axis in tiles of at most 384 runs as two of 264 rather than two of 384 (1.03x the work, not 1.5x).
+        let balanced = (length + (count - 1) * slack + count - 1) / count
+        let size = min(largest, max(multiple, (balanced + multiple - 1) / multiple * multiple))
         let starts = (0..<count).map { i -> Int in
             let exact = Double(i * (length - size)) / Double(count - 1)
             return min(length - size, Int((exact / Double(multiple)).rounded()) * multiple)

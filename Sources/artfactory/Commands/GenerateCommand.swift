@@ -10,8 +10,9 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
         Prints the job id at once, or with --wait a live progress bar (on a terminal) and the PNG paths.
         --json prints {generationId, jobId, status, images:[{path, thumbnail, seed, width, height}]}.
-        Presets: draft (15 steps), standard (28), high (40 + 2x upscale), ultra (50 + 4x upscale and a refining
-        image-to-image pass at --refine-strength, default 0.3, run at most --refine-max-side px, default 1024).
+        Presets: draft (15 steps), standard (28), high (40 + 2x upscale), ultra (50 + 4x upscale, then the whole 4x
+        image refined with image-to-image at --refine-strength, default 0.3, in cross-faded tiles of the base size;
+        --refine-max-side N refines in one pass at most N px a side instead).
         --template NAME applies a saved template's parameters (explicit options win) and fills its {{placeholders}}
         from --var name=value. --preview-every N attaches a small PNG preview to job.progress notifications
         every N steps, for plugins that show them (see docs/protocol.md); the CLI's progress bar stays text.
@@ -58,7 +59,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Engine arithmetic: auto, f32 or bf16 (bf16 needs a CPU with AVX-512 BF16 or AMX; default: the model's setting, auto).")
     var precision: String?
     @Option(help: "Ultra: strength of the refining pass (0.05-1, default 0.3).") var refineStrength: Double?
-    @Option(help: "Ultra: longest side the refining pass runs at (default 1024).") var refineMaxSide: Int?
+    @Option(help: "Ultra: refine in one pass at most this many px a side instead of tiles at the full 4x.") var refineMaxSide: Int?
     @Option(help: "Attach a small preview to job.progress every N steps.") var previewEvery: Int?
     @Option(name: .customLong("param"), help: ArgumentHelp("Remote models: provider parameter key=value (repeatable).", valueName: "key=value"))
     var passThrough: [String] = []

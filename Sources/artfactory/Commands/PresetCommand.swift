@@ -28,7 +28,8 @@ struct PresetCommand: ParsableCommand {
         Console.out("\(r.model), \(r.width)x\(r.height), \(r.count) image(s):")
         Console.table(["PRESET", "STEPS", "UPSCALE", "REFINE", "ESTIMATE"], r.presets.map { p in
             let refine = p.refineSteps.map { steps in
-                "\(steps) steps at \(p.refineWidth ?? 0)x\(p.refineHeight ?? 0), strength \(p.refineStrength.map { String($0) } ?? "?")"
+                let tiles = p.refineTiles.map { "in \($0) tiles of \(p.refineTileWidth ?? 0)x\(p.refineTileHeight ?? 0) " } ?? ""
+                return "\(steps) steps \(tiles)at \(p.refineWidth ?? 0)x\(p.refineHeight ?? 0), strength \(p.refineStrength.map { String($0) } ?? "?")"
             } ?? "-"
             let upscale = p.upscale > 1 ? "\(p.upscale)x \(p.upscaler ?? "lanczos")" : "\(p.upscale)x"
             return [p.name, "\(p.steps)", upscale, refine, p.estimatedSeconds.map(Console.duration) ?? "unknown (run the model once)"]

@@ -8,6 +8,8 @@ struct Conv2d: Sendable {
     let kernel: Int
     let stride: Int
     let padding: Int
+    /// Send this layer to oneDNN whatever its width where the measured policy applies (upscalers).
+    var oneDNNAtAnyWidth = false
 
     /// Loads `<name>.weight` `[out, in, k, k]` and `<name>.bias` `[out]`.
     init(_ weights: WeightSource, _ name: String, in inChannels: Int, out outChannels: Int,
@@ -23,7 +25,7 @@ struct Conv2d: Sendable {
 
     func callAsFunction(_ x: Tensor) -> Tensor {
         Convolution.conv2d(x, weight: weight, bias: bias, outChannels: outChannels,
-                           kernel: kernel, stride: stride, padding: padding)
+                           kernel: kernel, stride: stride, padding: padding, oneDNNAtAnyWidth: oneDNNAtAnyWidth)
     }
 
     var byteCount: Int { weight.byteCount + (bias?.count ?? 0) * 4 }

@@ -8,9 +8,11 @@ public enum Generate: RPCMethod {
         `again` repeats a generation's parameters with a new seed; `reorder` reproduces it exactly. \
         `template` (name or id) applies a saved template's parameters under the explicit ones and fills its \
         `{{placeholders}}` from `vars`; a placeholder without a value is an error and nothing is queued. \
-        Ultra upscales 4× and refines with an image-to-image pass at `refineStrength` (default 0.3) at a size whose \
-        longer side is at most `refineMaxSide` (default 1024): 4× when that fits, else 2×, else the base size; the \
-        rest of the 4× is a smooth resample. `previewEvery` attaches a small PNG preview to `job.progress`.
+        Ultra upscales 4× (with the learned upscaler when one is installed) and refines the whole 4× image with \
+        image-to-image at `refineStrength` (default 0.3) in tiles of the base size that overlap by an eighth of a tile \
+        and are cross-faded; progress counts every tile's steps (`stage` `refine`). With `refineMaxSide` the pass \
+        runs once over the whole image instead, at a size whose longer side is at most that: 4× when that fits, else 2×, \
+        else the base size, and the rest of the 4× is a smooth resample. `previewEvery` attaches a small PNG preview to `job.progress`.
         """
     public static let errors = [RPCErrorCode.notFound, RPCErrorCode.invalidFile, RPCErrorCode.pathNotAllowed, RPCErrorCode.unavailable]
 
@@ -150,7 +152,7 @@ public enum Generate: RPCMethod {
         .init("upscaler", .string("learned upscaler name (upscalers.list); default: config.json upscaler, else the fastest installed, else Lanczos")),
         .init("precision", .enumeration(["auto", "f32", "bf16"], "engine arithmetic: bf16 needs AVX-512 BF16 or AMX (invalidParams otherwise); absent = the model's setting, default auto (bf16 where the CPU has it, else f32)")),
         .init("refineStrength", .number("ultra: strength of the refining image-to-image pass, default 0.3", minimum: 0.05, maximum: 1)),
-        .init("refineMaxSide", .integer("ultra: longest side the refining pass runs at, default 1024", minimum: 128, maximum: 2048)),
+        .init("refineMaxSide", .integer("ultra: refine in one pass at a size whose longest side is at most this, instead of tiles at the full 4×", minimum: 128, maximum: 2048)),
         .init("previewEvery", .integer("attach a small PNG preview to job.progress every N steps", minimum: 1, maximum: 150)),
         .init("params", .object([], "remote models: provider-specific parameters, passed through", additional: .any())),
     ]

@@ -5,7 +5,9 @@ public enum PresetList: RPCMethod {
     public static let details = """
         Estimates come from step times measured on this machine (kept in the catalog, updated after every \
         generation); they are absent until the model has run once. Ultra's estimate includes its refining \
-        image-to-image pass (`refineSteps` steps at `refineWidth`×`refineHeight`).
+        image-to-image pass: `refineSteps` steps in each of `refineTiles` tiles of `refineTileWidth`×`refineTileHeight` \
+        over the `refineWidth`×`refineHeight` image (the default), or one pass of `refineSteps` steps at \
+        `refineWidth`×`refineHeight` when `refineMaxSide` is given.
         """
     public static let errors = [RPCErrorCode.notFound, RPCErrorCode.unavailable]
 
@@ -17,7 +19,7 @@ public enum PresetList: RPCMethod {
         public var height: Int?
         /// Images per generation (default 4).
         public var count: Int?
-        /// Ultra's refining pass, as `generate` takes them (defaults 0.3 and 1024).
+        /// Ultra's refining pass, as `generate` takes them (strength 0.3; `refineMaxSide` absent = tiled at the full 4×).
         public var refineStrength: Double?
         public var refineMaxSide: Int?
         public init(model: String? = nil, width: Int? = nil, height: Int? = nil, count: Int? = nil,
@@ -44,6 +46,10 @@ public enum PresetList: RPCMethod {
         public var refineSteps: Int?
         public var refineWidth: Int?
         public var refineHeight: Int?
+        /// Ultra, tiled: how many tiles, and their size.
+        public var refineTiles: Int?
+        public var refineTileWidth: Int?
+        public var refineTileHeight: Int?
         /// High/Ultra: how images are enlarged: the learned upscaler's name, or `lanczos` when none is installed.
         public var upscaler: String?
         public init(name: String, steps: Int, upscale: Int, estimatedSeconds: Double?, refineStrength: Double? = nil,
@@ -84,7 +90,7 @@ public enum PresetList: RPCMethod {
         .init("height", .integer("pixels", minimum: 64, maximum: 2048)),
         .init("count", .integer("images", minimum: 1, maximum: Int64(Generate.maxCount))),
         .init("refineStrength", .number("ultra: refining strength, default 0.3", minimum: 0.05, maximum: 1)),
-        .init("refineMaxSide", .integer("ultra: longest refining side, default 1024", minimum: 128, maximum: 2048)),
+        .init("refineMaxSide", .integer("ultra: refine in one pass whose longest side is at most this, instead of tiles at the full 4×", minimum: 128, maximum: 2048)),
     ]
     public static let result = Schema.object([
         .init("model", .string(), required: true),
@@ -101,6 +107,9 @@ public enum PresetList: RPCMethod {
             .init("refineSteps", .integer("ultra: refining steps", minimum: 0)),
             .init("refineWidth", .integer("ultra: refining width", minimum: 1)),
             .init("refineHeight", .integer("ultra: refining height", minimum: 1)),
+            .init("refineTiles", .integer("ultra, tiled: tiles the refining pass runs in", minimum: 1)),
+            .init("refineTileWidth", .integer("ultra, tiled: tile width (the base width)", minimum: 1)),
+            .init("refineTileHeight", .integer("ultra, tiled: tile height (the base height)", minimum: 1)),
             .init("upscaler", .string("high/ultra: the learned upscaler used, or lanczos when none is installed")),
         ])), required: true),
     ])
