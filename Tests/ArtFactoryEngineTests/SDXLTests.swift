@@ -69,10 +69,11 @@ import Testing
         #expect(try StableDiffusionModels.estimatedBytes(at: Self.folder) == models.byteCount)
     }
 
-    @Test func refinerFolderIsAClearErrorAsABase() throws {
+    @Test func encoderlessFolderThatIsNoRefinerIsAClearError() throws {
         let dir = try EngineFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let index: [String: Any] = ["_class_name": "StableDiffusionXLImg2ImgPipeline", "requires_aesthetics_score": true,
+        // Only text_encoder_2, but no aesthetic-score conditioning: not a refiner, not a base.
+        let index: [String: Any] = ["_class_name": "StableDiffusionXLImg2ImgPipeline",
                                     "text_encoder": [NSNull(), NSNull()], "tokenizer": [NSNull(), NSNull()],
                                     "text_encoder_2": ["transformers", "CLIPTextModelWithProjection"],
                                     "tokenizer_2": ["transformers", "CLIPTokenizer"], "unet": ["diffusers", "UNet2DConditionModel"],
@@ -80,7 +81,7 @@ import Testing
         try JSONSerialization.data(withJSONObject: index).write(to: dir.appendingPathComponent("model_index.json"))
         let error = #expect(throws: EngineError.self) { try StableDiffusionModels.load(from: dir.path) }
         #expect(error?.code == "pipeline.unsupported")
-        #expect(error?.message.contains("refiner") == true)
+        #expect(error?.message.contains("requires_aesthetics_score") == true)
     }
 
     @Test func mismatchedEncoderWidthsAreAWeightMismatch() throws {

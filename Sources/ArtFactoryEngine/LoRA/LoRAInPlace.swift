@@ -140,6 +140,9 @@ extension StableDiffusionPipeline {
             throw EngineError(code: "lora.unsupportedModel", message: "LoRAs can only be applied to the engine's own Stable Diffusion models.")
         }
         guard let xl else { return LoRANetworks(textEncoder: te, textEncoder2: nil, unet: un) }
+        guard !xl.isRefiner else {
+            throw EngineError(code: "lora.unsupportedModel", message: "LoRAs apply to the base model; an SDXL refiner runs without them.")
+        }
         guard let te2 = xl.textEncoder2 as? CLIPTextModel, xl.textEncoder is CLIPTextModel else {
             throw EngineError(code: "lora.unsupportedModel", message: "LoRAs can only be applied to the engine's own SDXL text encoders.")
         }

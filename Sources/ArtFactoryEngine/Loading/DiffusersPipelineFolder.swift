@@ -11,8 +11,12 @@ public struct DiffusersPipelineFolder: Sendable {
     public let components: [String: [String]]
     /// SDXL's `force_zeros_for_empty_prompt`: an empty negative prompt is all-zero embeddings.
     public let forceZerosForEmptyPrompt: Bool
-    /// Whether this is an SDXL pipeline (two text encoders, added conditioning).
-    public var isSDXL: Bool { components["text_encoder_2"] != nil }
+    /// SDXL's `requires_aesthetics_score`: the UNet's time ids end with an aesthetic score (refiners).
+    public let requiresAestheticsScore: Bool
+    /// Whether this is an SDXL base pipeline (two text encoders, added conditioning).
+    public var isSDXL: Bool { components["text_encoder_2"] != nil && components["text_encoder"] != nil }
+    /// Whether this is an SDXL refiner: `text_encoder_2` (OpenCLIP with projection) without `text_encoder`.
+    public var isRefiner: Bool { components["text_encoder_2"] != nil && components["text_encoder"] == nil }
 
     /// Reads and checks `model_index.json`.
     /// - Throws: `EngineError` (`file.missing`, `config.invalid`, `pipeline.unsupported`).
@@ -44,17 +48,19 @@ public struct DiffusersPipelineFolder: Sendable {
                               message: "\(className) is not supported; use a Stable Diffusion 1.x, 2.x or SDXL pipeline.",
                               path: indexPath)
         }
-        if className.hasPrefix("StableDiffusionXL"), components["text_encoder"] == nil, components["text_encoder_2"] != nil {
-            throw EngineError(code: "pipeline.unsupported",
-                              message: "This is an SDXL refiner (only text_encoder_2, aesthetic-score conditioning); it cannot generate on its own. Use an SDXL base model.",
-                              path: indexPath)
-        }
-        var required = ["unet", "vae", "text_encoder", "tokenizer", "scheduler"]
+        let refiner = className.hasPrefix("StableDiffusionXL") && components["text_encoder"] == nil && components["text_encoder_2"] != nil
+        var required = refiner ? ["unet", "vae", "scheduler"] : ["unet", "vae", "text_encoder", "tokenizer", "scheduler"]
         if className.hasPrefix("StableDiffusionXL") { required += ["text_encoder_2", "tokenizer_2"] }
         for name in required where components[name] == nil {
             throw EngineError.badConfig(indexPath, "model_index.json does not name a \(name)")
         }
         forceZerosForEmptyPrompt = (index["force_zeros_for_empty_prompt"] as? Bool) ?? className.hasPrefix("StableDiffusionXL")
+        requiresAestheticsScore = (index["requires_aesthetics_score"] as? Bool) ?? false
+        if refiner && !requiresAestheticsScore {
+            throw EngineError(code: "pipeline.unsupported",
+                              message: "This SDXL pipeline has only text_encoder_2 but does not set requires_aesthetics_score; only SDXL refiners (aesthetic-score conditioning) may leave text_encoder out.",
+                              path: indexPath)
+        }
         pipelineClass = className
         self.components = components
     }
@@ -68,8 +74,14 @@ public struct DiffusersPipelineFolder: Sendable {
         return dir
     }
 
-    /// Loads the networks (SDXL: both text encoders).
+    /// Loads the networks (SDXL: both text encoders; a refiner: its one encoder as `textEncoder`).
     public func loadModels() throws -> StableDiffusionModels {
+        if isRefiner {
+            let textEncoder = try CLIPTextModel(directory: directory(of: "text_encoder_2"))
+            let unet = try UNet2DConditionModel(directory: directory(of: "unet"))
+            let vae = try AutoencoderKL(directory: directory(of: "vae"))
+            return try StableDiffusionModels(textEncoder: textEncoder, unet: unet, vae: vae, source: path)
+        }
         let textEncoder = try CLIPTextModel(directory: directory(of: "text_encoder"))
         let textEncoder2 = isSDXL ? try CLIPTextModel(directory: directory(of: "text_encoder_2")) : nil
         let unet = try UNet2DConditionModel(directory: directory(of: "unet"))

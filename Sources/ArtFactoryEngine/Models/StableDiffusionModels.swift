@@ -8,6 +8,9 @@ public struct StableDiffusionModels: Sendable {
         case sd1, sd2, sd1Inpainting, sd2Inpainting
         /// SDXL base: two text encoders, added text-time conditioning.
         case sdxl
+        /// SDXL refiner: one OpenCLIP text encoder (with projection, in `textEncoder`) and added
+        /// conditioning of five time ids (original size, crop, aesthetic score); a second stage.
+        case sdxlRefiner
         /// Whether the UNet takes the 9-channel inpainting input.
         public var isInpainting: Bool { self == .sd1Inpainting || self == .sd2Inpainting }
     }
@@ -35,8 +38,13 @@ public struct StableDiffusionModels: Sendable {
                   inputs == pooled + 6 * timeDim else {
                 throw EngineError.weightMismatch(source, "The UNet's added conditioning (projection_class_embeddings_input_dim \(unet.addedConditionInputs.map(String.init) ?? "none")) does not take the \(pooled)-wide pooled projection and 6 time ids; is this an SDXL base UNet?")
             }
-        } else if unet.addedConditionInputs != nil {
-            throw EngineError.weightMismatch(source, "The UNet is an SDXL UNet (text_time conditioning) but there is no second text encoder")
+        } else if let inputs = unet.addedConditionInputs {
+            // One encoder and added conditioning: an SDXL refiner, whose only encoder has the projection
+            // and whose time ids are five (original size, crop, aesthetic score).
+            guard let pooled = textEncoder.projectionSize, let timeDim = unet.configuration.additionTimeEmbedDim,
+                  inputs == pooled + 5 * timeDim else {
+                throw EngineError.weightMismatch(source, "The UNet is an SDXL UNet (text_time conditioning, projection_class_embeddings_input_dim \(inputs)) but there is no second text encoder, and it is not a refiner's (one projected encoder and 5 time ids)")
+            }
         }
         let expectedIn = vae.latentChannels + (unet.inChannels == 2 * vae.latentChannels + 1 ? vae.latentChannels + 1 : 0)
         guard unet.inChannels == expectedIn, unet.outChannels == vae.latentChannels else {
@@ -52,6 +60,7 @@ public struct StableDiffusionModels: Sendable {
     /// SD 1.x uses quick-GELU OpenAI CLIP; SD 2.x uses GELU OpenCLIP with linear projections.
     public var variant: Variant {
         if textEncoder2 != nil { return .sdxl }
+        if unet.addedConditionInputs != nil { return .sdxlRefiner }
         let sd2 = unet.configuration.useLinearProjection || textEncoder.configuration.hiddenAct == "gelu"
         let inpainting = unet.inChannels == 2 * vae.latentChannels + 1
         switch (sd2, inpainting) {

@@ -42,6 +42,21 @@ public struct GenerationRequest: Sendable {
     public var strength: Double?
     /// Inpainting mask, `width × height`; requires `initImage`.
     public var mask: InpaintMask?
+    /// Two-stage generation, first stage (diffusers' `denoising_end`, 0 < x < 1): stop when this fraction
+    /// of the training schedule is denoised and return the noisy latents (`GenerationResult.latents`)
+    /// for a second stage, an SDXL refiner, to finish; no image is decoded.
+    public var denoisingEnd: Double?
+    /// Two-stage generation, second stage (diffusers' `denoising_start`, 0 < x < 1): start at this
+    /// fraction of the schedule from `initLatents` (or `initImage`) as they are, adding no noise;
+    /// `strength` is ignored.
+    public var denoisingStart: Double?
+    /// Scaled latents, one `[1, 4, height / 8, width / 8]` per image, that the run starts from instead
+    /// of noise or an encoded `initImage`: the first stage's `GenerationResult.latents`.
+    public var initLatents: [Tensor]?
+    /// An SDXL refiner's aesthetic-score condition for the positive prompt (diffusers' default 6).
+    public var aestheticScore: Double = 6
+    /// The aesthetic score of the negative (unconditional) row (diffusers' default 2.5).
+    public var negativeAestheticScore: Double = 2.5
 
     /// The strength actually used: `strength`, or diffusers' default for the kind of request.
     /// Arithmetic of the matrix products: `f32` (the parity path and the engine's default), `bf16` (AVX-512
@@ -103,6 +118,8 @@ public struct GenerationResult: Sendable {
     public let seeds: [UInt64]
     /// Time per stage.
     public let timings: StageTimings
+    /// With `denoisingEnd`: each image's latents where the first stage stopped (and `images` is empty).
+    public var latents: [Tensor] = []
     /// The path the products ran in (what `precision` resolved to on this CPU).
     public var computePath: ComputePath = .f32
 

@@ -25,27 +25,29 @@ extension StableDiffusionPipeline {
 
         // Timesteps: image-to-image and inpainting skip the first (1 - strength) of the schedule
         // (diffusers' get_timesteps), and tell the scheduler where they start.
-        var timesteps = scheduler.timesteps
-        var startIndex = 0
-        if r.initImage != nil {
-            let strength = r.effectiveStrength
-            let initSteps = min(Int(Double(r.steps) * strength), r.steps)
-            startIndex = max(r.steps - initSteps, 0) * scheduler.order
-            guard startIndex < timesteps.count else {
-                throw EngineError.badRequest("strength \(strength) with \(r.steps) steps leaves no step to run; raise either")
-            }
-            timesteps = Array(timesteps[startIndex...])
-            scheduler.setBeginIndex(startIndex)
-        }
+        let timesteps = try scheduledTimesteps(r, scheduler: scheduler)
 
         var latents: Tensor
         var conditioning: ImageConditioning?
-        if let image = r.initImage {
+        if let given = r.initLatents?[imageIndex] {
+            // Latents from an earlier stage (or the caller): noised to the first timestep unless this
+            // run continues where that stage stopped (denoisingStart), as diffusers' add_noise.
+            if r.denoisingStart != nil {
+                latents = given
+            } else {
+                let noise = try generator.randn(shape)
+                latents = try scheduler.addNoise(original: given, noise: noise, timestep: timesteps[0])
+            }
+        } else if let image = r.initImage {
             let encodeStart = clock.now
-            let prepared = try prepareImageLatents(r, image: image, scheduler: scheduler, firstTimestep: timesteps[0],
-                                                   shape: shape, generator: generator)
-            latents = prepared.latents
-            conditioning = prepared.conditioning
+            if r.denoisingStart != nil {
+                latents = try encodeSample(image.tensor(), generator: generator)
+            } else {
+                let prepared = try prepareImageLatents(r, image: image, scheduler: scheduler, firstTimestep: timesteps[0],
+                                                       shape: shape, generator: generator)
+                latents = prepared.latents
+                conditioning = prepared.conditioning
+            }
             timings.imageEncode += seconds(clock.now - encodeStart)
         } else {
             latents = SchedulerMath.scale(try generator.randn(shape), scheduler.initNoiseSigma)
@@ -90,6 +92,58 @@ extension StableDiffusionPipeline {
             }
         }
         return latents
+    }
+
+    /// The timesteps one image runs, after `strength`, `denoisingStart` and `denoisingEnd` cut the
+    /// schedule (telling the scheduler where it begins).
+    func scheduledTimesteps(_ r: GenerationRequest, scheduler: any Scheduler) throws -> [Float] {
+        for (name, value) in [("denoisingEnd", r.denoisingEnd), ("denoisingStart", r.denoisingStart)] {
+            if let value, !(value > 0 && value < 1) {
+                throw EngineError.badRequest("\(name) must be strictly between 0 and 1, got \(value)")
+            }
+        }
+        var timesteps = scheduler.timesteps
+        var startIndex = 0
+        let trainSteps = Double(schedulerConfig.numTrainTimesteps ?? 1000)
+        if let start = r.denoisingStart {
+            // The second of two stages (diffusers' get_timesteps with denoising_start): the timesteps
+            // below the cut, one more for a second-order scheduler cut mid-step; strength is ignored.
+            let cutoff = Float(Int((trainSteps - start * trainSteps).rounded(.toNearestOrEven)))
+            var count = timesteps.filter { $0 < cutoff }.count
+            if scheduler.order == 2 && count % 2 == 0 { count += 1 }
+            startIndex = timesteps.count - count
+            guard count > 0, startIndex >= 0 else {
+                throw EngineError.badRequest("denoisingStart \(start) with \(r.steps) steps leaves no step to run; raise steps or lower it")
+            }
+            timesteps = Array(timesteps[startIndex...])
+            scheduler.setBeginIndex(startIndex)
+        } else if r.initImage != nil || r.initLatents != nil {
+            let strength = r.effectiveStrength
+            let initSteps = min(Int(Double(r.steps) * strength), r.steps)
+            startIndex = max(r.steps - initSteps, 0) * scheduler.order
+            guard startIndex < timesteps.count else {
+                throw EngineError.badRequest("strength \(strength) with \(r.steps) steps leaves no step to run; raise either")
+            }
+            timesteps = Array(timesteps[startIndex...])
+            scheduler.setBeginIndex(startIndex)
+        }
+        if let end = r.denoisingEnd {
+            // The first of two stages (diffusers' denoising_end): the timesteps at or above the cut.
+            let cutoff = Float(Int((trainSteps - end * trainSteps).rounded(.toNearestOrEven)))
+            let count = timesteps.filter { $0 >= cutoff }.count
+            guard count > 0 else {
+                throw EngineError.badRequest("denoisingEnd \(end) with \(r.steps) steps leaves no step to run; raise steps or denoisingEnd")
+            }
+            timesteps = Array(timesteps.prefix(count))
+        }
+        return timesteps
+    }
+
+    /// How many denoising steps each image of `request` runs (what progress counts to).
+    public func plannedSteps(_ request: GenerationRequest) throws -> Int {
+        let scheduler = try makeScheduler(request)
+        try scheduler.setTimesteps(request.steps)
+        return try scheduledTimesteps(request, scheduler: scheduler).count
     }
 
     /// Start latents (and inpainting inputs) from the source image, consuming the generator in

@@ -26,18 +26,24 @@ extension StableDiffusionPipeline {
         let tokenizerFolder = root.appendingPathComponent("tokenizer")
         let schedulerFile = root.appendingPathComponent("scheduler").appendingPathComponent("scheduler_config.json")
         let isSD2 = models.variant == .sd2 || models.variant == .sd2Inpainting
-        let tokenizer: CLIPTokenizer
+        let refiner = models.variant == .sdxlRefiner
+        var tokenizer: CLIPTokenizer
         var config: SchedulerConfig
         if isDirectory.boolValue {
-            tokenizer = try CLIPTokenizer.load(folder: tokenizerFolder)
+            // A refiner has only tokenizer_2 (its one encoder's).
+            tokenizer = try CLIPTokenizer.load(folder: refiner ? root.appendingPathComponent("tokenizer_2") : tokenizerFolder)
             config = try SchedulerConfig.load(schedulerFile)
         } else {
-            tokenizer = try CLIPTokenizer.builtIn(padToken: isSD2 ? "!" : nil)
+            tokenizer = try CLIPTokenizer.builtIn(padToken: isSD2 || refiner ? "!" : nil)
             config = defaultSchedulerConfig
         }
         if let prediction { config.predictionType = prediction.rawValue }
         var xl: SDXLTextConditioning?
-        if let textEncoder2 = models.textEncoder2 {
+        if refiner {
+            let forceZeros = isDirectory.boolValue ? try DiffusersPipelineFolder(path: path).forceZerosForEmptyPrompt : false
+            xl = SDXLTextConditioning(textEncoder: nil, tokenizer2: tokenizer, textEncoder2: models.textEncoder,
+                                      forceZerosForEmptyPrompt: forceZeros, requiresAestheticsScore: true)
+        } else if let textEncoder2 = models.textEncoder2 {
             let tokenizer2: CLIPTokenizer
             let forceZeros: Bool
             if isDirectory.boolValue {

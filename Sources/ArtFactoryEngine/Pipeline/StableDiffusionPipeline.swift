@@ -67,17 +67,26 @@ public struct StableDiffusionPipeline: Sendable {
         timings.textEncode = seconds(clock.now - encodeStart)
         var images: [RGBImage] = []
         var seeds: [UInt64] = []
+        var stopped: [Tensor] = []
         for index in 0..<request.imageCount {
             let seed = request.seed &+ UInt64(index)
             let latents = try denoise(request, context: context, added: added, guided: guided, seed: seed,
                                       imageIndex: index, timings: &timings, progress: progress)
+            if request.denoisingEnd != nil {
+                // The first of two stages: the latents go to the refiner undecoded.
+                stopped.append(latents)
+                seeds.append(seed)
+                continue
+            }
             let start = clock.now
             let decoded = try decodeLatents(latents, request)
             images.append(try RGBImage(tensor: decoded))
             timings.decode += seconds(clock.now - start)
             seeds.append(seed)
         }
-        return GenerationResult(images: images, seeds: seeds, timings: timings)
+        var result = GenerationResult(images: images, seeds: seeds, timings: timings)
+        result.latents = stopped
+        return result
     }
 
     /// The final decode: the tiny decoder when asked, else the full VAE (in tiles when large or asked).
@@ -130,6 +139,37 @@ public struct StableDiffusionPipeline: Sendable {
         }
         if r.decoder == .tiny, tinyDecoder == nil {
             throw EngineError.badRequest("this model has no tiny decoder (TAESD); put a taesd (SD 1.x/2.x) or taesdxl (SDXL) folder or file in models/, or use the full decoder")
+        }
+        for (name, value) in [("denoisingEnd", r.denoisingEnd), ("denoisingStart", r.denoisingStart)] {
+            if let value, !(value > 0 && value < 1) {
+                throw EngineError.badRequest("\(name) must be strictly between 0 and 1, got \(value)")
+            }
+        }
+        if let end = r.denoisingEnd, let start = r.denoisingStart, start >= end {
+            throw EngineError.badRequest("denoisingStart (\(start)) must be below denoisingEnd (\(end))")
+        }
+        if let latents = r.initLatents {
+            let expected = [1, vae.latentChannels, r.height / f, r.width / f]
+            guard latents.count == r.imageCount else {
+                throw EngineError.badRequest("\(latents.count) start latents for \(r.imageCount) images; give one per image")
+            }
+            if let bad = latents.first(where: { $0.shape != expected }) {
+                throw EngineError.modelShape("Start latents", expected: expected, got: bad.shape)
+            }
+            guard r.mask == nil else { throw EngineError.badRequest("start latents cannot be combined with an inpainting mask") }
+        }
+        if r.denoisingStart != nil, r.mask != nil {
+            throw EngineError.badRequest("denoisingStart does not inpaint; drop the mask")
+        }
+        if r.denoisingStart != nil, r.initLatents == nil, r.initImage == nil {
+            throw EngineError.badRequest("denoisingStart continues an earlier stage: give its latents (or a source image)")
+        }
+        for score in [r.aestheticScore, r.negativeAestheticScore] where !score.isFinite || score < 0 || score > 10 {
+            throw EngineError.badRequest("aesthetic scores must be 0...10, got \(score)")
+        }
+        if let xl, xl.isRefiner, r.initLatents == nil, r.initImage == nil {
+            throw EngineError(code: "model.refiner",
+                              message: "This is an SDXL refiner: it refines an image or an SDXL base model's latents and cannot generate from a prompt alone. Generate with an SDXL base model and name this one as its refiner, or give a source image.")
         }
         if xl != nil, r.mask != nil {
             throw EngineError.badRequest("inpainting is not supported for SDXL models yet; use image-to-image (a source image without a mask)")
