@@ -55,6 +55,11 @@ enum GalleryRecord {
                                   model: generation.model.isEmpty ? nil : generation.model)
         metadata.loraHashes = loraHashes(params["loras"])
         if let precision = string("precision") { metadata.extra.append(.init(key: "Precision", value: precision)) }
+        // A1111's names for a refiner stage.
+        if let refiner = string("refiner") {
+            metadata.extra.append(.init(key: "Refiner", value: refiner))
+            if let handoff = double("refinerHandoff") { metadata.extra.append(.init(key: "Refiner switch at", value: String(handoff))) }
+        }
         return metadata
     }
 

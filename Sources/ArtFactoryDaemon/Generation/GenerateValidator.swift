@@ -126,6 +126,7 @@ struct GenerateValidator {
             spec.templateVars = applied.vars.isEmpty ? nil : applied.vars
         }
         try applyRefine(params, preset: preset, to: &spec)
+        try applyRefiner(params, preset: preset, model: model, remote: remote != nil, hasSource: sourcePath != nil, to: &spec)
         try applyUpscaler(params, to: &spec)
         if remote == nil {
             spec.precision = try models.computePath(for: model.name, requested: params.precision).rawValue
@@ -183,6 +184,55 @@ struct GenerateValidator {
         }
     }
 
+    /// SDXL's second stage: the refiner named, or Ultra's default for the base, with its handoff and
+    /// aesthetic score. A refiner chosen as the model itself needs a source image to refine.
+    private func applyRefiner(_ params: Generate.Params, preset: QualityPreset?, model: ModelRegistry.Entry, remote: Bool,
+                              hasSource: Bool, to spec: inout GenerationSpec) throws {
+        let family = remote ? nil : ModelRegistry.family(of: model)
+        if family == .sdxlRefiner, !hasSource {
+            throw RPCError.invalidParams("'\(model.name)' is an SDXL refiner: it finishes an SDXL base model's images and cannot start from a prompt. Generate with an SDXL base and pass refiner \(model.name), or give a source image to refine.",
+                                         field: "model")
+        }
+        let explicit = params.refiner.map { $0.lowercased() == "none" ? nil : $0 }
+        let entry: ModelRegistry.Entry?
+        switch explicit {
+        case .some(.some(let name)):
+            guard family == .sdxl else {
+                throw RPCError.invalidParams("refiner applies to SDXL base models; '\(model.name)' is \(family.map { "an \($0.rawValue) model" } ?? "not a local SDXL model")",
+                                             field: "refiner")
+            }
+            entry = try models.refiner(named: name)
+        case .some(.none):
+            entry = nil
+        case .none:
+            entry = preset == .ultra && family == .sdxl ? try models.defaultRefiner(for: model) : nil
+        }
+        guard let entry else {
+            if params.refinerHandoff != nil || params.aestheticScore != nil {
+                throw RPCError.invalidParams("refinerHandoff and aestheticScore apply to a refiner stage; pass refiner NAME (an SDXL base with an SDXL refiner)",
+                                             field: params.refinerHandoff != nil ? "refinerHandoff" : "aestheticScore")
+            }
+            return
+        }
+        if spec.mask != nil {
+            throw RPCError.invalidParams("a refiner does not inpaint; drop the mask or pass refiner none", field: "refiner")
+        }
+        let handoff = params.refinerHandoff ?? RefinerStage().handoff
+        guard (0.5...0.95).contains(handoff) else {
+            throw RPCError.invalidParams("refinerHandoff must be between 0.5 and 0.95 (got \(handoff))", field: "refinerHandoff")
+        }
+        let score = params.aestheticScore ?? RefinerStage().aestheticScore
+        guard (0...10).contains(score) else {
+            throw RPCError.invalidParams("aestheticScore must be between 0 and 10 (got \(score))", field: "aestheticScore")
+        }
+        // Both stages must get at least one step of the schedule.
+        let baseSteps = Int(Double(spec.steps) * handoff)
+        guard baseSteps >= 1, baseSteps < spec.steps else {
+            throw RPCError.invalidParams("\(spec.steps) steps cannot be split at \(handoff) between the base and the refiner; raise steps", field: "steps")
+        }
+        (spec.refiner, spec.refinerPath, spec.refinerHandoff, spec.aestheticScore) = (entry.name, entry.path, handoff, score)
+    }
+
     /// `again` (new seed) or `reorder` (same seed): the earlier generation's spec with a new id.
     private func repeatSpec(of id: String, exact: Bool, params: Generate.Params) throws -> GenerationSpec {
         let earlier = try CatalogErrors.map { try catalog.generation(id) }
@@ -191,6 +241,7 @@ struct GenerateValidator {
         }
         spec.generationId = CatalogID.make(.generation)
         if spec.provider == nil { spec.modelPath = try models.resolve(spec.model).path }
+        if let refiner = spec.refiner { spec.refinerPath = try models.refiner(named: refiner).path }
         if !exact { spec.seed = Int64.random(in: 0...Int64(UInt32.max)) }
         if let count = params.count, !exact {
             guard (1...Generate.maxCount).contains(count) else {

@@ -127,16 +127,27 @@ struct GenerationExecutor {
                (try? ModelFamily.detect(path: spec.modelPath)) == .turbo { request.timestepSpacing = .trailing }
             var stepStart = Date()
             var finalLatents: Tensor?
-            let result = try imagePipeline.generate(request) { p in
+            // SDXL two-stage runs: steps after the base's share are the refiner's.
+            let stages = try refinerStage(spec, compute: compute)
+            var baseSteps = Int.max
+            if let stages {
+                var first = request
+                first.denoisingEnd = stages.stage.handoff
+                baseSteps = try imagePipeline.plannedSteps(first)
+            }
+            let onStep: GenerationProgressHandler = { p in
                 if spec.previewEvery != nil, p.step == p.totalSteps { finalLatents = p.latents }
                 let now = Date()
                 let measured = now.timeIntervalSince(stepStart)
                 stepStart = now
                 stepSeconds = stepSeconds.map { $0 * 0.7 + measured * 0.3 } ?? measured
-                try report(step: p.step, of: p.totalSteps, latents: p.latents, index: index, stage: refine == nil ? nil : "base",
+                let stage = p.step > baseSteps ? "refiner" : (refine == nil && stages == nil ? nil : "base")
+                try report(step: p.step, of: p.totalSteps, latents: p.latents, index: index, stage: stage,
                            unitsLeftThisImage: Double(p.totalSteps - p.step) + refineUnits)
                 return true
             }
+            let result = try stages.map { try imagePipeline.generate(request, refiner: $0.pipeline, stage: $0.stage, progress: onStep) }
+                ?? imagePipeline.generate(request, progress: onStep)
             guard let image = result.images.first else { throw RPCError.internalError("the engine returned no image") }
             var pixels = try PixelBuffer(width: image.width, height: image.height, channels: 3, bytes: image.pixels)
             // Later previews of this model fit better for knowing how these latents decoded.
@@ -167,6 +178,26 @@ struct GenerationExecutor {
             try gallery.storeGenerated(pixels: pixels, generation: record, tags: spec.tags, collectionId: spec.collectionId)
         }
         if let stepSeconds { calibration.record(model: spec.model, width: spec.width, height: spec.height, secondsPerStep: stepSeconds) }
+    }
+
+    /// The refiner pipeline (warm in the model cache, on the same compute path) and the split, for a
+    /// spec with a refiner stage; nil otherwise.
+    private func refinerStage(_ spec: GenerationSpec, compute: ComputePath) throws -> (pipeline: StableDiffusionPipeline, stage: RefinerStage)? {
+        guard let name = spec.refiner, let path = spec.refinerPath else { return nil }
+        let pipeline: StableDiffusionPipeline
+        do {
+            pipeline = try models.cache.value(for: ModelRegistry.cacheKey(path, compute: compute))
+        } catch {
+            throw RPCError(code: RPCErrorCode.unavailable, message: "Refiner '\(name)' could not be loaded (\(error)); check the files in \(path).",
+                           data: ["kind": "unavailable"])
+        }
+        guard pipeline.isRefiner else {
+            throw RPCError(code: RPCErrorCode.unavailable, message: "'\(name)' at \(path) is no longer an SDXL refiner; pick another with refiner NAME.",
+                           data: ["kind": "unavailable"])
+        }
+        var stage = RefinerStage(handoff: spec.refinerHandoff ?? RefinerStage().handoff)
+        stage.aestheticScore = spec.aestheticScore ?? stage.aestheticScore
+        return (pipeline, stage)
     }
 
     /// Ultra's refining pass (see ``UltraRefine``): enlarge to `factor` × the base size, then

@@ -68,6 +68,12 @@ struct GenerationSpec: Codable, Sendable, Equatable {
     var previewEvery: Int?
     /// Collection/campaign batches: the palette and style terms every piece shares (recorded).
     var sharedTerms: [String]?
+    /// SDXL two-stage runs: the refiner model (name and folder) that finishes each image, the share of
+    /// the schedule the base denoises before it, and the refiner's aesthetic score. Nil = one stage.
+    var refiner: String?
+    var refinerPath: String?
+    var refinerHandoff: Double?
+    var aestheticScore: Double?
 
     /// The refining pass this spec asks for, if any.
     var refine: UltraRefine? {

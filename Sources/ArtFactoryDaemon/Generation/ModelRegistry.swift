@@ -126,6 +126,32 @@ final class ModelRegistry: @unchecked Sendable {
         return entries.first?.name
     }
 
+    /// The refiner an SDXL base uses by default (Ultra): config.json `modelRefiner.<base>` when set
+    /// (`none` = no refiner), else the only `sdxl-refiner` model installed, else none.
+    /// - Throws: `invalidParams` when the setting names a model that is missing or not a refiner.
+    func defaultRefiner(for base: Entry) throws -> Entry? {
+        if let data = FileManager.default.contents(atPath: configFile),
+           let value = try? JSONParser().parse(String(decoding: data, as: UTF8.self)),
+           case .string(let name)? = value["modelRefiner"]?[base.name] {
+            if name == "none" { return nil }
+            return try refiner(named: name, setting: "config.json modelRefiner.\(base.name)")
+        }
+        let refiners = scan().filter { Self.family(of: $0) == .sdxlRefiner }
+        return refiners.count == 1 ? refiners[0] : nil
+    }
+
+    /// The installed SDXL refiner called `name`.
+    /// - Throws: `notFound` for an unknown model; `invalidParams` for a model that is not a refiner.
+    func refiner(named name: String, setting: String = "refiner") throws -> Entry {
+        let entry = try resolve(name)
+        guard Self.family(of: entry) == .sdxlRefiner else {
+            let refiners = scan().filter { Self.family(of: $0) == .sdxlRefiner }.map(\.name)
+            throw RPCError.invalidParams("\(setting): '\(name)' is not an SDXL refiner (its family is \(Self.family(of: entry)?.rawValue ?? "unknown")); installed refiners: \(refiners.isEmpty ? "none" : refiners.joined(separator: ", "))",
+                                         field: "refiner")
+        }
+        return entry
+    }
+
     /// The model called `name`, or the default model when `name` is nil.
     /// - Throws: `notFound` naming the models that exist; `unavailable` when there are none.
     func resolve(_ name: String?) throws -> Entry {

@@ -61,6 +61,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Ultra: strength of the refining pass (0.05-1, default 0.3).") var refineStrength: Double?
     @Option(help: "Ultra: refine in one pass at most this many px a side instead of tiles at the full 4x.") var refineMaxSide: Int?
     @Option(help: "Attach a small preview to job.progress every N steps.") var previewEvery: Int?
+    @Option(help: "SDXL: the refiner model that finishes each image, or none (default: Ultra uses the configured or only installed refiner).")
+    var refiner: String?
+    @Option(help: "With a refiner: the share of the schedule the base denoises (0.5-0.95, default 0.8).") var refinerHandoff: Double?
+    @Option(help: "With a refiner: its aesthetic score (0-10, default 6).") var aestheticScore: Double?
     @Option(name: .customLong("param"), help: ArgumentHelp("Remote models: provider parameter key=value (repeatable).", valueName: "key=value"))
     var passThrough: [String] = []
     @Flag(help: "Wait for the images and print their paths.") var wait = false
@@ -149,6 +153,9 @@ struct GenerateCommand: ParsableCommand {
         params.refineStrength = refineStrength
         params.refineMaxSide = refineMaxSide
         params.previewEvery = previewEvery
+        params.refiner = refiner
+        params.refinerHandoff = refinerHandoff
+        params.aestheticScore = aestheticScore
         params.params = try Self.parseParams(passThrough)
         let client = try global.connect()
         let queued = try client.call(Generate.self, params)

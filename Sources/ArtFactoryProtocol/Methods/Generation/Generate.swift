@@ -12,7 +12,12 @@ public enum Generate: RPCMethod {
         image-to-image at `refineStrength` (default 0.3) in tiles of the base size that overlap by an eighth of a tile \
         and are cross-faded; progress counts every tile's steps (`stage` `refine`). With `refineMaxSide` the pass \
         runs once over the whole image instead, at a size whose longer side is at most that: 4× when that fits, else 2×, \
-        else the base size, and the rest of the 4× is a smooth resample. `previewEvery` attaches a small PNG preview to `job.progress`.
+        else the base size, and the rest of the 4× is a smooth resample. `previewEvery` attaches a small PNG preview to `job.progress`. \
+        SDXL base models run as two stages with an SDXL refiner (`models.list` family `sdxl-refiner`) when `refiner` names one, \
+        and under Ultra by default with the base's configured refiner (config.json `modelRefiner`) or the only refiner \
+        installed: the base denoises the first `refinerHandoff` (default 0.8) of the schedule, the refiner the rest at \
+        `aestheticScore` (default 6); progress counts both stages' steps (`stage` `base`, then `refiner`). \
+        `refiner` `none` turns that off.
         """
     public static let errors = [RPCErrorCode.notFound, RPCErrorCode.invalidFile, RPCErrorCode.pathNotAllowed, RPCErrorCode.unavailable]
 
@@ -86,6 +91,13 @@ public enum Generate: RPCMethod {
         public var refineMaxSide: Int?
         /// Attach a small preview image to `job.progress` every N denoising steps (1…150); absent = none.
         public var previewEvery: Int?
+        /// SDXL bases: the SDXL refiner (a `sdxl-refiner` model) that finishes each image; `none` = no
+        /// refiner; absent = Ultra's default (the configured or only installed refiner), none otherwise.
+        public var refiner: String?
+        /// With a refiner: the share of the schedule the base denoises before handing over (0.5…0.95, default 0.8).
+        public var refinerHandoff: Double?
+        /// With a refiner: its aesthetic-score condition (0…10, default 6; the negative row keeps 2.5).
+        public var aestheticScore: Double?
         /// Remote models only: provider-specific parameters passed through as given (`--param key=value`).
         public var params: [String: JSONValue]?
 
@@ -154,6 +166,9 @@ public enum Generate: RPCMethod {
         .init("refineStrength", .number("ultra: strength of the refining image-to-image pass, default 0.3", minimum: 0.05, maximum: 1)),
         .init("refineMaxSide", .integer("ultra: refine in one pass at a size whose longest side is at most this, instead of tiles at the full 4×", minimum: 128, maximum: 2048)),
         .init("previewEvery", .integer("attach a small PNG preview to job.progress every N steps", minimum: 1, maximum: 150)),
+        .init("refiner", .string("SDXL bases: the SDXL refiner model (models.list family sdxl-refiner) that finishes each image, or none; absent = ultra's default (config.json modelRefiner, else the only refiner installed)")),
+        .init("refinerHandoff", .number("with a refiner: the share of the schedule the base denoises, default 0.8", minimum: 0.5, maximum: 0.95)),
+        .init("aestheticScore", .number("with a refiner: its aesthetic-score condition, default 6", minimum: 0, maximum: 10)),
         .init("params", .object([], "remote models: provider-specific parameters, passed through", additional: .any())),
     ]
     public static let result = Schema.object([
