@@ -1,7 +1,7 @@
 // The SD 1.5-size engine benchmark driven by Scripts/bench-engine: loads a folder made by
 // `Scripts/bench/sd15_bench.py make`, times the UNet forward, VAE decode and text encoder, checks the
 // results against torch's outputs on the same inputs, and writes `swift.json` there.
-//   artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate] [--steps N] [--out FILE]
+//   artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate | turbo | xl-unet | xl-vae | xl-text] [--steps N] [--out FILE]
 // `generate` times one whole 512x512 text-to-image generation (DDIM, guidance 7.5, seed 0) through
 // StableDiffusionPipeline, as `sd15_bench.py generate` does with diffusers, and compares the images.
 // A release-mode executable (not a test) so that it builds in a minute and links only the engine.
@@ -27,7 +27,7 @@ struct Options {
             case "--runs": guard let v = rest.popFirst().flatMap(Int.init), v > 0 else { return nil }; options.runs = v
             case "--parts": guard let v = rest.popFirst() else { return nil }
                 options.parts = Set(v.split(separator: ",").map(String.init))
-                guard options.parts.isSubset(of: ["unet", "vae", "text", "generate", "turbo"]), !options.parts.isEmpty else { return nil }
+                guard options.parts.isSubset(of: ["unet", "vae", "text", "generate", "turbo", "xl-unet", "xl-vae", "xl-text"]), !options.parts.isEmpty else { return nil }
             case "--steps": guard let v = rest.popFirst().flatMap(Int.init), v > 0 else { return nil }; options.steps = v
             case "--out": options.output = rest.popFirst()
             case "--precision": guard let v = rest.popFirst().flatMap(ComputePath.init(rawValue:)) else { return nil }; options.precision = v
@@ -91,7 +91,7 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "lora" {
 }
 
 guard let options = Options.parse(CommandLine.arguments) else {
-    FileHandle.standardError.write(Data("usage: artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate] [--steps N] [--size PX] [--precision f32|bf16] [--weights as-stored|bf16|f32] [--out FILE]\n".utf8))
+    FileHandle.standardError.write(Data("usage: artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate | turbo | xl-unet | xl-vae | xl-text] [--steps N] [--size PX] [--precision f32|bf16] [--weights as-stored|bf16|f32] [--out FILE]\n".utf8))
     exit(2)
 }
 
@@ -109,6 +109,13 @@ do { try EnginePrecision.withCompute(options.precision) {
     result["sgemm_gflops"] = sgemmGFLOPs()
     result["rss_before_load_mib"] = peakRSSMiB()
     var start = now()
+    if options.parts.count == 1, let part = options.parts.first, part.hasPrefix("xl-") {
+        result.merge(try SDXLBench.run(part: part, dir: dir, runs: options.runs, weights: options.weights)) { $1 }
+        result["part"] = part
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
+        if let output = options.output { try data.write(to: URL(fileURLWithPath: output)) }
+        return
+    }
     if options.parts == ["turbo"] {
         // A few-step draft as the daemon runs it (Scripts/bench-turbo's folders): 1 step, no guidance,
         // decoded by the tiny decoder in DIR/../taesd-bench; per-stage times of each image.
