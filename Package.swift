@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "CEngineKernels", cSettings: [.unsafeFlags(["-O2"])]),
         // bf16 matrix products through oneDNN (Debian's libdnnl-dev), used where the CPU has AVX-512 BF16 or AMX.
         .target(name: "CEngineDNNL", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("dnnl")]),
+        // TLS for the websocket client's wss:// (OpenSSL from Debian's libssl-dev, as CCrypto).
+        .target(name: "CTLSShims", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
 
         // MARK: The one JSON value type, its parser, writer and Codable bridge (no dependencies).
         .target(
@@ -100,7 +102,7 @@ let package = Package(
             name: "ArtFactoryDaemon",
             dependencies: [
                 "ArtFactoryProtocol", "ArtFactoryIPC", "ArtFactoryCatalog", "ArtFactoryImaging",
-                "ArtFactoryEngine", "ArtFactoryPrompts", "ArtFactoryDefaultModel", "CUV", "CCrypto",
+                "ArtFactoryEngine", "ArtFactoryPrompts", "ArtFactoryDefaultModel", "CUV", "CCrypto", "CTLSShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

@@ -33,8 +33,9 @@ struct ComfyUIAPI: ServerAPI {
         let mask = try task.mask.map { try upload($0, on: server) }
         let graph = ComfyWorkflow.graph(for: task, image: image, mask: mask)
         let clientId = UUID().uuidString.lowercased()
-        // Connect first so no message of our prompt is missed; without it (wss, a proxy that refuses
-        // upgrades) /history is polled instead and progress shows only queued/running.
+        // Connect first so no message of our prompt is missed (ws:// for http, wss:// for https);
+        // without it (a proxy that refuses upgrades) /history is polled instead and progress shows
+        // only queued/running.
         let socket = openSocket(server, clientId: clientId)
         defer { socket?.close() }
         let body: JSONValue = .object(JSONObject([("prompt", .object(graph)), ("client_id", .string(clientId))]))
@@ -175,9 +176,11 @@ struct ComfyUIAPI: ServerAPI {
     }
 
     private func openSocket(_ server: ServerConnection, clientId: String) -> WebSocketClient? {
-        guard server.base.scheme == "http", var components = URLComponents(url: server.url("/ws", query: [("clientId", clientId)]),
-                                                                           resolvingAgainstBaseURL: false) else { return nil }
-        components.scheme = "ws"
+        let scheme = server.base.scheme?.lowercased()
+        guard scheme == "http" || scheme == "https",
+              var components = URLComponents(url: server.url("/ws", query: [("clientId", clientId)]), resolvingAgainstBaseURL: false)
+        else { return nil }
+        components.scheme = scheme == "https" ? "wss" : "ws"
         guard let url = components.url else { return nil }
         return try? WebSocketClient(url: url, headers: server.headers, timeout: min(server.timeout, 10))
     }

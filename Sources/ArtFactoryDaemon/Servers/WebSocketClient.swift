@@ -1,11 +1,13 @@
+import CTLSShims
 import Foundation
 import Glibc
 
-/// A minimal RFC 6455 websocket client over a plain TCP socket (`ws://` only), for ComfyUI's
-/// `/ws?clientId=` progress feed: the opening handshake (with `Sec-WebSocket-Accept` checked),
-/// masked client frames, text and binary messages (fragmented ones reassembled), ping → pong, close.
-/// Blocking, one reader at a time; reads wait at most the given timeout so callers can poll
-/// their stop flag.
+/// A minimal RFC 6455 websocket client over TCP (`ws://`) or TLS (`wss://`, OpenSSL through
+/// `CTLSShims`: the system's CA store, the certificate checked against the URL's host name or IP
+/// address, TLS 1.2+), for ComfyUI's `/ws?clientId=` progress feed: the opening handshake (with
+/// `Sec-WebSocket-Accept` checked), masked client frames, text and binary messages (fragmented
+/// ones reassembled), ping → pong, close. Blocking, one reader at a time; reads wait at most the
+/// given timeout so callers can poll their stop flag.
 final class WebSocketClient: @unchecked Sendable {
     enum Message: Equatable {
         case text(String)
@@ -26,6 +28,8 @@ final class WebSocketClient: @unchecked Sendable {
     }
 
     private var fd: Int32
+    /// The TLS session for `wss://`; nil for `ws://`.
+    private var tls: OpaquePointer?
     private var buffer: [UInt8] = []
     private var fragments: [UInt8] = []
     private var fragmentOpcode: UInt8 = 0
@@ -33,16 +37,34 @@ final class WebSocketClient: @unchecked Sendable {
     /// Largest message accepted (previews are small JPEGs).
     static let maxMessageBytes = 32 << 20
 
-    /// Connects and performs the opening handshake. `url` is `ws://host:port/path?query`.
-    init(url: URL, headers: [(String, String)], timeout: Double) throws {
-        guard url.scheme == "ws", let host = url.host else { throw Failure.connect("only ws:// URLs are supported") }
-        let port = url.port ?? 80
+    /// Connects and performs the opening handshake. `url` is `ws://host:port/path?query` or
+    /// `wss://…` (port 443 when none is given). `extraTrustedCAFile` (PEM) is trusted beside the
+    /// system's store: for tests; the daemon trusts the system store only, as its HTTP client does.
+    init(url: URL, headers: [(String, String)], timeout: Double, extraTrustedCAFile: String? = nil) throws {
+        guard let scheme = url.scheme?.lowercased(), scheme == "ws" || scheme == "wss", let host = url.host, !host.isEmpty else {
+            throw Failure.connect("a websocket URL must be ws:// or wss://")
+        }
+        let secure = scheme == "wss"
+        let port = url.port ?? (secure ? 443 : 80)
         fd = try Self.connect(host: host, port: port, timeout: timeout)
+        if secure {
+            var reason = [CChar](repeating: 0, count: 256)
+            let session = host.withCString { h in
+                extraTrustedCAFile.map { ca in ca.withCString { afk_tls_connect(fd, h, $0, &reason, reason.count) } }
+                    ?? afk_tls_connect(fd, h, nil, &reason, reason.count)
+            }
+            guard let session else {
+                Glibc.close(fd)
+                isOpen = false
+                let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                throw Failure.connect("TLS to \(host):\(port): " + text)
+            }
+            tls = session
+        }
         do {
             try handshake(url: url, host: host, port: port, headers: headers, timeout: timeout)
         } catch {
-            Glibc.close(fd)
-            isOpen = false
+            shutdown()
             throw error
         }
     }
@@ -51,8 +73,16 @@ final class WebSocketClient: @unchecked Sendable {
 
     func close() {
         guard isOpen else { return }
-        isOpen = false
         try? sendFrame(opcode: 0x8, payload: [0x03, 0xE8])
+        shutdown()
+    }
+
+    /// Ends the TLS session (if any) and closes the socket; no frame is sent.
+    private func shutdown() {
+        guard isOpen else { return }
+        isOpen = false
+        if let tls { afk_tls_free(tls) }
+        tls = nil
         Glibc.close(fd)
     }
 
@@ -129,15 +159,24 @@ final class WebSocketClient: @unchecked Sendable {
     /// Reads what is there into the buffer; false when nothing came within `waitSeconds`.
     private func fill(waitSeconds: Double) throws -> Bool {
         guard isOpen else { throw Failure.closed }
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&p, 1, Int32(max(1, waitSeconds * 1000)))
-        if ready == 0 { return false }
-        if ready < 0 { if errno == EINTR { return false }; throw Failure.closed }
+        // Bytes TLS already decrypted wait inside the session, not on the socket.
+        if tls == nil || afk_tls_pending(tls) == 0 {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&p, 1, Int32(max(1, waitSeconds * 1000)))
+            if ready == 0 { return false }
+            if ready < 0 { if errno == EINTR { return false }; throw Failure.closed }
+        }
         var chunk = [UInt8](repeating: 0, count: 65536)
-        let n = read(fd, &chunk, chunk.count)
+        let n: Int
+        if let tls {
+            let got = afk_tls_read(tls, &chunk, chunk.count)
+            if got == -1 { return false }  // only part of a TLS record so far
+            n = got > 0 ? Int(got) : 0
+        } else {
+            n = read(fd, &chunk, chunk.count)
+        }
         if n <= 0 {
-            isOpen = false
-            Glibc.close(fd)
+            shutdown()
             throw Failure.closed
         }
         buffer += chunk[0..<n]
@@ -175,8 +214,7 @@ final class WebSocketClient: @unchecked Sendable {
             switch opcode {
             case 0x8:
                 try? sendFrame(opcode: 0x8, payload: Array(payload.prefix(2)))
-                isOpen = false
-                Glibc.close(fd)
+                shutdown()
                 throw Failure.closed
             case 0x9:
                 try sendFrame(opcode: 0xA, payload: payload)
@@ -222,9 +260,15 @@ final class WebSocketClient: @unchecked Sendable {
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {
+        guard isOpen else { throw Failure.closed }
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n: Int
+            if let tls {
+                n = bytes[offset...].withUnsafeBytes { Int(afk_tls_write(tls, $0.baseAddress, $0.count)) }
+            } else {
+                n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            }
             if n <= 0 { throw Failure.closed }
             offset += n
         }
