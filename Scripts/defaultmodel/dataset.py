@@ -75,7 +75,7 @@ def _article(word):
 
 # Share of one-shape training captions drawn from the TRAIN phrasing families (phrasings.py): other
 # word orders, synonyms and background prepositions, so plain phrasing keeps its colours.
-PHRASING_FAMILY_FRACTION = 0.4
+PHRASING_FAMILY_FRACTION = 0.5
 
 
 def caption_single(obj, background, rng):

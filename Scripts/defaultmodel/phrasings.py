@@ -84,10 +84,45 @@ def caption(family, case, rng):
     return render(family, _words(rng, case))
 
 
+# Clauses for composed training captions (`composed_caption`). They use only the words and forms of
+# the TRAIN families (no "over", no size synonyms: those belong to the validation families) but put
+# the clauses in any order with any separator, so the text encoder learns that order and punctuation
+# do not change what a caption asks for.
+COMPOSED_OBJECT = ["{a_c} {c} {syn}", "{c} {syn}", "{a_z} {z} {c} {syn}", "{z} {c} {syn}", "{syn}, {c}",
+                   "{a_c} {c} {s}", "{c} {s}"]
+COMPOSED_BACKGROUND = ["{bg} background", "on {a_bg} {bg} background", "against {a_bg} {bg} backdrop",
+                       "on {bg}", "against {bg}", "with {a_bg} {bg} backdrop", "{a_bg} {bg} background",
+                       "on a plain {bg} background"]
+COMPOSED_POSITION = ["{p}", "{ps}", "{p}", "{ps}", None]
+COMPOSED_SEPARATORS = [", ", " ", "; ", ", "]
+
+# Share of TRAIN-family captions that are composed rather than one of the fixed templates.
+COMPOSED_FRACTION = 0.5
+
+
+def composed_caption(words, rng):
+    """Object, position and background clauses in a random order, joined by random separators."""
+    filled = dict(words)
+    for key in ("c", "bg", "syn", "zs", "z"):
+        filled["a_" + key] = _article(words[key])
+    clauses = [rng.choice(COMPOSED_OBJECT).format(**filled),
+               rng.choice(COMPOSED_BACKGROUND).format(**filled)]
+    position = rng.choice(COMPOSED_POSITION)
+    if position is not None:
+        clauses.append(position.format(**filled))
+    rng.shuffle(clauses)
+    text = clauses[0]
+    for clause in clauses[1:]:
+        text += rng.choice(COMPOSED_SEPARATORS) + clause
+    return text
+
+
 def train_caption(obj, background, rng):
     """A training caption in one of the TRAIN families (used by dataset.caption_single)."""
     case = {"color": obj.color, "shape": obj.shape, "position": obj.position, "size": obj.size,
             "background": background}
+    if rng.random() < COMPOSED_FRACTION:
+        return composed_caption(_words(rng, case), rng)
     return caption(rng.choice(families("train")), case, rng)
 
 

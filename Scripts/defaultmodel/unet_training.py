@@ -91,6 +91,14 @@ def train_unet(args, vae, tokenizer, deadline):
         torch.set_rng_state(state["rng_torch"])
         step, scaling = state["step"], state["scaling_factor"]
         log(f"UNet: resumed at step {step}")
+    elif getattr(args, "init_from_export", None):
+        # Fine-tuning the shipped model: same latent space (its VAE), its scaling factor, its UNet and
+        # text encoder; a fresh optimiser warms up from zero.
+        from .warmstart import load_into, scaling_factor
+        load_into(args.init_from_export, unet, text)
+        ema_unet.load_state_dict(unet.state_dict()), ema_text.load_state_dict(text.state_dict())
+        scaling = scaling_factor(args.init_from_export)
+        log(f"UNet: latent scaling factor {scaling:.4f} (from the export)")
     elif args.init_text_from:
         # Warm start: the text encoder of an earlier run already tells colours, shapes and positions
         # apart; only the UNet (new latent space) has to learn from scratch.
