@@ -34,6 +34,11 @@ enum Migrations {
         migrator.registerMigration("v5-handoff") { db in
             try db.execute(sql: HandoffRecord.v5)
         }
+        // Style-profile sliders name the term they weight ("warmth" -> "warm golden light"); before,
+        // a slider was only a stored number that no generation used.
+        migrator.registerMigration("v6-slider-terms") { db in
+            try db.execute(sql: "ALTER TABLE profiles ADD COLUMN slider_terms TEXT NOT NULL DEFAULT '{}'")
+        }
         return migrator
     }
 

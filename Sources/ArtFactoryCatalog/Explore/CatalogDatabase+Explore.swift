@@ -5,6 +5,8 @@ extension CatalogDatabase {
     /// Most dimensions per run, and values per dimension.
     public static let maxExploreDimensions = 8
     public static let maxExploreValues = 64
+    /// A dimension named `slider:NAME` sets the style-profile slider NAME (positions 0–100).
+    public static let sliderDimensionPrefix = "slider:"
 
     /// Creates an exploration run with one arm per dimension value.
     /// - Throws: `invalid_argument` for an empty name or prompt, no dimensions, too many, empty or
@@ -20,8 +22,10 @@ extension CatalogDatabase {
         guard params.objectValue != nil else { throw CatalogError.invalid("params must be a JSON object of generate parameters.") }
         var names = Set<String>()
         for d in dimensions {
-            guard !d.name.isEmpty, d.name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
-                throw CatalogError.invalid("Dimension name '\(d.name)' must be letters, digits, - or _.")
+            let slider = d.name.hasPrefix(Self.sliderDimensionPrefix) ? String(d.name.dropFirst(Self.sliderDimensionPrefix.count)) : nil
+            guard !d.name.isEmpty, (slider.map(StyleProfile.isSliderName)
+                                    ?? d.name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })) else {
+                throw CatalogError.invalid("Dimension name '\(d.name)' must be letters, digits, - or _ (or slider:NAME for a style-profile slider).")
             }
             guard names.insert(d.name).inserted else { throw CatalogError.invalid("Dimension '\(d.name)' is given twice.") }
             guard (1...Self.maxExploreValues).contains(d.values.count) else {
@@ -32,6 +36,9 @@ extension CatalogDatabase {
             }
             if ["seed", "steps"].contains(d.name), let bad = d.values.first(where: { Int64($0) == nil }) {
                 throw CatalogError.invalid("Dimension '\(d.name)' takes whole numbers; '\(bad)' is not one.")
+            }
+            if slider != nil, let bad = d.values.first(where: { Int($0).map { !(0...100).contains($0) } ?? true }) {
+                throw CatalogError.invalid("Dimension '\(d.name)' takes slider positions 0 to 100; '\(bad)' is not one.")
             }
             if d.name == "guidance", let bad = d.values.first(where: { Double($0) == nil }) {
                 throw CatalogError.invalid("Dimension 'guidance' takes numbers; '\(bad)' is not one.")

@@ -72,16 +72,18 @@ extension CatalogDatabase {
     /// - Throws: `conflict` for a duplicate name; `invalid_argument` for an empty term.
     @discardableResult
     public func createProfile(_ name: String, terms: [ProfileTerm], sliders: [String: Double] = [:],
+                              sliderTerms: [String: String] = [:],
                               description: String = "", enabled: Bool = true) throws -> StyleProfile {
         let name = try Validation.name(name, kind: "style profile")
         try validateTerms(terms)
+        try validateSliders(sliders, sliderTerms)
         return try write { db in
             if try StyleProfile.fetchOne(db, sql: "SELECT * FROM profiles WHERE name = ?", arguments: [name]) != nil {
                 throw CatalogError.duplicateName("style profile", name)
             }
             let now = clock()
             let profile = StyleProfile(name: name, description: description, terms: terms, sliders: sliders,
-                                       enabled: enabled, createdAt: now, updatedAt: now)
+                                       sliderTerms: sliderTerms, enabled: enabled, createdAt: now, updatedAt: now)
             try profile.insert(db)
             return profile
         }
@@ -93,6 +95,7 @@ extension CatalogDatabase {
     public func updateProfile(_ profile: StyleProfile) throws -> StyleProfile {
         let name = try Validation.name(profile.name, kind: "style profile")
         try validateTerms(profile.terms)
+        try validateSliders(profile.sliders, profile.sliderTerms)
         return try write { db in
             guard let stored = try StyleProfile.fetchOne(db, key: profile.id) else { throw CatalogError.notFound("style profile", profile.id) }
             if let other = try StyleProfile.fetchOne(db, sql: "SELECT * FROM profiles WHERE name = ?", arguments: [name]), other.id != profile.id {
@@ -134,6 +137,32 @@ extension CatalogDatabase {
                 throw CatalogError.invalid("A style profile term cannot be empty.")
             }
             guard term.weight.isFinite else { throw CatalogError.invalid("The weight of '\(term.term)' must be a finite number.") }
+        }
+    }
+
+    private func validateSliders(_ sliders: [String: Double], _ terms: [String: String]) throws {
+        guard sliders.count <= StyleProfile.maxSliders else {
+            throw CatalogError.invalid("A style profile has at most \(StyleProfile.maxSliders) sliders; got \(sliders.count).")
+        }
+        for (name, value) in sliders.sorted(by: { $0.key < $1.key }) {
+            guard StyleProfile.isSliderName(name) else {
+                throw CatalogError.invalid("Slider name '\(name)' must be 1 to 64 letters, digits, - or _ (put spaces in its term).")
+            }
+            guard value.isFinite, (0...100).contains(value) else {
+                throw CatalogError.invalid("Slider '\(name)' is \(value); use a position from 0 (off) to 100.")
+            }
+        }
+        for (name, term) in terms.sorted(by: { $0.key < $1.key }) {
+            guard sliders[name] != nil else {
+                throw CatalogError.invalid("sliderTerms names '\(name)', which is not one of the profile's sliders; add it to sliders.")
+            }
+            let trimmed = term.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, trimmed.count <= 200 else {
+                throw CatalogError.invalid("The term of slider '\(name)' must be 1 to 200 characters.")
+            }
+            guard !trimmed.contains(where: { "():<>".contains($0) }) else {
+                throw CatalogError.invalid("The term of slider '\(name)' may not contain ( ) : < or > (its weight is added for it).")
+            }
         }
     }
 }

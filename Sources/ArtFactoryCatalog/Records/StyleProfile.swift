@@ -19,22 +19,42 @@ public struct StyleProfile: CatalogRecord, Identifiable {
     public var name: String
     public var description: String
     public var terms: [ProfileTerm]
-    /// Named slider values (for example `"saturation": 0.3`).
+    /// Slider positions 0–100 by slider name (for example `"warmth": 70`); each adds its term with a
+    /// weight from 0.5 (at 1) to 1.5 (at 100), and nothing at 0 (see ArtFactoryPrompts' StyleSlider).
     public var sliders: [String: Double]
+    /// The term each slider weights, by slider name; a slider without one weights its own name with
+    /// `-`/`_` read as spaces (`film-grain` -> "film grain").
+    public var sliderTerms: [String: String]
     public var enabled: Bool
     public var createdAt: Int64
     public var updatedAt: Int64
 
     public init(id: String = CatalogID.make(.profile), name: String, description: String = "",
-                terms: [ProfileTerm] = [], sliders: [String: Double] = [:], enabled: Bool = true,
-                createdAt: Int64, updatedAt: Int64) {
+                terms: [ProfileTerm] = [], sliders: [String: Double] = [:], sliderTerms: [String: String] = [:],
+                enabled: Bool = true, createdAt: Int64, updatedAt: Int64) {
         self.id = id
         self.name = name
         self.description = description
         self.terms = terms
         self.sliders = sliders
+        self.sliderTerms = sliderTerms
         self.enabled = enabled
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+}
+
+extension StyleProfile {
+    /// Most sliders per profile.
+    public static let maxSliders = 32
+
+    /// The term slider `name` weights.
+    public func sliderTerm(_ name: String) -> String {
+        sliderTerms[name] ?? name.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
+    }
+
+    /// Whether `name` may name a slider: 1–64 letters, digits, `-` or `_`.
+    public static func isSliderName(_ name: String) -> Bool {
+        (1...64).contains(name.count) && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     }
 }

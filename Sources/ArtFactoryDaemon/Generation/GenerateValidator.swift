@@ -143,11 +143,44 @@ struct GenerateValidator {
         if let remote { try applyRemote(remote, to: &spec, passThrough: params.params) }
         if params.useProfile != false, let profileId = params.profile ?? project?.defaultProfileId {
             let stored = try CatalogErrors.map { try catalog.profile(profileId) }
-            spec.profile = ArtFactoryPrompts.StyleProfile(name: stored.name, terms: stored.terms.map { WeightedTerm($0.term, weight: $0.weight) })
+            spec.profile = try Self.profile(stored, sliders: params.sliders ?? [:])
         } else if params.useProfile == false, params.profile != nil {
             throw RPCError.invalidParams("profile and useProfile=false contradict each other; pass one of them", field: "profile")
+        } else if let sliders = params.sliders, !sliders.isEmpty {
+            throw RPCError.invalidParams(params.useProfile == false
+                ? "sliders set a style profile's sliders, and useProfile is false; drop one of them"
+                : "sliders set a style profile's sliders, and no profile applies; pass profile, or a project with a default profile",
+                field: "sliders")
         }
         return spec
+    }
+
+    /// The engine's profile for a stored one: its terms, then one weighted term per slider at the
+    /// request's position (`sliders`) or the profile's. Positions are 0...100; a stored fractional
+    /// position rounds to the nearest whole one.
+    static func profile(_ stored: ArtFactoryCatalog.StyleProfile, sliders overrides: [String: Int]) throws -> ArtFactoryPrompts.StyleProfile {
+        let known = stored.sliders.keys.sorted()
+        for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
+            guard stored.sliders[name] != nil else {
+                throw RPCError.invalidParams("profile '\(stored.name)' has no slider '\(name)'; "
+                    + (known.isEmpty ? "it has no sliders (add them with profile.save sliders)" : "its sliders are \(known.joined(separator: ", "))"),
+                    field: "sliders")
+            }
+            guard (0...100).contains(value) else {
+                throw RPCError.invalidParams("slider '\(name)' is \(value); use a position from 0 (off) to 100", field: "sliders")
+            }
+        }
+        let sliders = known.map { name in
+            StyleSlider(name: name, term: stored.sliderTerm(name), value: overrides[name] ?? Int(stored.sliders[name, default: 0].rounded()))
+        }
+        let profile = ArtFactoryPrompts.StyleProfile(name: stored.name, terms: stored.terms.map { WeightedTerm($0.term, weight: $0.weight) },
+                                                     sliders: sliders)
+        do {
+            _ = try profile.positiveTerms()
+        } catch let e as PromptError {
+            throw RPCError.invalidParams("profile '\(stored.name)': \(e.message)", field: "profile")
+        }
+        return profile
     }
 
     /// Ultra's refining pass: its strength and the factor (of the base size) it runs at, recorded in

@@ -125,6 +125,9 @@ enum ExploreWire {
         for pair in picks where pair.count == 2 {
             if pair[0] == "steps" { params.steps = Int(pair[1]) }
             if pair[0] == "guidance" { params.guidance = Double(pair[1]) }
+            if pair[0].hasPrefix(CatalogDatabase.sliderDimensionPrefix), let position = Int(pair[1]) {
+                params.sliders = (params.sliders ?? [:]).merging([String(pair[0].dropFirst(CatalogDatabase.sliderDimensionPrefix.count)): position]) { $1 }
+            }
         }
         return params
     }

@@ -39,11 +39,12 @@ struct ExploreCreateCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Name.") var name: String
     @Option(help: "Prompt with {dimension} slots.") var prompt: String
-    @Option(name: .customLong("dim"), help: ArgumentHelp("A dimension and its values (repeatable); seed/steps/guidance set those parameters.", valueName: "name=v1,v2"))
+    @Option(name: .customLong("dim"), help: ArgumentHelp("A dimension and its values (repeatable); seed/steps/guidance set those parameters, slider:NAME=0,50,100 a style-profile slider.", valueName: "name=v1,v2"))
     var dims: [String] = []
     @Option(help: "0 exploit … 0.5 Thompson … 1 explore.") var explore: Double = 0.5
     @Option(help: "Sampler seed (reproducible draws).") var seed: Int64?
     @Option(help: "Project (id) of the images.") var project: String?
+    @Option(help: "Style profile id of the images (default: the project's); needed for slider:NAME dimensions without a project profile.") var profile: String?
     @Option(help: "Model for explore run.") var model: String?
     @Option(help: "Image width.") var width: Int?
     @Option(help: "Image height.") var height: Int?
@@ -69,6 +70,7 @@ struct ExploreCreateCommand: ParsableCommand {
         if let width { params["width"] = .int(Int64(width)) }
         if let height { params["height"] = .int(Int64(height)) }
         if let steps { params["steps"] = .int(Int64(steps)) }
+        if let profile { params["profile"] = .string(profile) }
         let r = try global.connect().call(ExploreCreate.self, .init(name: name, prompt: prompt, dimensions: try dimensions(), explore: explore,
                                                                    seed: seed, projectId: project, params: .object(params)))
         if global.json { return try GalleryCommand.printJSON(r) }

@@ -67,6 +67,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "With a refiner: its aesthetic score (0-10, default 6).") var aestheticScore: Double?
     @Option(name: .customLong("param"), help: ArgumentHelp("Remote models: provider parameter key=value (repeatable).", valueName: "key=value"))
     var passThrough: [String] = []
+    @Option(name: .customLong("slider"), help: ArgumentHelp("Style-profile slider position for this request, name=0..100 (repeatable; 0 drops its term).", valueName: "name=position"))
+    var sliders: [String] = []
     @Flag(help: "Wait for the images and print their paths.") var wait = false
     @Flag(help: "Only show each preset's estimated time for these settings; queue nothing.") var estimate = false
 
@@ -76,6 +78,21 @@ struct GenerateCommand: ParsableCommand {
         }
         _ = try Self.parseVars(vars)
         _ = try Self.parseParams(passThrough)
+        _ = try Self.parseSliders(sliders)
+    }
+
+    /// `name=position` pairs, positions 0...100.
+    static func parseSliders(_ pairs: [String]) throws -> [String: Int]? {
+        guard !pairs.isEmpty else { return nil }
+        var out: [String: Int] = [:]
+        for pair in pairs {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex,
+                  let position = Int(pair[pair.index(after: eq)...]), (0...100).contains(position) else {
+                throw ValidationError("--slider takes name=position with a position from 0 to 100 (got '\(pair)').")
+            }
+            out[String(pair[..<eq])] = position
+        }
+        return out
     }
 
     /// `name=value` pairs from `--var`.
@@ -147,6 +164,7 @@ struct GenerateCommand: ParsableCommand {
         params.template = template
         let values = try Self.parseVars(vars)
         params.vars = values.isEmpty ? nil : values
+        params.sliders = try Self.parseSliders(sliders)
         params.upscale = upscale
         params.upscaler = upscaler
         params.precision = precision

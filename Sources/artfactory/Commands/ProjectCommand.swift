@@ -22,8 +22,10 @@ struct ProjectCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Name.") var name: String
         @Option(help: "Description.") var description: String?
+        @Option(help: "Default style profile id (see `artfactory profile list`); its terms and sliders apply to the project's images.")
+        var profile: String?
         func run() throws {
-            let p = try global.connect().call(ProjectCreate.self, .init(name: name, description: description))
+            let p = try global.connect().call(ProjectCreate.self, .init(name: name, description: description, defaultProfileId: profile))
             if global.json { return try GalleryCommand.printJSON(p) }
             Console.out(p.id)
         }

@@ -14,17 +14,22 @@ public struct ProfileInfo: Codable, Sendable, Equatable {
     public var name: String
     public var description: String
     public var terms: [Term]
+    /// Slider positions 0–100 by name.
     public var sliders: [String: Double]
+    /// The term every slider weights, by name (its own name when none was set).
+    public var sliderTerms: [String: String]
     public var enabled: Bool
     /// Last update, ms since the epoch.
     public var updatedAt: Int64
 
-    public init(id: String, name: String, description: String, terms: [Term], sliders: [String: Double], enabled: Bool, updatedAt: Int64) {
+    public init(id: String, name: String, description: String, terms: [Term], sliders: [String: Double],
+                sliderTerms: [String: String] = [:], enabled: Bool, updatedAt: Int64) {
         self.id = id
         self.name = name
         self.description = description
         self.terms = terms
         self.sliders = sliders
+        self.sliderTerms = sliderTerms
         self.enabled = enabled
         self.updatedAt = updatedAt
     }
@@ -38,11 +43,13 @@ public struct ProfileInfo: Codable, Sendable, Equatable {
         .init("name", .string(), required: true),
         .init("description", .string(), required: true),
         .init("terms", .array(termSchema), required: true),
-        .init("sliders", .object([], "named slider values", additional: .number()), required: true),
+        .init("sliders", .object([], "slider positions 0-100 by name: each adds its term weighted 0.5 (at 1) to 1.5 (at 100), nothing at 0",
+                                 additional: .number()), required: true),
+        .init("sliderTerms", .object([], "the term each slider weights, by name", additional: .string()), required: true),
         .init("enabled", .boolean(), required: true),
         .init("updatedAt", .integer("ms since the epoch"), required: true),
     ])
     public static let example = ProfileInfo(id: "prf_01J0000000000000000000000", name: "Brand look", description: "",
-                                            terms: [Term(term: "teal and orange", weight: 1.2)], sliders: ["warmth": 0.3],
-                                            enabled: true, updatedAt: 1_767_225_600_000)
+                                            terms: [Term(term: "teal and orange", weight: 1.2)], sliders: ["warmth": 70],
+                                            sliderTerms: ["warmth": "warm golden light"], enabled: true, updatedAt: 1_767_225_600_000)
 }

@@ -6,7 +6,8 @@ public enum ExploreCreate: RPCMethod {
         Every value of every dimension gets a Beta(1, 1) prior; approvals of draws (explore.report, or gallery.review of the \
         images explore.run made) update it. explore: 0 always picks the best posterior mean, 0.5 is plain Thompson sampling, \
         1 picks uniformly. seed makes the draws reproducible. Dimensions named seed, steps or guidance set those parameters \
-        instead of filling a slot.
+        instead of filling a slot; a dimension named slider:NAME sets style-profile slider NAME (values 0-100) through \
+        generate's sliders, so the profile that applies (params.profile or the project's default) must have that slider.
         """
 
     public struct Dimension: Codable, Sendable, Equatable {
@@ -47,7 +48,7 @@ public enum ExploreCreate: RPCMethod {
         .init("name", .string(maxLength: 200), required: true),
         .init("prompt", .string("prompt with {dimension} slots"), required: true),
         .init("dimensions", .array(.object([
-            .init("name", .string("slot name, or seed/steps/guidance"), required: true),
+            .init("name", .string("slot name, or seed/steps/guidance, or slider:NAME (a style-profile slider)"), required: true),
             .init("values", .array(.string(), "values to try (1-64)", maxItems: 64), required: true),
         ]), "1-8 dimensions", maxItems: 8), required: true),
         .init("explore", .number("0 exploit … 0.5 Thompson … 1 uniform (default 0.5)", minimum: 0, maximum: 1)),

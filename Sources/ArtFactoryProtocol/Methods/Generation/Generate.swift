@@ -98,6 +98,8 @@ public enum Generate: RPCMethod {
         public var refinerHandoff: Double?
         /// With a refiner: its aesthetic-score condition (0…10, default 6; the negative row keeps 2.5).
         public var aestheticScore: Double?
+        /// Style-profile slider positions (0…100) by slider name for this request; override the profile's.
+        public var sliders: [String: Int]?
         /// Remote models only: provider-specific parameters passed through as given (`--param key=value`).
         public var params: [String: JSONValue]?
 
@@ -169,6 +171,8 @@ public enum Generate: RPCMethod {
         .init("refiner", .string("SDXL bases: the SDXL refiner model (models.list family sdxl-refiner) that finishes each image, or none; absent = ultra's default (config.json modelRefiner, else the only refiner installed)")),
         .init("refinerHandoff", .number("with a refiner: the share of the schedule the base denoises, default 0.8", minimum: 0.5, maximum: 0.95)),
         .init("aestheticScore", .number("with a refiner: its aesthetic-score condition, default 6", minimum: 0, maximum: 10)),
+        .init("sliders", .object([], "style-profile slider positions 0-100 by name for this request (profile.save sliders), overriding the profile's; 0 drops the slider's term. An unknown name, or sliders without a profile, is invalidParams",
+                                 additional: .integer(minimum: 0, maximum: 100))),
         .init("params", .object([], "remote models: provider-specific parameters, passed through", additional: .any())),
     ]
     public static let result = Schema.object([
