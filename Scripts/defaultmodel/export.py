@@ -34,7 +34,7 @@ def pipeline_from_checkpoint(checkpoint_dir, tokenizer):
     return pipe, state["step"]
 
 
-def export_pipeline(pipe, directory, extra_info):
+def export_pipeline(pipe, directory, extra_info, bpe_source=None):
     """Saves a diffusers folder with f16 safetensors and reports its size in bytes."""
     directory = Path(directory)
     pipe.to(torch.float16)
@@ -42,7 +42,11 @@ def export_pipeline(pipe, directory, extra_info):
     pipe.to(torch.float32)
     # Also the classic CLIP tokenizer files (vocab.json + merges.txt), which Stable Diffusion
     # folders carry and the native engine reads.
-    write_tokenizer_files(directory / "tokenizer")
+    # From --bpe-source when given (the repo's own copy), else the open_clip wheel.
+    if bpe_source:
+        write_tokenizer_files(directory / "tokenizer", bpe_source)
+    else:
+        write_tokenizer_files(directory / "tokenizer")
     (directory / "training.json").write_text(json.dumps(extra_info, indent=1) + "\n")
     total = sum(f.stat().st_size for f in directory.rglob("*") if f.is_file())
     log(f"exported to {directory}: {total / 1e6:.2f} MB")

@@ -9,6 +9,10 @@ synonyms, background prepositions). The split:
 - VALIDATION families: never in training; used to choose checkpoints and guidance.
 - TEST families: never in training and never used for any choice; the figures reported against
   the issue's targets come from these alone.
+- BLIND families: test families written on 4 December 2026, before the sixth run, after the fifth
+  run's test figures had shaped the sixth run's training clauses (colour after the noun, "and ..."
+  background clauses, lead-in words). The four older test families stay unseen as templates, but
+  their failures informed training; the blind two were never evaluated before the run they judge.
 
 Every family keeps the colour and shape in the caption; a family may leave out the position or the
 background, and its cases say so (`states_position`), so the judge scores position only where the
@@ -64,7 +68,11 @@ FAMILIES = {
     "colour-of": ("test", "{a_syn} {syn} in {c} on {bg}, {ps}", True),
     "position-first": ("test", "{p}: {a_zs} {zs} {c} {syn}, {bg} background", True),
     "plain-sentence": ("test", "there is {a_c} {c} {s} {p} and the background is {bg}", True),
+    # Blind test (see the module docstring): appended, so the older families keep their seeds.
+    "request": ("blind", "make me {a_c} {c} {syn} {p}; the backdrop should be {bg}", True),
+    "key-value": ("blind", "shape: {syn}, colour: {c}, place: {ps}, background: {bg}", True),
 }
+SPLITS = ("train", "validation", "test", "blind")
 
 
 def families(split):
@@ -89,10 +97,20 @@ def caption(family, case, rng):
 # the clauses in any order with any separator, so the text encoder learns that order and punctuation
 # do not change what a caption asks for.
 COMPOSED_OBJECT = ["{a_c} {c} {syn}", "{c} {syn}", "{a_z} {z} {c} {syn}", "{z} {c} {syn}", "{syn}, {c}",
-                   "{a_c} {c} {s}", "{c} {s}"]
+                   "{a_c} {c} {s}", "{c} {s}",
+                   # Colour after the noun, with connectors the test families do not use ("in").
+                   "{a_syn} {syn} coloured {c}", "{a_syn} {syn} painted {c}",
+                   "{a_syn} {syn} that is {c}", "{a_z} {z} {syn} coloured {c}", "{a_s} {s} of colour {c}"]
 COMPOSED_BACKGROUND = ["{bg} background", "on {a_bg} {bg} background", "against {a_bg} {bg} backdrop",
                        "on {bg}", "against {bg}", "with {a_bg} {bg} backdrop", "{a_bg} {bg} background",
-                       "on a plain {bg} background"]
+                       "on a plain {bg} background",
+                       # Clause forms: the background as its own statement, so an "and" before it
+                       # does not read as a second shape (two-shape captions join shapes with "and").
+                       "and {a_bg} {bg} background", "and the background {bg}", "the background colour {bg}",
+                       "with the background {bg}", "and a plain {bg} backdrop"]
+# Lead-in words a person puts before the scene; they name nothing that is drawn.
+COMPOSED_LEAD_INS = ["a picture of", "an image of", "showing", "I want", "just", "simple:", "draw"]
+COMPOSED_LEAD_IN_FRACTION = 0.25
 COMPOSED_POSITION = ["{p}", "{ps}", "{p}", "{ps}", None]
 COMPOSED_SEPARATORS = [", ", " ", "; ", ", "]
 
@@ -103,7 +121,7 @@ COMPOSED_FRACTION = 0.5
 def composed_caption(words, rng):
     """Object, position and background clauses in a random order, joined by random separators."""
     filled = dict(words)
-    for key in ("c", "bg", "syn", "zs", "z"):
+    for key in ("c", "bg", "syn", "zs", "z", "s"):
         filled["a_" + key] = _article(words[key])
     clauses = [rng.choice(COMPOSED_OBJECT).format(**filled),
                rng.choice(COMPOSED_BACKGROUND).format(**filled)]
@@ -111,9 +129,13 @@ def composed_caption(words, rng):
     if position is not None:
         clauses.append(position.format(**filled))
     rng.shuffle(clauses)
+    if clauses[0].startswith("and "):  # a sentence does not open with "and"
+        clauses[0] = clauses[0][4:]
     text = clauses[0]
     for clause in clauses[1:]:
-        text += rng.choice(COMPOSED_SEPARATORS) + clause
+        text += (" " if clause.startswith("and ") else rng.choice(COMPOSED_SEPARATORS)) + clause
+    if rng.random() < COMPOSED_LEAD_IN_FRACTION:
+        text = rng.choice(COMPOSED_LEAD_INS) + " " + text
     return text
 
 
