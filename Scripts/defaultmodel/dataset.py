@@ -76,6 +76,18 @@ def _article(word):
 # Share of one-shape training captions drawn from the TRAIN phrasing families (phrasings.py): other
 # word orders, synonyms and background prepositions, so plain phrasing keeps its colours.
 PHRASING_FAMILY_FRACTION = 0.5
+# Share of the fixed-template captions (one- and two-shape) that name the shape by a synonym
+# ("box", "tile", "three-sided shape"; phrasings.SHAPE_SYNONYMS) instead of its canonical name. The
+# sixth run drew synonyms only in phrasing-family captions and got them right 1 time in 10-20 (seventh
+# run onwards; see docs/default-model.md).
+SYNONYM_FRACTION = 0.35
+
+
+def _shape_word(rng, shape):
+    from .phrasings import SHAPE_SYNONYMS
+    if rng.random() < SYNONYM_FRACTION:
+        return rng.choice(SHAPE_SYNONYMS.get(shape, [shape]))
+    return shape
 
 
 def caption_single(obj, background, rng):
@@ -89,6 +101,7 @@ def caption_single(obj, background, rng):
     short = rng.choice(POSITION_SHORT[obj.position])
     size = obj.size
     a, abg = _article(color), _article(bg)
+    obj = ShapeObject(color=obj.color, shape=_shape_word(rng, obj.shape), size=obj.size, position=obj.position)
     templates = [
         f"a {size} {color} {obj.shape} {pos} on {abg} {bg} background",
         f"{a} {color} {obj.shape} {pos} on {abg} {bg} background",
@@ -115,6 +128,9 @@ def caption_pair(first, second, background, rng):
     p1 = rng.choice(POSITION_PHRASES[first.position])
     p2 = rng.choice(POSITION_PHRASES[second.position])
     a1, a2, abg = _article(c1), _article(c2), _article(bg)
+    first = ShapeObject(color=first.color, shape=_shape_word(rng, first.shape), size=first.size, position=first.position)
+    second = ShapeObject(color=second.color, shape=_shape_word(rng, second.shape), size=second.size,
+                         position=second.position)
     templates = [
         f"two shapes: {a1} {c1} {first.shape} and {a2} {c2} {second.shape}",
         f"two shapes: {a1} {c1} {first.shape} {p1} and {a2} {c2} {second.shape} {p2}",

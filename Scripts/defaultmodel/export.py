@@ -16,20 +16,24 @@ def build_pipeline(vae, text, tokenizer, unet, scaling):
     from diffusers import StableDiffusionPipeline
 
     vae.register_to_config(scaling_factor=scaling)
-    return StableDiffusionPipeline(vae=vae, text_encoder=text, tokenizer=tokenizer, unet=unet,
+    pipe = StableDiffusionPipeline(vae=vae, text_encoder=text, tokenizer=tokenizer, unet=unet,
                                    scheduler=make_inference_scheduler(), safety_checker=None,
                                    feature_extractor=None, requires_safety_checker=False)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
 
 
-def pipeline_from_checkpoint(checkpoint_dir, tokenizer):
-    """A float32 pipeline with the EMA weights of the latest UNet checkpoint."""
+def pipeline_from_checkpoint(checkpoint_dir, tokenizer, prefer_best=False):
+    """A float32 pipeline with the EMA weights of the latest UNet checkpoint, or with those chosen on
+    the validation families (best_ema.pt, written by training with --eval-minutes) if `prefer_best`."""
     out = Path(checkpoint_dir)
     vae, unet, text = make_vae(), make_unet(), make_text_encoder()
     vae.load_state_dict(torch.load(out / "vae_final.pt", map_location="cpu")["vae"])
-    state = torch.load(out / "unet_ckpt.pt", map_location="cpu")
+    path = out / "best_ema.pt" if prefer_best and (out / "best_ema.pt").exists() else out / "unet_ckpt.pt"
+    state = torch.load(path, map_location="cpu")
     unet.load_state_dict(state["ema_unet"])
     text.load_state_dict(state["ema_text"])
-    log(f"loaded EMA weights of step {state['step']} from {out}")
+    log(f"loaded EMA weights of step {state['step']} from {path}")
     pipe = build_pipeline(vae.eval(), text.eval(), tokenizer, unet.eval(), state["scaling_factor"])
     return pipe, state["step"]
 
@@ -37,9 +41,10 @@ def pipeline_from_checkpoint(checkpoint_dir, tokenizer):
 def export_pipeline(pipe, directory, extra_info, bpe_source=None):
     """Saves a diffusers folder with f16 safetensors and reports its size in bytes."""
     directory = Path(directory)
-    pipe.to(torch.float16)
+    device = pipe.device
+    pipe.to("cpu", torch.float16)
     pipe.save_pretrained(directory, safe_serialization=True)
-    pipe.to(torch.float32)
+    pipe.to(device, torch.float32)
     # Also the classic CLIP tokenizer files (vocab.json + merges.txt), which Stable Diffusion
     # folders carry and the native engine reads.
     # From --bpe-source when given (the repo's own copy), else the open_clip wheel.
@@ -56,9 +61,11 @@ def export_pipeline(pipe, directory, extra_info, bpe_source=None):
 def load_exported(directory):
     from diffusers import StableDiffusionPipeline
 
-    return StableDiffusionPipeline.from_pretrained(str(directory), torch_dtype=torch.float32,
+    pipe = StableDiffusionPipeline.from_pretrained(str(directory), torch_dtype=torch.float32,
                                                    safety_checker=None,
                                                    requires_safety_checker=False)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
 
 
 @torch.no_grad()
@@ -67,6 +74,7 @@ def generate(pipe, cases, steps=30, guidance=6.0, batch=16):
     images = []
     for start in range(0, len(cases), batch):
         chunk = cases[start:start + batch]
+        # CPU generators on any device: the same seeds give the same starting noise on a GPU.
         generators = [torch.Generator().manual_seed(c["seed"]) for c in chunk]
         result = pipe([c["caption"] for c in chunk], num_inference_steps=steps,
                       guidance_scale=guidance, generator=generators, output_type="np")

@@ -13,6 +13,9 @@ synonyms, background prepositions). The split:
   run's test figures had shaped the sixth run's training clauses (colour after the noun, "and ..."
   background clauses, lead-in words). The four older test families stay unseen as templates, but
   their failures informed training; the blind two were never evaluated before the run they judge.
+- BLIND2 families: written on 4 December 2026 (evening), before the seventh run, after the sixth
+  run's misses were traced to shape synonyms ("box", "tile", "three-sided shape" were drawn right in
+  1 of 10-23 cases). The seventh run trains more on synonyms; these three families judge it blind.
 
 Every family keeps the colour and shape in the caption; a family may leave out the position or the
 background, and its cases say so (`states_position`), so the judge scores position only where the
@@ -71,8 +74,15 @@ FAMILIES = {
     # Blind test (see the module docstring): appended, so the older families keep their seeds.
     "request": ("blind", "make me {a_c} {c} {syn} {p}; the backdrop should be {bg}", True),
     "key-value": ("blind", "shape: {syn}, colour: {c}, place: {ps}, background: {bg}", True),
+    # Second blind set (see the module docstring), appended likewise.
+    "question": ("blind2", "could you draw {a_c} {c} {syn}? put it {p} and make the background {bg}", True),
+    "pipe-list": ("blind2", "{syn} | {c} | {ps} | {bg} backdrop", True),
+    "which-is": ("blind2", "{a_zs} {zs} {syn}, which is {c}, sitting {p} on {a_bg} {bg} canvas", True),
+    # Validation with shape synonyms (the two above use canonical names only), added with blind2 so
+    # that checkpoint choice sees synonyms; appended so the other families keep their seeds.
+    "synonym-over": ("validation", "{a_zs} {zs} {c} {syn} {p} over {a_bg} {bg} background", True),
 }
-SPLITS = ("train", "validation", "test", "blind")
+SPLITS = ("train", "validation", "test", "blind", "blind2")
 
 
 def families(split):

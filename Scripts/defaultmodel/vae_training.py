@@ -119,6 +119,8 @@ def finetune_decoder(args, deadline):
     state = torch.load(final_path, map_location="cpu")
     vae = make_vae()
     vae.load_state_dict(state["vae"])
+    device = torch.device(getattr(args, "device", "cpu"))
+    vae.to(device)
     vae.requires_grad_(False)
     vae.decoder.requires_grad_(True)
     vae.post_quant_conv.requires_grad_(True)
@@ -129,19 +131,20 @@ def finetune_decoder(args, deadline):
     step, last_save, rec_hist = done, time.time(), []
 
     def save():
-        atomic_save({**state, "vae": vae.state_dict(), "decoder_finetune_steps": step}, final_path)
+        atomic_save({**state, "vae": {k: v.cpu() for k, v in vae.state_dict().items()},
+                     "decoder_finetune_steps": step}, final_path)
         log(f"decoder: saved after {step} fine-tuning steps")
 
     while time.time() < deadline:
         seeds = [VAE_SEED_BASE + 5_000_000 + step * args.vae_batch + i for i in range(args.vae_batch)]
-        batch = images_to_tensor(render_seeds(seeds))
+        batch = images_to_tensor(render_seeds(seeds)).to(device)
         with torch.no_grad():
             posterior = vae.encode(batch).latent_dist
             latents = posterior.sample()
         recon = vae.decode(latents).sample
         # Shapes cover a few percent of the pixels, so a plain mean lets the decoder get their colour
         # and outline wrong cheaply (large grey shapes came back pink): weight shape pixels up.
-        weight = 1.0 + args.decoder_shape_weight * foreground_mask(seeds, batch)
+        weight = 1.0 + args.decoder_shape_weight * foreground_mask(seeds, batch.cpu()).to(device)
         diff = recon - batch
         loss = ((diff.abs() + 2.0 * diff.pow(2)) * weight).mean() / weight.mean()
         opt.zero_grad(set_to_none=True)
@@ -155,6 +158,7 @@ def finetune_decoder(args, deadline):
             save()
             last_save = time.time()
     save()
+    vae.cpu()
     tail = rec_hist[-50:]
     log(f"decoder: held-out ground truth through the VAE judged {vae_ceiling(vae)}")
     log(f"decoder: mean reconstruction loss of the last {len(tail)} steps "
