@@ -4,10 +4,10 @@ import Testing
 @Suite struct MigrationTests {
     @Test func openingRunsNamedMigrationsOnceAndReopenKeepsData() throws {
         let catalog = try TestCatalog()
-        #expect(try catalog.db.appliedMigrations() == ["v1-initial", "v2-job-results", "v3-feedback", "v4-explore", "v5-handoff", "v6-slider-terms"])
+        #expect(try catalog.db.appliedMigrations() == ["v1-initial", "v2-job-results", "v3-feedback", "v4-explore", "v5-handoff", "v6-slider-terms", "v7-visual-descriptors"])
         let project = try catalog.db.createProject("Poster")
         let reopened = try catalog.reopen()
-        #expect(try reopened.appliedMigrations() == ["v1-initial", "v2-job-results", "v3-feedback", "v4-explore", "v5-handoff", "v6-slider-terms"])
+        #expect(try reopened.appliedMigrations() == ["v1-initial", "v2-job-results", "v3-feedback", "v4-explore", "v5-handoff", "v6-slider-terms", "v7-visual-descriptors"])
         #expect(try reopened.project(project.id).name == "Poster")
     }
 

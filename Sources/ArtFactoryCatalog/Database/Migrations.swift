@@ -39,6 +39,11 @@ enum Migrations {
         migrator.registerMigration("v6-slider-terms") { db in
             try db.execute(sql: "ALTER TABLE profiles ADD COLUMN slider_terms TEXT NOT NULL DEFAULT '{}'")
         }
+        // Visual descriptors for "more like this" (gallery.similar): one per image, measured from its
+        // pixels; images stored before this migration get theirs lazily (VisualDescriptorSchema).
+        migrator.registerMigration("v7-visual-descriptors") { db in
+            try db.execute(sql: VisualDescriptorSchema.v7)
+        }
         return migrator
     }
 
