@@ -9,11 +9,20 @@ struct LabColor: Sendable, Equatable {
 
     /// From 8-bit sRGB.
     init(r: UInt8, g: UInt8, b: UInt8) {
-        func linear(_ c: UInt8) -> Double {
-            let v = Double(c) / 255
-            return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4)
-        }
-        let (rl, gl, bl) = (linear(r), linear(g), linear(b))
+        self.init(linearR: LabColor.linear(r), g: LabColor.linear(g), b: LabColor.linear(b))
+    }
+
+    /// The sRGB transfer function undone: 8-bit sRGB to linear light, 0-1.
+    static func linear(_ c: UInt8) -> Double {
+        let v = Double(c) / 255
+        return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4)
+    }
+
+    /// ``linear(_:)`` for every byte value.
+    static let linearTable: [Double] = (0...255).map { linear(UInt8($0)) }
+
+    /// From linear-light sRGB, each 0-1 (means of pixels are taken in linear light).
+    init(linearR rl: Double, g gl: Double, b bl: Double) {
         let x = (0.4124564 * rl + 0.3575761 * gl + 0.1804375 * bl) / 0.95047
         let y = 0.2126729 * rl + 0.7151522 * gl + 0.0721750 * bl
         let z = (0.0193339 * rl + 0.1191920 * gl + 0.9503041 * bl) / 1.08883
