@@ -25,7 +25,8 @@ import TestSupport
         // learning from approvals (issue 18)
         "gallery.review", "gallery.reviews", "analytics.top", "analytics.lift", "analytics.trends", "analytics.useAsTemplate",
         "analytics.rebuild", "explore.create", "explore.get", "explore.list", "explore.delete", "explore.draw", "explore.report",
-        "explore.run", "reference.analyze", "gallery.handoff", "handoff.setTarget", "handoff.report", "handoff.list"]
+        "explore.run", "reference.analyze", "gallery.handoff", "handoff.setTarget", "handoff.report", "handoff.list",
+        "gallery.similar"]
 
     @Test func discoverListsExactlyTheDispatchedMethods() throws {
         let daemon = try DaemonProcess.start()

@@ -11,7 +11,7 @@ import Testing
         .init(QueuePause.self), .init(QueueResume.self), .init(QueueReorder.self), .init(ModelsList.self), .init(PresetList.self),
         .init(SessionCreate.self), .init(SessionList.self), .init(SessionGet.self), .init(PromptPreview.self), .init(ModelsLoad.self), .init(ModelsUnload.self), .init(BatchSubmit.self),
         // gallery-rpc
-        .init(GalleryList.self), .init(GallerySearch.self), .init(GalleryGet.self), .init(GalleryCompare.self),
+        .init(GalleryList.self), .init(GallerySearch.self), .init(GallerySimilar.self), .init(GalleryGet.self), .init(GalleryCompare.self),
         .init(GalleryFavorite.self), .init(GalleryPin.self), .init(GalleryRate.self), .init(GalleryDelete.self), .init(GalleryImport.self),
         .init(GalleryFsck.self), .init(GalleryExport.self), .init(GalleryRetention.self),
         .init(ProjectCreate.self), .init(ProjectList.self), .init(ProjectRename.self), .init(ProjectDelete.self), .init(TagAdd.self), .init(TagRemove.self), .init(TagList.self), .init(TagRename.self),

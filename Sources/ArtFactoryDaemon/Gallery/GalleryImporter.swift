@@ -7,7 +7,7 @@ import Glibc
 /// `gallery.import`: validates every source file, then stores the new ones in parallel.
 ///
 /// Pass 1 (`check`, on ``FileWorkers``) reads, optionally strips, hashes (once, with libcrypto),
-/// decodes and thumbnails each file, keeping only the small results and the file's identity
+/// decodes, thumbnails and measures (``VisualDescriptor``) each file, keeping only the small results and the file's identity
 /// (device, inode, size, modification and change times). When a file is invalid and the caller did
 /// not ask to skip such files, the import stops here, before anything was written. Pass 2 (`store`,
 /// parallel) re-reads each file, checks by its identity that it did not change since pass 1, and
@@ -31,6 +31,7 @@ struct GalleryImporter {
         var height: Int
         var thumbnail: Data
         var metadata: GenerationMetadata?
+        var descriptor: VisualDescriptor
     }
 
     /// Reports `done`, `total`, ETA seconds and phase from worker threads; throws `CancellationError`
@@ -148,7 +149,8 @@ struct GalleryImporter {
             throw GalleryError.invalidFile("\(path) changed while it was being imported; import it again.")
         }
         return Prepared(identity: identity, sha256: SHA256.hex(data), format: decoded.info.format, width: decoded.pixels.width,
-                        height: decoded.pixels.height, thumbnail: thumbnail, metadata: metadata)
+                        height: decoded.pixels.height, thumbnail: thumbnail, metadata: metadata,
+                        descriptor: VisualDescriptor(pixels: decoded.pixels))
     }
 
     private func store(_ path: String, _ p: Prepared, projectId: String?, tags: [String], strip: Bool) throws -> GalleryImport.Item {
@@ -168,7 +170,7 @@ struct GalleryImporter {
         let allTags = Array(Set(tags + (metadata.map(GalleryRecord.tags(from:)) ?? [])))
         let role = self.role
         let stored = try gallery.store(data: data, thumbnail: p.thumbnail, format: p.format, width: p.width, height: p.height,
-                                       projectId: projectId, createdAt: now, sha256: p.sha256) { asset in
+                                       projectId: projectId, createdAt: now, sha256: p.sha256, descriptor: p.descriptor) { asset in
             var asset = asset
             asset.role = role
             if let metadata {

@@ -62,9 +62,11 @@ public final class GalleryService: @unchecked Sendable {
             : try pngEncoder.encode(pixels, textChunks: [PNGTextChunk(kind: .tEXt, keyword: "parameters", text: A1111Parameters.format(metadata)),
                                                          PNGTextChunk(kind: .iTXt, keyword: "artfactory", text: record)] + extraText)
         let thumb = try thumbnailer.thumbnail(of: pixels).webp
+        let descriptor = VisualDescriptor(pixels: pixels)
         let exists = (try? catalog.generation(generation.id)) != nil
         let stored = try store(data: png, thumbnail: thumb, format: .png, width: pixels.width, height: pixels.height,
-                               projectId: generation.projectId, createdAt: generation.completedAt ?? generation.createdAt) { asset in
+                               projectId: generation.projectId, createdAt: generation.completedAt ?? generation.createdAt,
+                               descriptor: descriptor) { asset in
             if exists, let recording {
                 return try self.catalog.addAssets([asset], toGeneration: generation.id, tags: tags, recording: recording)[0]
             }
@@ -81,9 +83,13 @@ public final class GalleryService: @unchecked Sendable {
 
     /// Writes the original and its thumbnail under a pending intent, then runs `commit` to record
     /// the rows; removes the files again when `commit` throws.
-    /// - Parameter sha256: the digest of `data` when the caller already has it (import hashes once).
+    /// - Parameters:
+    ///   - sha256: the digest of `data` when the caller already has it (import hashes once).
+    ///   - descriptor: the image's ``VisualDescriptor``, stored after the rows commit; best effort
+    ///     (when that write fails, `gallery.similar` measures the image later).
     func store(data: Data, thumbnail: Data, format: ImageFormat, width: Int, height: Int, projectId: String?,
-               createdAt: Int64, sessionId: String? = nil, sha256: String? = nil, commit: (Asset) throws -> Asset) throws -> StoredImage {
+               createdAt: Int64, sessionId: String? = nil, sha256: String? = nil, descriptor: VisualDescriptor? = nil,
+               commit: (Asset) throws -> Asset) throws -> StoredImage {
         let slug = try projectId.map { try catalog.project($0).slug } ?? "unsorted"
         let assetId = CatalogID.make(.asset)
         let folder = GalleryService.datedFolder(slug: slug, millis: createdAt)
@@ -101,6 +107,10 @@ public final class GalleryService: @unchecked Sendable {
                               mime: format.mimeType, createdAt: createdAt)
             let saved = try commit(asset)
             unlink(intent)
+            if let descriptor {
+                _ = try? catalog.setVisualDescriptors([VisualDescriptorOutcome(assetId: saved.id, descriptor: descriptor.data)],
+                                                      version: VisualDescriptor.version)
+            }
             events?.publish(topic: EventTopic.gallery, method: "gallery.added",
                             params: .object(JSONObject([("id", .string(saved.id)), ("path", .string(imagePath))])))
             return StoredImage(asset: saved, generation: nil, imagePath: imagePath, thumbnailPath: thumbPath)

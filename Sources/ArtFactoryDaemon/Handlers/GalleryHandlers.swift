@@ -2,7 +2,7 @@ import ArtFactoryCatalog
 import ArtFactoryProtocol
 import Foundation
 
-/// gallery.*: listing, search, details and changes of images; imports and exports as jobs on
+/// gallery.*: listing, search, "more like this" (``GallerySimilarity``), details and changes of images; imports and exports as jobs on
 /// the file lane (``GalleryJobs``); retention and fsck.
 struct GalleryHandlers: HandlerGroup {
     let catalog: CatalogDatabase
@@ -32,6 +32,9 @@ struct GalleryHandlers: HandlerGroup {
                                                                        inlineThumbnails: p.inlineThumbnails ?? false),
                                             nextCursor: page.nextCursor)
             }
+        }
+        table.register(GallerySimilar.self, on: .worker) { p, _ in
+            try GalleryError.mapped { try GallerySimilarity(catalog: catalog, gallery: gallery).similar(p) }
         }
         table.register(GalleryGet.self, on: .worker) { p, _ in
             try GalleryError.mapped {

@@ -7,7 +7,7 @@ struct GalleryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gallery",
         abstract: "Browse, search, import and maintain the image gallery.",
-        subcommands: [GalleryListCommand.self, GallerySearchCommand.self, GalleryShowCommand.self, GalleryCompareCommand.self,
+        subcommands: [GalleryListCommand.self, GallerySearchCommand.self, GallerySimilarCommand.self, GalleryShowCommand.self, GalleryCompareCommand.self,
                       GalleryFavoriteCommand.self, GalleryPinCommand.self, GalleryUnpinCommand.self, GalleryRateCommand.self,
                       GalleryApproveCommand.self, GalleryRejectCommand.self, GalleryUnreviewCommand.self, GalleryReviewsCommand.self,
                       GalleryHandoffCommand.self,
@@ -28,7 +28,7 @@ struct GalleryCommand: ParsableCommand {
     }
 }
 
-/// Filter options shared by `gallery list` and `gallery search`.
+/// Filter options shared by `gallery list`, `gallery search` and `gallery similar`.
 struct GalleryFilterOptions: ParsableArguments {
     @Option(help: "Only this project (id).") var project: String?
     @Option(help: "Only this collection (id).") var collection: String?

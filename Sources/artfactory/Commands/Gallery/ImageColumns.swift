@@ -2,7 +2,7 @@ import ArgumentParser
 import ArtFactoryProtocol
 import Foundation
 
-/// The columns `gallery list` and `gallery search` can show, and the `--format` option that picks them.
+/// The columns `gallery list`, `gallery search` and `gallery similar` can show, and the `--format` option that picks them.
 ///
 /// `--format` takes either a comma-separated list of column names (`id,seed,prompt`: a table with
 /// those columns) or a template with `{name}` placeholders (`{id}\t{prompt}`: one line per image,
@@ -22,6 +22,7 @@ enum ImageColumn: String, CaseIterable {
     /// The default table: enough to tell images apart at a glance.
     static let listDefault: [ImageColumn] = [.id, .created, .size, .rating, .model, .seed, .prompt]
     static let searchDefault: [ImageColumn] = [.id, .created, .size, .rating, .model, .score, .match]
+    static let similarDefault: [ImageColumn] = [.id, .created, .size, .rating, .model, .score, .prompt]
 
     /// Columns that hold free text and are cut to fit (the last of them shrinks first).
     var isText: Bool { self == .prompt || self == .negative || self == .match || self == .tags }
