@@ -1,20 +1,9 @@
 import Foundation
 import GRDB
 
-/// An image's stored visual descriptor: opaque bytes (the daemon's `VisualDescriptor`, Float32
-/// little-endian) tagged with the version that wrote them.
-public struct VisualDescriptorRow: Sendable, Hashable {
-    public var assetId: String
-    public var descriptor: Data
-
-    public init(assetId: String, descriptor: Data) {
-        self.assetId = assetId
-        self.descriptor = descriptor
-    }
-}
-
-/// What measuring one image's descriptor gave: the bytes, or why there are none (the file is
-/// missing or cannot be decoded); such images are skipped by similarity queries.
+/// What measuring one image's visual descriptor gave: the bytes (opaque here; the daemon's
+/// `VisualDescriptor`, Float32 little-endian), or why there are none (the file is missing or
+/// cannot be decoded); such images are skipped by similarity queries.
 public struct VisualDescriptorOutcome: Sendable, Hashable {
     public var assetId: String
     public var descriptor: Data?
@@ -38,7 +27,10 @@ enum VisualDescriptorSchema {
         error TEXT,
         computed_at INTEGER NOT NULL,
         CHECK ((descriptor IS NULL) <> (error IS NULL)));
+    CREATE INDEX asset_descriptors_version ON asset_descriptors(version, error);
     """
+    // Queries joining images write `+d.version` so SQLite looks descriptors up by image id, not by
+    // this index (which only serves the whole-gallery counts).
 }
 
 extension CatalogDatabase {
@@ -69,21 +61,30 @@ extension CatalogDatabase {
         }
     }
 
-    /// Every descriptor of `version` among the images matching `filter` (a linear scan: about
-    /// 1.4 KB per image is read).
-    /// - Throws: `not_found` for unknown ids in the filter.
-    public func visualDescriptors(version: String, filter: AssetFilter = AssetFilter()) throws -> [VisualDescriptorRow] {
+    /// Calls `body` with every descriptor of `version` among the images matching `filter`, on one
+    /// read snapshot (a linear scan, about 1.4 KB per image). The bytes are SQLite's own, valid only
+    /// during the call: nothing is copied, so a scan of 100,000 images allocates almost nothing.
+    /// - Throws: `not_found` for unknown ids in the filter; whatever `body` throws.
+    public func forEachVisualDescriptor(version: String, filter: AssetFilter = AssetFilter(),
+                                        _ body: (_ assetId: String, _ descriptor: UnsafeRawBufferPointer) throws -> Void) throws {
         try read { db in
             let (conditions, arguments) = try AssetQuery.conditions(db, filter)
-            let rows = try Row.fetchCursor(db, sql: """
+            // Without a filter the image rows are not needed (every descriptor has one: the foreign
+            // key cascades), which saves two index lookups per image.
+            let sql = conditions.isEmpty
+                ? "SELECT asset_id, descriptor FROM asset_descriptors WHERE +version = ? AND descriptor IS NOT NULL"
+                : """
                 SELECT d.asset_id, d.descriptor FROM asset_descriptors d JOIN assets a ON a.id = d.asset_id
-                WHERE d.version = ? AND d.descriptor IS NOT NULL\(conditions.map { " AND " + $0 }.joined())
-                """, arguments: [version] + arguments)
-            var out: [VisualDescriptorRow] = []
+                WHERE +d.version = ? AND d.descriptor IS NOT NULL AND \(conditions.joined(separator: " AND "))
+                """
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: [version] + arguments)
             while let row = try rows.next() {
-                out.append(VisualDescriptorRow(assetId: row["asset_id"], descriptor: row["descriptor"]))
+                let id: String = row[0]
+                try row.withUnsafeData(atIndex: 1) { bytes in
+                    guard let bytes else { return }
+                    try bytes.withUnsafeBytes { try body(id, $0) }
+                }
             }
-            return out
         }
     }
 
@@ -94,7 +95,7 @@ extension CatalogDatabase {
             let (conditions, arguments) = try AssetQuery.conditions(db, filter)
             return try Asset.fetchAll(db, sql: """
                 SELECT a.* FROM assets a
-                WHERE NOT EXISTS (SELECT 1 FROM asset_descriptors d WHERE d.asset_id = a.id AND d.version = ?)\(conditions.map { " AND " + $0 }.joined())
+                WHERE NOT EXISTS (SELECT 1 FROM asset_descriptors d WHERE d.asset_id = a.id AND +d.version = ?)\(conditions.map { " AND " + $0 }.joined())
                 ORDER BY a.created_at DESC, a.id DESC LIMIT ?
                 """, arguments: [version] + arguments + [limit])
         }
@@ -105,11 +106,21 @@ extension CatalogDatabase {
     public func visualDescriptorCounts(version: String, filter: AssetFilter = AssetFilter()) throws -> (missing: Int, unreadable: Int) {
         try read { db in
             let (conditions, arguments) = try AssetQuery.conditions(db, filter)
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            if conditions.isEmpty {
+                // Every row belongs to an image (the foreign key cascades), so counts on the small
+                // indexes answer without a join (100,000 images: about 10 ms instead of 140).
+                let images = try Int.fetchOne(db, sql: "SELECT count(*) FROM assets") ?? 0
+                let rows = try Row.fetchOne(db, sql: """
+                    SELECT count(*) AS measured, count(error) AS unreadable FROM asset_descriptors INDEXED BY asset_descriptors_version
+                    WHERE version = ?
+                    """, arguments: [version])
+                let measured: Int = rows?["measured"] ?? 0
+                return (max(0, images - measured), rows?["unreadable"] ?? 0)
+            }
             let row = try Row.fetchOne(db, sql: """
                 SELECT sum(d.asset_id IS NULL) AS missing, sum(d.asset_id IS NOT NULL AND d.descriptor IS NULL) AS unreadable
-                FROM assets a LEFT JOIN asset_descriptors d ON d.asset_id = a.id AND d.version = ?
-                \(whereClause)
+                FROM assets a LEFT JOIN asset_descriptors d ON d.asset_id = a.id AND +d.version = ?
+                WHERE \(conditions.joined(separator: " AND "))
                 """, arguments: [version] + arguments)
             return ((row?["missing"] as Int?) ?? 0, (row?["unreadable"] as Int?) ?? 0)
         }

@@ -34,34 +34,34 @@ struct GallerySimilarity: Sendable {
             throw RPCError.invalidParams("Give either id (a gallery image) or path (an image file), not both and not neither.", field: "id")
         }
         let filter = GalleryWire.filter(p.filter)
-        let backfilled = try backfill(filter)
-        let rows = try catalog.visualDescriptors(version: VisualDescriptor.version, filter: filter)
-        var scored: [(id: String, similarity: VisualDescriptor.Similarity)] = []
-        scored.reserveCapacity(rows.count)
+        let version = VisualDescriptor.version
+        var counts = try catalog.visualDescriptorCounts(version: version, filter: filter)
+        var backfilled = 0
+        if counts.missing > 0 {
+            backfilled = try backfill(filter)
+            counts = try catalog.visualDescriptorCounts(version: version, filter: filter)
+        }
+        var ranking = TopHits(limit: limit)
         var candidate = [Float](repeating: 0, count: VisualDescriptor.count)
-        query.values.withUnsafeBufferPointer { q in
-            candidate.withUnsafeMutableBufferPointer { c in
-                for row in rows where row.assetId != p.id && row.descriptor.count == VisualDescriptor.count * 4 {
-                    row.descriptor.withUnsafeBytes { raw in
-                        for i in 0..<VisualDescriptor.count {
-                            c[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
-                        }
+        try query.values.withUnsafeBufferPointer { q in
+            try candidate.withUnsafeMutableBufferPointer { c in
+                try catalog.forEachVisualDescriptor(version: version, filter: filter) { id, raw in
+                    guard raw.count == VisualDescriptor.count * 4, id != p.id else { return }
+                    for i in 0..<VisualDescriptor.count {
+                        c[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
                     }
-                    scored.append((row.assetId, VisualDescriptor.similarity(q, UnsafeBufferPointer(c))))
+                    ranking.offer(id, VisualDescriptor.similarity(q, UnsafeBufferPointer(c)))
                 }
             }
         }
-        // Best first; ties (identical pixels) newest first: ids sort by creation time.
-        scored.sort { $0.similarity.total != $1.similarity.total ? $0.similarity.total > $1.similarity.total : $0.id > $1.id }
-        let top = Array(scored.prefix(limit))
+        let top = ranking.hits
         let assets = try top.map { try catalog.asset($0.id) }
         let images = try GalleryWire.listed(assets, catalog: catalog, paths: gallery.paths, inlineThumbnails: p.inlineThumbnails ?? false)
         let hits = zip(images, top).map { image, hit in
             GallerySimilar.Hit(image: image, similarity: Self.rounded(hit.similarity.total), layout: Self.rounded(hit.similarity.layout),
                                color: Self.rounded(hit.similarity.color), edges: Self.rounded(hit.similarity.edges))
         }
-        let counts = try catalog.visualDescriptorCounts(version: VisualDescriptor.version, filter: filter)
-        return GallerySimilar.Result(hits: hits, descriptor: VisualDescriptor.version, compared: scored.count, backfilled: backfilled,
+        return GallerySimilar.Result(hits: hits, descriptor: version, compared: ranking.offered, backfilled: backfilled,
                                      pending: counts.missing, unreadable: counts.unreadable)
     }
 
@@ -125,4 +125,32 @@ struct GallerySimilarity: Sendable {
     }
 
     static func rounded(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
+}
+
+/// The best `limit` of a stream of scored images, best first; ties (identical pixels) newest
+/// first, since ids sort by creation time. O(n log limit).
+struct TopHits {
+    let limit: Int
+    private(set) var hits: [(id: String, similarity: VisualDescriptor.Similarity)] = []
+    /// How many were offered.
+    private(set) var offered = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    static func before(_ a: (id: String, similarity: VisualDescriptor.Similarity), _ b: (id: String, similarity: VisualDescriptor.Similarity)) -> Bool {
+        a.similarity.total != b.similarity.total ? a.similarity.total > b.similarity.total : a.id > b.id
+    }
+
+    mutating func offer(_ id: String, _ similarity: VisualDescriptor.Similarity) {
+        offered += 1
+        let hit = (id: id, similarity: similarity)
+        if hits.count == limit, let last = hits.last, !Self.before(hit, last) { return }
+        var low = 0, high = hits.count
+        while low < high {
+            let mid = (low + high) / 2
+            if Self.before(hits[mid], hit) { low = mid + 1 } else { high = mid }
+        }
+        hits.insert(hit, at: low)
+        if hits.count > limit { hits.removeLast() }
+    }
 }
