@@ -58,6 +58,36 @@ static void sum_squares_c(const float *x, size_t n, double *sum, double *sum_sq)
     *sum = s; *sum_sq = s2;
 }
 
+/* Fused attention reference: one row at a time, scores in a temporary row (see afk_flash_attention). */
+static void flash_attention_c(const float *q, size_t q_stride, const float *kp, const float *v,
+                              size_t v_stride, float *out, size_t out_stride, size_t rows, size_t keys, size_t d,
+                              float scale) {
+    float *row = malloc(keys * sizeof(float));
+    if (!row) return;
+    for (size_t r = 0; r < rows; r++) {
+        const float *qr = q + r * q_stride;
+        float mx = -INFINITY;
+        for (size_t j = 0; j < keys; j++) {
+            float acc = 0;
+            const float *panel = kp + (j / 16) * 16 * d;
+            for (size_t c = 0; c < d; c++) acc += qr[c] * panel[c * 16 + j % 16];
+            row[j] = acc * scale;
+            if (row[j] > mx) mx = row[j];
+        }
+        float sum = 0;
+        for (size_t j = 0; j < keys; j++) { row[j] = expf(row[j] - mx); sum += row[j]; }
+        float *o = out + r * out_stride;
+        for (size_t c = 0; c < d; c++) o[c] = 0;
+        for (size_t j = 0; j < keys; j++) {
+            const float *vj = v + j * v_stride;
+            for (size_t c = 0; c < d; c++) o[c] += row[j] * vj[c];
+        }
+        float inv = 1.0f / sum;
+        for (size_t c = 0; c < d; c++) o[c] *= inv;
+    }
+    free(row);
+}
+
 #ifdef AFK_X86
 /* ---------- AVX2 + FMA paths ---------- */
 #define AVX2 __attribute__((target("avx2,fma")))
@@ -222,6 +252,183 @@ AVX2 static void sum_squares_avx2(const float *x, size_t n, double *sum, double 
     for (; i < n; i++) { ts += x[i]; ts2 += (double)x[i] * x[i]; }
     *sum = ts; *sum_sq = ts2;
 }
+
+/* ---------- fused attention (flash-style), AVX2 ----------
+ * Per block of FA_QR query rows: scores against FA_KB keys at a time (the block stays in L1/L2), an
+ * online softmax (running max and sum per row, earlier partial outputs rescaled when the max grows),
+ * and the probabilities times V accumulated into an f32 output block. No rows x keys score matrix
+ * is ever written to memory. */
+#define FA_QR 48
+#define FA_KB 128
+
+/* s[i][j] = scale * q[i] . k[j] for 6 rows and the 16 keys of one panel (panel[c][16], contiguous):
+ * twelve accumulators written out, so they stay in registers whatever the compiler unrolls. */
+AVX2 static void fa_scores6(const float *q, size_t qs, const float *panel, size_t d, float *s, size_t sl, __m256 scale) {
+    __m256 a00 = _mm256_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+    __m256 a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+    for (size_t c = 0; c < d; c++) {
+        const __m256 k0 = _mm256_loadu_ps(panel + c * 16), k1 = _mm256_loadu_ps(panel + c * 16 + 8);
+        __m256 x;
+        x = _mm256_broadcast_ss(q + c);          a00 = _mm256_fmadd_ps(x, k0, a00); a01 = _mm256_fmadd_ps(x, k1, a01);
+        x = _mm256_broadcast_ss(q + qs + c);     a10 = _mm256_fmadd_ps(x, k0, a10); a11 = _mm256_fmadd_ps(x, k1, a11);
+        x = _mm256_broadcast_ss(q + 2 * qs + c); a20 = _mm256_fmadd_ps(x, k0, a20); a21 = _mm256_fmadd_ps(x, k1, a21);
+        x = _mm256_broadcast_ss(q + 3 * qs + c); a30 = _mm256_fmadd_ps(x, k0, a30); a31 = _mm256_fmadd_ps(x, k1, a31);
+        x = _mm256_broadcast_ss(q + 4 * qs + c); a40 = _mm256_fmadd_ps(x, k0, a40); a41 = _mm256_fmadd_ps(x, k1, a41);
+        x = _mm256_broadcast_ss(q + 5 * qs + c); a50 = _mm256_fmadd_ps(x, k0, a50); a51 = _mm256_fmadd_ps(x, k1, a51);
+    }
+#define FA_STORE(i, lo, hi) _mm256_storeu_ps(s + (i) * sl, _mm256_mul_ps(lo, scale)); \
+                            _mm256_storeu_ps(s + (i) * sl + 8, _mm256_mul_ps(hi, scale));
+    FA_STORE(0, a00, a01) FA_STORE(1, a10, a11) FA_STORE(2, a20, a21)
+    FA_STORE(3, a30, a31) FA_STORE(4, a40, a41) FA_STORE(5, a50, a51)
+#undef FA_STORE
+}
+
+/* One row against one panel. */
+AVX2 static void fa_scores1(const float *q, const float *panel, size_t d, float *s, __m256 scale) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    for (size_t c = 0; c < d; c++) {
+        const __m256 x = _mm256_broadcast_ss(q + c);
+        a0 = _mm256_fmadd_ps(x, _mm256_loadu_ps(panel + c * 16), a0);
+        a1 = _mm256_fmadd_ps(x, _mm256_loadu_ps(panel + c * 16 + 8), a1);
+    }
+    _mm256_storeu_ps(s, _mm256_mul_ps(a0, scale));
+    _mm256_storeu_ps(s + 8, _mm256_mul_ps(a1, scale));
+}
+
+/* o[0..1][0 .. 40) += sum_j p[0..1][j] v[j][0 .. 40): two rows, five vectors, ten accumulators. */
+AVX2 static void fa_values2x5(const float *p, size_t pl, const float *v, size_t vs, size_t nk, float *o, size_t ol) {
+    __m256 a0 = _mm256_loadu_ps(o), a1 = _mm256_loadu_ps(o + 8), a2 = _mm256_loadu_ps(o + 16),
+           a3 = _mm256_loadu_ps(o + 24), a4 = _mm256_loadu_ps(o + 32);
+    __m256 b0 = _mm256_loadu_ps(o + ol), b1 = _mm256_loadu_ps(o + ol + 8), b2 = _mm256_loadu_ps(o + ol + 16),
+           b3 = _mm256_loadu_ps(o + ol + 24), b4 = _mm256_loadu_ps(o + ol + 32);
+    for (size_t j = 0; j < nk; j++) {
+        const float *vj = v + j * vs;
+        const __m256 x = _mm256_broadcast_ss(p + j), y = _mm256_broadcast_ss(p + pl + j);
+        __m256 t;
+        t = _mm256_loadu_ps(vj);      a0 = _mm256_fmadd_ps(x, t, a0); b0 = _mm256_fmadd_ps(y, t, b0);
+        t = _mm256_loadu_ps(vj + 8);  a1 = _mm256_fmadd_ps(x, t, a1); b1 = _mm256_fmadd_ps(y, t, b1);
+        t = _mm256_loadu_ps(vj + 16); a2 = _mm256_fmadd_ps(x, t, a2); b2 = _mm256_fmadd_ps(y, t, b2);
+        t = _mm256_loadu_ps(vj + 24); a3 = _mm256_fmadd_ps(x, t, a3); b3 = _mm256_fmadd_ps(y, t, b3);
+        t = _mm256_loadu_ps(vj + 32); a4 = _mm256_fmadd_ps(x, t, a4); b4 = _mm256_fmadd_ps(y, t, b4);
+    }
+    _mm256_storeu_ps(o, a0); _mm256_storeu_ps(o + 8, a1); _mm256_storeu_ps(o + 16, a2);
+    _mm256_storeu_ps(o + 24, a3); _mm256_storeu_ps(o + 32, a4);
+    _mm256_storeu_ps(o + ol, b0); _mm256_storeu_ps(o + ol + 8, b1); _mm256_storeu_ps(o + ol + 16, b2);
+    _mm256_storeu_ps(o + ol + 24, b3); _mm256_storeu_ps(o + ol + 32, b4);
+}
+
+/* The same for four vectors (32 columns). */
+AVX2 static void fa_values2x4(const float *p, size_t pl, const float *v, size_t vs, size_t nk, float *o, size_t ol) {
+    __m256 a0 = _mm256_loadu_ps(o), a1 = _mm256_loadu_ps(o + 8), a2 = _mm256_loadu_ps(o + 16), a3 = _mm256_loadu_ps(o + 24);
+    __m256 b0 = _mm256_loadu_ps(o + ol), b1 = _mm256_loadu_ps(o + ol + 8), b2 = _mm256_loadu_ps(o + ol + 16),
+           b3 = _mm256_loadu_ps(o + ol + 24);
+    for (size_t j = 0; j < nk; j++) {
+        const float *vj = v + j * vs;
+        const __m256 x = _mm256_broadcast_ss(p + j), y = _mm256_broadcast_ss(p + pl + j);
+        __m256 t;
+        t = _mm256_loadu_ps(vj);      a0 = _mm256_fmadd_ps(x, t, a0); b0 = _mm256_fmadd_ps(y, t, b0);
+        t = _mm256_loadu_ps(vj + 8);  a1 = _mm256_fmadd_ps(x, t, a1); b1 = _mm256_fmadd_ps(y, t, b1);
+        t = _mm256_loadu_ps(vj + 16); a2 = _mm256_fmadd_ps(x, t, a2); b2 = _mm256_fmadd_ps(y, t, b2);
+        t = _mm256_loadu_ps(vj + 24); a3 = _mm256_fmadd_ps(x, t, a3); b3 = _mm256_fmadd_ps(y, t, b3);
+    }
+    _mm256_storeu_ps(o, a0); _mm256_storeu_ps(o + 8, a1); _mm256_storeu_ps(o + 16, a2); _mm256_storeu_ps(o + 24, a3);
+    _mm256_storeu_ps(o + ol, b0); _mm256_storeu_ps(o + ol + 8, b1); _mm256_storeu_ps(o + ol + 16, b2);
+    _mm256_storeu_ps(o + ol + 24, b3);
+}
+
+/* One row, one vector (8 columns) at a time: the general case and the last odd row. */
+AVX2 static void fa_values1(const float *p, const float *v, size_t vs, size_t nk, float *o, size_t d) {
+    for (size_t c = 0; c < d; c += 8) {
+        __m256 a = _mm256_loadu_ps(o + c);
+        for (size_t j = 0; j < nk; j++) a = _mm256_fmadd_ps(_mm256_broadcast_ss(p + j), _mm256_loadu_ps(v + j * vs + c), a);
+        _mm256_storeu_ps(o + c, a);
+    }
+}
+
+/* Two rows over the head's d columns in passes of five vectors (40 columns), then fours, then ones. */
+AVX2 static void fa_values2(const float *p, size_t pl, const float *v, size_t vs, size_t nk, float *o, size_t ol, size_t d) {
+    size_t c = 0;
+    if (d % 40 == 0) {
+        for (; c < d; c += 40) fa_values2x5(p, pl, v + c, vs, nk, o + c, ol);
+        return;
+    }
+    for (; c + 32 <= d; c += 32) fa_values2x4(p, pl, v + c, vs, nk, o + c, ol);
+    if (c < d) {
+        fa_values1(p, v + c, vs, nk, o + c, d - c);
+        fa_values1(p + pl, v + c, vs, nk, o + ol + c, d - c);
+    }
+}
+
+AVX2 static void flash_attention_avx2(const float *q, size_t q_stride, const float *kp,
+                                      const float *v, size_t v_stride, float *out, size_t out_stride,
+                                      size_t rows, size_t keys, size_t d, float scale) {
+    float s[FA_QR * FA_KB] __attribute__((aligned(32)));
+    float mrow[FA_QR], lrow[FA_QR];
+    float *o = aligned_alloc(32, FA_QR * d * sizeof(float));
+    if (!o) return;
+    const __m256 vscale = _mm256_set1_ps(scale);
+    for (size_t r0 = 0; r0 < rows; r0 += FA_QR) {
+        const size_t nr = rows - r0 < FA_QR ? rows - r0 : FA_QR;
+        const float *qb = q + r0 * q_stride;
+        for (size_t i = 0; i < nr * d; i++) o[i] = 0;
+        for (size_t i = 0; i < nr; i++) { mrow[i] = -INFINITY; lrow[i] = 0; }
+        for (size_t j0 = 0; j0 < keys; j0 += FA_KB) {
+            const size_t nk = keys - j0 < FA_KB ? keys - j0 : FA_KB;
+            const size_t nk16 = (nk + 15) & ~(size_t)15; /* the last panel is padded with zero keys */
+            for (size_t j = 0; j < nk16; j += 16) {
+                const float *panel = kp + (j0 + j) * d; /* panel (j0 + j) / 16 of d x 16 floats */
+                size_t i = 0;
+                for (; i + 6 <= nr; i += 6)
+                    fa_scores6(qb + i * q_stride, q_stride, panel, d, s + i * FA_KB + j, FA_KB, vscale);
+                for (; i < nr; i++)
+                    fa_scores1(qb + i * q_stride, panel, d, s + i * FA_KB + j, vscale);
+            }
+            /* Online softmax over this block's nk keys. */
+            const size_t full = nk & ~(size_t)7;
+            const __m256i tail = tail_mask(nk - full);
+            for (size_t i = 0; i < nr; i++) {
+                float *row = s + i * FA_KB;
+                __m256 vm = _mm256_set1_ps(-INFINITY);
+                for (size_t j = 0; j < full; j += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(row + j));
+                if (full < nk)
+                    vm = _mm256_max_ps(vm, _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), _mm256_loadu_ps(row + full),
+                                                            _mm256_castsi256_ps(tail)));
+                float mx = hmax8(vm);
+                float mnew = mx > mrow[i] ? mx : mrow[i];
+                float corr = expf(mrow[i] - mnew); /* 0 for the first block (mrow = -inf) */
+                const __m256 vmax = _mm256_set1_ps(mnew);
+                __m256 vs = _mm256_setzero_ps();
+                for (size_t j = 0; j < full; j += 8) {
+                    __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + j), vmax));
+                    _mm256_storeu_ps(row + j, e);
+                    vs = _mm256_add_ps(vs, e);
+                }
+                if (full < nk) {
+                    __m256 e = _mm256_and_ps(exp8(_mm256_sub_ps(_mm256_loadu_ps(row + full), vmax)), _mm256_castsi256_ps(tail));
+                    _mm256_storeu_ps(row + full, e);
+                    vs = _mm256_add_ps(vs, e);
+                }
+                lrow[i] = lrow[i] * corr + hsum8(vs);
+                mrow[i] = mnew;
+                if (corr != 1.0f) {
+                    const __m256 vc = _mm256_set1_ps(corr);
+                    float *oi = o + i * d;
+                    for (size_t c = 0; c < d; c += 8) _mm256_storeu_ps(oi + c, _mm256_mul_ps(_mm256_loadu_ps(oi + c), vc));
+                }
+            }
+            const float *vb = v + j0 * v_stride;
+            size_t i = 0;
+            for (; i + 2 <= nr; i += 2) fa_values2(s + i * FA_KB, FA_KB, vb, v_stride, nk, o + i * d, d, d);
+            for (; i < nr; i++) fa_values1(s + i * FA_KB, vb, v_stride, nk, o + i * d, d);
+        }
+        for (size_t i = 0; i < nr; i++) {
+            const __m256 inv = _mm256_set1_ps(1.0f / lrow[i]);
+            float *dst = out + (r0 + i) * out_stride;
+            for (size_t c = 0; c < d; c += 8) _mm256_storeu_ps(dst + c, _mm256_mul_ps(_mm256_loadu_ps(o + i * d + c), inv));
+        }
+    }
+    free(o);
+}
 #endif
 
 /* ---------- dispatch ---------- */
@@ -260,6 +467,25 @@ void afk_geglu(const float *a, const float *g, float *out, size_t n) {
 }
 void afk_sum_squares(const float *x, size_t n, double *sum, double *sum_sq) {
     DISPATCH(sum_squares_avx2(x, n, sum, sum_sq), sum_squares_c(x, n, sum, sum_sq));
+}
+
+void afk_flash_attention(const float *q, size_t q_stride, const float *k_panels, const float *v,
+                         size_t v_stride, float *out, size_t out_stride, size_t rows, size_t keys, size_t d,
+                         float scale) {
+    DISPATCH(flash_attention_avx2(q, q_stride, k_panels, v, v_stride, out, out_stride, rows, keys, d, scale),
+             flash_attention_c(q, q_stride, k_panels, v, v_stride, out, out_stride, rows, keys, d, scale));
+}
+
+void afk_pack_key_panels(const float *k, size_t keys, size_t d, size_t stride, float *dst) {
+    const size_t panels = (keys + 15) / 16;
+    for (size_t p = 0; p < panels; p++) {
+        float *panel = dst + p * 16 * d;
+        for (size_t c = 0; c < d; c++)
+            for (size_t l = 0; l < 16; l++) {
+                const size_t j = p * 16 + l;
+                panel[c * 16 + l] = j < keys ? k[j * stride + c] : 0.0f;
+            }
+    }
 }
 
 void afk_tune_allocator(int mmap_threshold, int trim_threshold) {

@@ -78,7 +78,9 @@ func sgemmGFLOPs(size n: Int = 2048) -> Double {
 }
 
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "ops" {
-    PrecisionBenchmark.run()
+    // `ops [conv,linear,attention]`: the per-op table, or only the named kinds of op.
+    let sections = CommandLine.arguments.count > 2 ? Set(CommandLine.arguments[2].split(separator: ",").map(String.init)) : nil
+    if let sections { PrecisionBenchmark.run(sections: sections) } else { PrecisionBenchmark.run() }
     exit(0)
 }
 

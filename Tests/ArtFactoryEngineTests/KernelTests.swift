@@ -1,4 +1,5 @@
 import Foundation
+import CEngineKernels
 import Testing
 @testable import ArtFactoryEngine
 
@@ -103,6 +104,29 @@ import Testing
         expectClose(Attention.multiHead(q: q, k: ks, v: vs, heads: 2), Self.naiveAttention(q, ks, vs, heads: 2, causal: false), tolerance: 1e-5, "self")
         let qc = rng.tensor([1, 77, 8])
         expectClose(Attention.multiHead(q: qc, k: qc, v: qc, heads: 2, causal: true), Self.naiveAttention(qc, qc, qc, heads: 2, causal: true), tolerance: 1e-5, "causal")
+    }
+
+    /// The fused (flash-style) kernel against the exact softmax: head widths of 1, 2.5, 5 and 20 AVX
+    /// vectors, key counts that end in a partial block and a partial 16-column group, query rows that
+    /// end in partial 6-row and 48-row groups, and large scores so the running max moves between key blocks.
+    /// On a CPU without AVX2 + FMA this checks the kernel's plain C reference instead (and the policy says no).
+    @Test func fusedAttentionMatchesFullSoftmax() throws {
+        print("fused attention: \(afk_vectorized() != 0 ? "AVX2 + FMA kernel" : "plain C reference (no AVX2 + FMA on this CPU)")")
+        var rng = Rng(state: 11)
+        let shapes: [(n: Int, m: Int, d: Int, heads: Int)] = [(250, 300, 40, 2), (97, 1000, 64, 1), (53, 257, 80, 2),
+                                                              (20, 290, 160, 1), (7, 263, 8, 3)]
+        for (n, m, d, heads) in shapes {
+            let q = Elementwise.scale(rng.tensor([2, n, d * heads]), 4)
+            let k = Elementwise.scale(rng.tensor([2, m, d * heads]), 4)
+            let v = rng.tensor([2, m, d * heads])
+            let fused = Attention.multiHeadFlash(q: q, k: k, v: v, heads: heads)
+            expectClose(fused, Self.naiveAttention(q, k, v, heads: heads, causal: false), tolerance: 2e-5, "fused n \(n) m \(m) d \(d)")
+        }
+        // Below the key threshold, for wide heads and with a causal mask the tiled path still runs.
+        #expect(!Attention.usesFlash(keys: 77, headDim: 40, causal: false))
+        #expect(!Attention.usesFlash(keys: 1024, headDim: 80, causal: false))
+        #expect(!Attention.usesFlash(keys: 4096, headDim: 40, causal: true))
+        #expect(!Attention.usesFlash(keys: 4096, headDim: 36, causal: false))
     }
 
     @Test func groupNormMatchesDefinition() {

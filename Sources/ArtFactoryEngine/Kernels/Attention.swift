@@ -1,4 +1,5 @@
 import CEngineKernels
+import Foundation
 
 /// Scaled dot-product attention over many heads, tiled over query rows so that only a
 /// `tileRows x keys` block of scores exists at a time (64x64 latents mean 4096x4096 scores per head).
@@ -11,6 +12,9 @@ enum Attention {
     ///     as the projections produce them).
     /// - Returns: `[B, N, heads*D]`.
     static func multiHead(q: Tensor, k: Tensor, v: Tensor, heads: Int, causal: Bool = false) -> Tensor {
+        if usesFlash(keys: k.shape[1], headDim: q.shape[2] / heads, causal: causal) {
+            return multiHeadFlash(q: q, k: k, v: v, heads: heads)
+        }
         // Short key sequences (cross-attention over 77 tokens) are faster on the f32 path: narrowing costs more
         // than the products save (measured in docs/benchmarks.md).
         if EnginePrecision.compute == .bf16, k.shape[1] >= bf16MinimumKeys {
@@ -57,6 +61,76 @@ enum Attention {
                             BLAS.singleThreaded { Parallel.forEachChunk(items, work) }
                         } else {
                             work(0..<items)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Fewest keys for which the fused kernel is used by default, and the widest head: measured on a
+    /// 2-vCPU AMD EPYC (docs/benchmarks.md, "Fused attention"), it beats the score tiles at 4096 keys with
+    /// 40-wide heads (SD 1.5's 64x64 level: 0.85x on the f32 path, 0.65x on bf16), ties at 64-wide heads and
+    /// loses at 1024 keys with 80-wide heads, where BLAS runs the tiles at full speed.
+    static let flashMinimumKeys = 2048
+    static let flashMaximumHeadDim = 64
+    /// Query rows per work item of the fused kernel.
+    static let flashRows = 96
+
+    /// How self-attention runs: `flash` (the fused kernel wherever it can run), `tiled` (score tiles
+    /// through BLAS / oneDNN), or automatic (nil). `ARTFACTORY_ATTENTION` sets it, for benchmarks.
+    nonisolated(unsafe) static var mode: String? = ProcessInfo.processInfo.environment["ARTFACTORY_ATTENTION"]
+
+    /// The fused kernel needs the AVX2 + FMA kernels (its plain C fallback is a reference, not fast), a head
+    /// width that is a multiple of 8 and no causal mask; by default also many keys and narrow heads.
+    static func usesFlash(keys: Int, headDim: Int, causal: Bool) -> Bool {
+        if mode == "tiled" { return false }
+        guard !causal, headDim % 8 == 0, afk_vectorized() != 0 else { return false }
+        return mode == "flash" || (keys >= flashMinimumKeys && headDim <= flashMaximumHeadDim)
+    }
+
+    /// Fused attention on either compute path, in f32: per batch item and head, K is packed once into
+    /// transposed panels of 16 keys and V into contiguous rows; then each work item of `flashRows` query rows streams the keys in
+    /// cache-sized blocks with an online softmax (`afk_flash_attention`), so no `rows x keys` score
+    /// matrix is written (at 64x64 latents that matrix was 64 MiB per head and its softmax dominated).
+    static func multiHeadFlash(q: Tensor, k: Tensor, v: Tensor, heads: Int) -> Tensor {
+        let batch = q.shape[0], n = q.shape[1], width = q.shape[2]
+        let m = k.shape[1]
+        let d = width / heads
+        let scale = 1 / Float(d).squareRoot()
+        let ld = (m + 15) / 16 * 16
+        let tiles = (n + flashRows - 1) / flashRows
+        var out = Tensor(shape: q.shape)
+        let kt = UnsafeMutablePointer<Float>.allocate(capacity: batch * heads * d * ld)
+        let vh = UnsafeMutablePointer<Float>.allocate(capacity: batch * heads * m * d)
+        defer { kt.deallocate(); vh.deallocate() }
+        q.data.withUnsafeBufferPointer { qp in
+            k.data.withUnsafeBufferPointer { kp in
+                v.data.withUnsafeBufferPointer { vp in
+                    out.data.withUnsafeMutableBufferPointer { op in
+                        guard let qb = qp.baseAddress, let kb = kp.baseAddress, let vb = vp.baseAddress,
+                              let ob = op.baseAddress else { return }
+                        Parallel.forEachChunk(batch * heads) { range in
+                            for item in range {
+                                let b = item / heads, h = item % heads
+                                afk_pack_key_panels(kb + b * m * width + h * d, m, d, width, kt + item * d * ld)
+                                let src = vb + b * m * width + h * d, dst = vh + item * m * d
+                                for j in 0..<m { (dst + j * d).update(from: src + j * width, count: d) }
+                            }
+                        }
+                        Parallel.forEachChunk(batch * heads * tiles) { range in
+                            for item in range {
+                                let b = item / (heads * tiles)
+                                let h = (item / tiles) % heads
+                                let r0 = (item % tiles) * flashRows
+                                let rows = min(flashRows, n - r0)
+                                afk_flash_attention(qb + (b * n + r0) * width + h * d, width,
+                                                    kt + (b * heads + h) * d * ld,
+                                                    vh + (b * heads + h) * m * d, d,
+                                                    ob + (b * n + r0) * width + h * d, width,
+                                                    rows, m, d, scale)
+                            }
                         }
                     }
                 }

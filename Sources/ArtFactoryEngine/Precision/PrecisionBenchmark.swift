@@ -5,7 +5,8 @@ import Foundation
 /// Scripts/bench-precision beside oneDNN's own f32 and bf16 kernels on the same shapes).
 public enum PrecisionBenchmark {
     /// Prints one line per op: its shape and the median milliseconds on each supported path.
-        public static func run() {
+    /// - Parameter sections: which kinds of op to time (`conv`, `linear`, `attention`); all by default.
+    public static func run(sections: Set<String> = ["conv", "linear", "attention"]) {
         func time(_ body: () -> Void) -> Double {
             body()
             var runs: [Double] = []
@@ -24,7 +25,7 @@ public enum PrecisionBenchmark {
         func row(_ label: String, _ times: [Double]) {
             print(label.padding(toLength: 34, withPad: " ", startingAt: 0) + times.map { String(format: "%-12.2f", $0) }.joined())
         }
-        for (c, size) in [(320, 64), (640, 32), (1280, 16), (1280, 8)] {
+        for (c, size) in [(320, 64), (640, 32), (1280, 16), (1280, 8)] where sections.contains("conv") {
             let x = Tensor(shape: [2, c, size, size], data: random(2 * c * size * size))
             let values = random(c * c * 9).map { $0 * 0.02 }
             let bias = random(c)
@@ -34,7 +35,8 @@ public enum PrecisionBenchmark {
             }
             row("conv3x3 2x\(c)x\(size)x\(size)", times)
         }
-        for (m, k, n) in [(8192, 320, 320), (8192, 320, 2560), (8192, 1280, 320), (2048, 640, 640), (512, 1280, 1280), (128, 1280, 10240)] {
+        for (m, k, n) in [(8192, 320, 320), (8192, 320, 2560), (8192, 1280, 320), (2048, 640, 640), (512, 1280, 1280), (128, 1280, 10240)]
+            where sections.contains("linear") {
             let x = Tensor(shape: [m, k], data: random(m * k))
             let values = random(n * k).map { $0 * 0.02 }
             let times = configs.map { cfg in
@@ -43,13 +45,21 @@ public enum PrecisionBenchmark {
             }
             row("linear \(m)x\(k)x\(n)", times)
         }
-        for (n, m) in [(4096, 4096), (4096, 77)] {
-            let q = Tensor(shape: [2, n, 320], data: random(2 * n * 320))
-            let kv = Tensor(shape: [2, m, 320], data: random(2 * m * 320))
-            let times = configs.map { cfg in
-                EnginePrecision.withCompute(cfg.1) { time { _ = Attention.multiHead(q: q, k: kv, v: kv, heads: 8) } }
+        // Self-attention at SD 1.5's 64² and 32² levels and SD 2.x's 64² level (5 heads of 64), each on the
+        // tiled path (score tiles through BLAS / oneDNN) and the fused kernel; cross-attention (77 keys) tiled.
+        let saved = Attention.mode
+        defer { Attention.mode = saved }
+        for (n, m, width, heads) in [(4096, 4096, 320, 8), (1024, 1024, 640, 8), (4096, 4096, 320, 5), (4096, 77, 320, 8)]
+            where sections.contains("attention") {
+            let q = Tensor(shape: [2, n, width], data: random(2 * n * width))
+            let kv = Tensor(shape: [2, m, width], data: random(2 * m * width))
+            for mode in m < Attention.flashMinimumKeys ? ["tiled"] : ["tiled", "flash"] {
+                Attention.mode = mode
+                let times = configs.map { cfg in
+                    EnginePrecision.withCompute(cfg.1) { time { _ = Attention.multiHead(q: q, k: kv, v: kv, heads: heads) } }
+                }
+                row("attention 2x\(n)x\(m) \(heads)h d\(width / heads) \(mode)", times)
             }
-            row("attention 2x\(n)x\(m) 8h d40", times)
         }
     }
 }

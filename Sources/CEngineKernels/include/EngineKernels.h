@@ -46,6 +46,17 @@ void afk_winograd_input(const float *x, float *v, size_t cin, size_t h, size_t w
 void afk_winograd_output(const float *m, float *y, const float *bias, size_t cout, size_t h, size_t w,
                          size_t tile0, size_t ntiles, size_t ld, size_t co_begin, size_t co_end);
 
+/* Fused (flash-style) attention of one head: out[r] = softmax(scale * q[r] . K^T) V for `rows` query rows,
+ * without a rows x keys score matrix in memory. q: rows x d with row stride q_stride; k_panels: K packed
+ * by afk_pack_key_panels; v: keys x d with row stride v_stride; out: rows x d with row stride out_stride.
+ * d must be a multiple of 8 on the AVX2 path (the caller checks). Not causal. */
+void afk_flash_attention(const float *q, size_t q_stride, const float *k_panels, const float *v,
+                         size_t v_stride, float *out, size_t out_stride, size_t rows, size_t keys, size_t d,
+                         float scale);
+/* K (keys x d, row stride `stride`) as ceil(keys / 16) panels of d x 16 floats: panel p holds keys
+ * 16p ..< 16p + 16, transposed (panel[c][l] = k[16p + l][c]), zero past `keys`. dst: ceil(keys/16) * 16 * d floats. */
+void afk_pack_key_panels(const float *k, size_t keys, size_t d, size_t stride, float *dst);
+
 /* glibc only: serve allocations up to `mmap_threshold` bytes from the heap and keep up to
  * `trim_threshold` bytes of freed heap (mallopt M_MMAP_THRESHOLD / M_TRIM_THRESHOLD); no-op elsewhere. */
 void afk_tune_allocator(int mmap_threshold, int trim_threshold);
