@@ -359,6 +359,45 @@ AVX2 static void fa_values2(const float *p, size_t pl, const float *v, size_t vs
     }
 }
 
+/* The online softmax step for one key block: for each of nr rows of s (nk scores, row stride s_ld),
+ * the running max and sum (mrow, lrow) are updated, the scores replaced by exp(score - max), and the row's
+ * partial output (od floats at o + i * o_ld) rescaled when the max grew. */
+AVX2 static void fa_online_softmax(float *s, size_t s_ld, size_t nr, size_t nk, float *mrow, float *lrow,
+                                   float *o, size_t o_ld, size_t od) {
+    const size_t full = nk & ~(size_t)7;
+    const __m256i tail = tail_mask(nk - full);
+    for (size_t i = 0; i < nr; i++) {
+        float *row = s + i * s_ld;
+        __m256 vm = _mm256_set1_ps(-INFINITY);
+        for (size_t j = 0; j < full; j += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(row + j));
+        if (full < nk)
+            vm = _mm256_max_ps(vm, _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), _mm256_loadu_ps(row + full),
+                                                    _mm256_castsi256_ps(tail)));
+        float mx = hmax8(vm);
+        float mnew = mx > mrow[i] ? mx : mrow[i];
+        float corr = expf(mrow[i] - mnew); /* 0 for the first block (mrow = -inf) */
+        const __m256 vmax = _mm256_set1_ps(mnew);
+        __m256 vs = _mm256_setzero_ps();
+        for (size_t j = 0; j < full; j += 8) {
+            __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + j), vmax));
+            _mm256_storeu_ps(row + j, e);
+            vs = _mm256_add_ps(vs, e);
+        }
+        if (full < nk) {
+            __m256 e = _mm256_and_ps(exp8(_mm256_sub_ps(_mm256_loadu_ps(row + full), vmax)), _mm256_castsi256_ps(tail));
+            _mm256_storeu_ps(row + full, e);
+            vs = _mm256_add_ps(vs, e);
+        }
+        lrow[i] = lrow[i] * corr + hsum8(vs);
+        mrow[i] = mnew;
+        if (corr != 1.0f) {
+            const __m256 vc = _mm256_set1_ps(corr);
+            float *oi = o + i * o_ld;
+            for (size_t c = 0; c < od; c += 8) _mm256_storeu_ps(oi + c, _mm256_mul_ps(_mm256_loadu_ps(oi + c), vc));
+        }
+    }
+}
+
 AVX2 static void flash_attention_avx2(const float *q, size_t q_stride, const float *kp,
                                       const float *v, size_t v_stride, float *out, size_t out_stride,
                                       size_t rows, size_t keys, size_t d, float scale) {
@@ -383,39 +422,7 @@ AVX2 static void flash_attention_avx2(const float *q, size_t q_stride, const flo
                 for (; i < nr; i++)
                     fa_scores1(qb + i * q_stride, panel, d, s + i * FA_KB + j, vscale);
             }
-            /* Online softmax over this block's nk keys. */
-            const size_t full = nk & ~(size_t)7;
-            const __m256i tail = tail_mask(nk - full);
-            for (size_t i = 0; i < nr; i++) {
-                float *row = s + i * FA_KB;
-                __m256 vm = _mm256_set1_ps(-INFINITY);
-                for (size_t j = 0; j < full; j += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(row + j));
-                if (full < nk)
-                    vm = _mm256_max_ps(vm, _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), _mm256_loadu_ps(row + full),
-                                                            _mm256_castsi256_ps(tail)));
-                float mx = hmax8(vm);
-                float mnew = mx > mrow[i] ? mx : mrow[i];
-                float corr = expf(mrow[i] - mnew); /* 0 for the first block (mrow = -inf) */
-                const __m256 vmax = _mm256_set1_ps(mnew);
-                __m256 vs = _mm256_setzero_ps();
-                for (size_t j = 0; j < full; j += 8) {
-                    __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + j), vmax));
-                    _mm256_storeu_ps(row + j, e);
-                    vs = _mm256_add_ps(vs, e);
-                }
-                if (full < nk) {
-                    __m256 e = _mm256_and_ps(exp8(_mm256_sub_ps(_mm256_loadu_ps(row + full), vmax)), _mm256_castsi256_ps(tail));
-                    _mm256_storeu_ps(row + full, e);
-                    vs = _mm256_add_ps(vs, e);
-                }
-                lrow[i] = lrow[i] * corr + hsum8(vs);
-                mrow[i] = mnew;
-                if (corr != 1.0f) {
-                    const __m256 vc = _mm256_set1_ps(corr);
-                    float *oi = o + i * d;
-                    for (size_t c = 0; c < d; c += 8) _mm256_storeu_ps(oi + c, _mm256_mul_ps(_mm256_loadu_ps(oi + c), vc));
-                }
-            }
+            fa_online_softmax(s, FA_KB, nr, nk, mrow, lrow, o, d, d);
             const float *vb = v + j0 * v_stride;
             size_t i = 0;
             for (; i + 2 <= nr; i += 2) fa_values2(s + i * FA_KB, FA_KB, vb, v_stride, nk, o + i * d, d, d);
@@ -428,6 +435,153 @@ AVX2 static void flash_attention_avx2(const float *q, size_t q_stride, const flo
         }
     }
     free(o);
+}
+
+/* ---------- fused attention with bf16 products (AVX-512 BF16) ----------
+ * The same blocks and online softmax as flash_attention_avx2, with Q, K, V and the probabilities
+ * rounded to bf16 and multiplied by vdpbf16ps (pairs of bf16 products summed into f32 lanes: twice
+ * the multiply-adds of an f32 FMA per instruction). Scores, softmax and the output accumulate in f32. */
+#define AVX512BF16 __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512bf16")))
+#define FB_QR 48   /* query rows per block: six groups of 8 */
+#define FB_KB 128  /* keys per block: four panels of 32 */
+
+__attribute__((always_inline)) AVX512BF16 static inline __m512bh fb_pair(const uint16_t *p) {  /* one bf16 pair broadcast to every 32-bit lane */
+    int32_t bits;
+    __builtin_memcpy(&bits, p, 4);
+    return (__m512bh)_mm512_set1_epi32(bits);
+}
+
+/* s[i][0 .. 32) = scale * q[i] . k[panel keys] for 8 rows of bf16 q (row stride qs) and one 32-key panel
+ * (d/2 pair rows of 32 keys x 2 bf16). */
+AVX512BF16 static void fb_scores8(const uint16_t *q, size_t qs, const uint16_t *panel, size_t d, float *s, size_t sl,
+                                  __m512 scale) {
+    __m512 a[8][2];
+    for (int i = 0; i < 8; i++) { a[i][0] = _mm512_setzero_ps(); a[i][1] = _mm512_setzero_ps(); }
+    for (size_t c = 0; c < d; c += 2) {
+        const __m512bh k0 = (__m512bh)_mm512_loadu_si512(panel + c * 32), k1 = (__m512bh)_mm512_loadu_si512(panel + c * 32 + 32);
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 8; i++) {
+            const __m512bh x = fb_pair(q + i * qs + c);
+            a[i][0] = _mm512_dpbf16_ps(a[i][0], x, k0);
+            a[i][1] = _mm512_dpbf16_ps(a[i][1], x, k1);
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        _mm512_storeu_ps(s + i * sl, _mm512_mul_ps(a[i][0], scale));
+        _mm512_storeu_ps(s + i * sl + 16, _mm512_mul_ps(a[i][1], scale));
+    }
+}
+
+AVX512BF16 static void fb_scores1(const uint16_t *q, const uint16_t *panel, size_t d, float *s, __m512 scale) {
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0;
+    for (size_t c = 0; c < d; c += 2) {
+        const __m512bh x = fb_pair(q + c);
+        a0 = _mm512_dpbf16_ps(a0, x, (__m512bh)_mm512_loadu_si512(panel + c * 32));
+        a1 = _mm512_dpbf16_ps(a1, x, (__m512bh)_mm512_loadu_si512(panel + c * 32 + 32));
+    }
+    _mm512_storeu_ps(s, _mm512_mul_ps(a0, scale));
+    _mm512_storeu_ps(s + 16, _mm512_mul_ps(a1, scale));
+}
+
+/* o[i][16 c ..] += sum over key pairs of p[i][pair] . v[pair][16 c ..] for 4 rows and NC 16-lane column
+ * groups; p rows are bf16 with stride pl, v pairs rows of dp columns x 2 bf16. */
+#define FB_VALUES4(NC)                                                                                         \
+    AVX512BF16 static void fb_values4x##NC(const uint16_t *p, size_t pl, const uint16_t *v, size_t dp,         \
+                                            size_t pairs, float *o, size_t ol) {                              \
+        __m512 a[4][NC];                                                                                       \
+        for (int i = 0; i < 4; i++)                                                                            \
+            for (int c = 0; c < NC; c++) a[i][c] = _mm512_loadu_ps(o + i * ol + 16 * c);                       \
+        for (size_t j = 0; j < pairs; j++) {                                                                   \
+            const uint16_t *vj = v + j * dp * 2;                                                               \
+            const __m512bh x0 = fb_pair(p + 2 * j), x1 = fb_pair(p + pl + 2 * j), x2 = fb_pair(p + 2 * pl + 2 * j), \
+                           x3 = fb_pair(p + 3 * pl + 2 * j);                                                   \
+            for (int c = 0; c < NC; c++) {                                                                     \
+                const __m512bh vv = (__m512bh)_mm512_loadu_si512(vj + 32 * c);                                 \
+                a[0][c] = _mm512_dpbf16_ps(a[0][c], x0, vv);                                                   \
+                a[1][c] = _mm512_dpbf16_ps(a[1][c], x1, vv);                                                   \
+                a[2][c] = _mm512_dpbf16_ps(a[2][c], x2, vv);                                                   \
+                a[3][c] = _mm512_dpbf16_ps(a[3][c], x3, vv);                                                   \
+            }                                                                                                  \
+        }                                                                                                      \
+        for (int i = 0; i < 4; i++)                                                                            \
+            for (int c = 0; c < NC; c++) _mm512_storeu_ps(o + i * ol + 16 * c, a[i][c]);                       \
+    }
+FB_VALUES4(1)
+FB_VALUES4(2)
+FB_VALUES4(3)
+FB_VALUES4(4)
+FB_VALUES4(5)
+
+AVX512BF16 static void fb_values1(const uint16_t *p, const uint16_t *v, size_t dp, size_t pairs, float *o) {
+    for (size_t c = 0; c < dp; c += 16) {
+        __m512 a = _mm512_loadu_ps(o + c);
+        for (size_t j = 0; j < pairs; j++)
+            a = _mm512_dpbf16_ps(a, fb_pair(p + 2 * j), (__m512bh)_mm512_loadu_si512(v + j * dp * 2 + 2 * c));
+        _mm512_storeu_ps(o + c, a);
+    }
+}
+
+/* Four rows over dp / 16 column groups, in the fewest passes of at most five, split evenly. */
+AVX512BF16 static void fb_values4(const uint16_t *p, size_t pl, const uint16_t *v, size_t dp, size_t pairs, float *o, size_t ol) {
+    const size_t groups = dp / 16, passes = (groups + 4) / 5;
+    size_t g = 0;
+    for (size_t pass = 0; pass < passes; pass++) {
+        const size_t nc = (groups - g + (passes - pass) - 1) / (passes - pass);
+        const uint16_t *vg = v + 32 * g;
+        float *og = o + 16 * g;
+        switch (nc) {
+        case 5: fb_values4x5(p, pl, vg, dp, pairs, og, ol); break;
+        case 4: fb_values4x4(p, pl, vg, dp, pairs, og, ol); break;
+        case 3: fb_values4x3(p, pl, vg, dp, pairs, og, ol); break;
+        case 2: fb_values4x2(p, pl, vg, dp, pairs, og, ol); break;
+        default: fb_values4x1(p, pl, vg, dp, pairs, og, ol); break;
+        }
+        g += nc;
+    }
+}
+
+AVX512BF16 static void flash_attention_bf16(const float *q, size_t q_stride, const uint16_t *kp, const uint16_t *vp,
+                                           float *out, size_t out_stride, size_t rows, size_t keys, size_t d, float scale) {
+    const size_t dp = (d + 15) & ~(size_t)15;
+    float s[FB_QR * FB_KB] __attribute__((aligned(64)));
+    uint16_t p16[FB_QR * FB_KB] __attribute__((aligned(64)));
+    float mrow[FB_QR], lrow[FB_QR];
+    float *o = aligned_alloc(64, FB_QR * dp * sizeof(float));
+    uint16_t *qh = aligned_alloc(64, ((FB_QR * d * sizeof(uint16_t) + 63) & ~(size_t)63));
+    if (!o || !qh) { free(o); free(qh); return; }
+    const __m512 vscale = _mm512_set1_ps(scale);
+    for (size_t r0 = 0; r0 < rows; r0 += FB_QR) {
+        const size_t nr = rows - r0 < FB_QR ? rows - r0 : FB_QR;
+        for (size_t i = 0; i < nr; i++) afk_f32_to_bf16(q + (r0 + i) * q_stride, qh + i * d, d);
+        for (size_t i = 0; i < nr * dp; i++) o[i] = 0;
+        for (size_t i = 0; i < nr; i++) { mrow[i] = -INFINITY; lrow[i] = 0; }
+        for (size_t j0 = 0; j0 < keys; j0 += FB_KB) {
+            const size_t nk = keys - j0 < FB_KB ? keys - j0 : FB_KB;
+            for (size_t j = 0; j < nk; j += 32) {
+                const uint16_t *panel = kp + (j0 + j) * d; /* panel (j0 + j) / 32: d/2 x 32 x 2 bf16 */
+                size_t i = 0;
+                for (; i + 8 <= nr; i += 8) fb_scores8(qh + i * d, d, panel, d, s + i * FB_KB + j, FB_KB, vscale);
+                for (; i < nr; i++) fb_scores1(qh + i * d, panel, d, s + i * FB_KB + j, vscale);
+            }
+            fa_online_softmax(s, FB_KB, nr, nk, mrow, lrow, o, dp, dp);
+            const size_t pairs = (nk + 1) / 2;
+            for (size_t i = 0; i < nr; i++) {
+                afk_f32_to_bf16(s + i * FB_KB, p16 + i * FB_KB, nk);
+                if (nk & 1) p16[i * FB_KB + nk] = 0;
+            }
+            const uint16_t *vb = vp + j0 * dp; /* pair row j0 / 2 of dp x 2 bf16 */
+            size_t i = 0;
+            for (; i + 4 <= nr; i += 4) fb_values4(p16 + i * FB_KB, FB_KB, vb, dp, pairs, o + i * dp, dp);
+            for (; i < nr; i++) fb_values1(p16 + i * FB_KB, vb, dp, pairs, o + i * dp);
+        }
+        for (size_t i = 0; i < nr; i++) {
+            const __m256 inv = _mm256_set1_ps(1.0f / lrow[i]);
+            float *dst = out + (r0 + i) * out_stride;
+            for (size_t c = 0; c < d; c += 8) _mm256_storeu_ps(dst + c, _mm256_mul_ps(_mm256_loadu_ps(o + i * dp + c), inv));
+        }
+    }
+    free(o);
+    free(qh);
 }
 #endif
 
@@ -486,6 +640,53 @@ void afk_pack_key_panels(const float *k, size_t keys, size_t d, size_t stride, f
                 panel[c * 16 + l] = j < keys ? k[j * stride + c] : 0.0f;
             }
     }
+}
+
+int afk_flash_attention_bf16_supported(void) {
+#ifdef AFK_X86
+    return (afk_cpu_features() & AFK_CPU_AVX512_BF16) && afk_vectorized();
+#else
+    return 0;
+#endif
+}
+
+void afk_pack_key_panels_bf16(const float *k, size_t keys, size_t d, size_t stride, uint16_t *dst) {
+    const size_t panels = (keys + 31) / 32;
+    float pair[2];
+    for (size_t p = 0; p < panels; p++) {
+        uint16_t *panel = dst + p * 32 * d;
+        for (size_t c = 0; c < d; c += 2)
+            for (size_t l = 0; l < 32; l++) {
+                const size_t j = p * 32 + l;
+                pair[0] = j < keys ? k[j * stride + c] : 0.0f;
+                pair[1] = j < keys ? k[j * stride + c + 1] : 0.0f;
+                afk_f32_to_bf16(pair, panel + c * 32 + 2 * l, 2);
+            }
+    }
+}
+
+void afk_pack_value_pairs_bf16(const float *v, size_t keys, size_t d, size_t stride, uint16_t *dst) {
+    const size_t dp = (d + 15) & ~(size_t)15, pairs = (keys + 1) / 2;
+    float pair[2];
+    for (size_t jp = 0; jp < pairs; jp++)
+        for (size_t c = 0; c < dp; c++) {
+            for (int h = 0; h < 2; h++) {
+                const size_t j = 2 * jp + h;
+                pair[h] = (j < keys && c < d) ? v[j * stride + c] : 0.0f;
+            }
+            afk_f32_to_bf16(pair, dst + (jp * dp + c) * 2, 2);
+        }
+}
+
+void afk_flash_attention_bf16(const float *q, size_t q_stride, const uint16_t *k_panels, const uint16_t *v_pairs,
+                              float *out, size_t out_stride, size_t rows, size_t keys, size_t d, float scale) {
+#ifdef AFK_X86
+    if (afk_flash_attention_bf16_supported()) {
+        flash_attention_bf16(q, q_stride, k_panels, v_pairs, out, out_stride, rows, keys, d, scale);
+        return;
+    }
+#endif
+    (void)q; (void)q_stride; (void)k_panels; (void)v_pairs; (void)out; (void)out_stride; (void)rows; (void)keys; (void)d; (void)scale;
 }
 
 void afk_tune_allocator(int mmap_threshold, int trim_threshold) {

@@ -129,6 +129,28 @@ import Testing
         #expect(!Attention.usesFlash(keys: 4096, headDim: 36, causal: false))
     }
 
+    /// The fused kernel with bf16 products (AVX-512 BF16), on the bf16 compute path: within bf16 rounding
+    /// of the exact f32 softmax on the same odd shapes.
+    @Test(.enabled(if: afk_flash_attention_bf16_supported() != 0, "needs AVX-512 BF16 (avx512_bf16) on this CPU"))
+    func fusedAttentionWithBF16ProductsMatchesFullSoftmax() {
+        var rng = Rng(state: 12)
+        let shapes: [(n: Int, m: Int, d: Int, heads: Int)] = [(250, 300, 40, 2), (97, 1001, 64, 1), (53, 257, 80, 2),
+                                                              (20, 290, 160, 1), (7, 263, 8, 3)]
+        EnginePrecision.withCompute(.bf16) {
+            #expect(Attention.usesFlash(keys: 4096, headDim: 40, causal: false))
+            #expect(Attention.usesFlash(keys: 1024, headDim: 80, causal: false))
+            #expect(!Attention.usesFlash(keys: 77, headDim: 40, causal: false))
+            for (n, m, d, heads) in shapes {
+                let q = Elementwise.scale(rng.tensor([2, n, d * heads]), 2)
+                let k = Elementwise.scale(rng.tensor([2, m, d * heads]), 2)
+                let v = rng.tensor([2, m, d * heads])
+                let fused = Attention.multiHeadFlash(q: q, k: k, v: v, heads: heads)
+                expectClose(fused, Self.naiveAttention(q, k, v, heads: heads, causal: false), tolerance: 1.5e-2,
+                            "bf16 fused n \(n) m \(m) d \(d)")
+            }
+        }
+    }
+
     @Test func groupNormMatchesDefinition() {
         var rng = Rng(state: 9)
         let x = Elementwise.scale(rng.tensor([2, 8, 5, 3]), 3)

@@ -53,7 +53,7 @@ public enum PrecisionBenchmark {
             where sections.contains("attention") {
             let q = Tensor(shape: [2, n, width], data: random(2 * n * width))
             let kv = Tensor(shape: [2, m, width], data: random(2 * m * width))
-            for mode in m < Attention.flashMinimumKeys ? ["tiled"] : ["tiled", "flash"] {
+            for mode in m < Attention.bf16MinimumKeys ? ["tiled"] : ["tiled", "flash"] {
                 Attention.mode = mode
                 let times = configs.map { cfg in
                     EnginePrecision.withCompute(cfg.1) { time { _ = Attention.multiHead(q: q, k: kv, v: kv, heads: heads) } }

@@ -57,6 +57,19 @@ void afk_flash_attention(const float *q, size_t q_stride, const float *k_panels,
  * 16p ..< 16p + 16, transposed (panel[c][l] = k[16p + l][c]), zero past `keys`. dst: ceil(keys/16) * 16 * d floats. */
 void afk_pack_key_panels(const float *k, size_t keys, size_t d, size_t stride, float *dst);
 
+/* The same with bf16 products (AVX-512 BF16's vdpbf16ps; f32 scores, softmax and accumulation): 1 when
+ * this CPU has it. Q is rounded to bf16 inside; K and V come packed by the two functions below. d must be
+ * even and a multiple of 8. On a CPU without AVX-512 BF16 afk_flash_attention_bf16 does nothing. */
+int afk_flash_attention_bf16_supported(void);
+void afk_flash_attention_bf16(const float *q, size_t q_stride, const uint16_t *k_panels, const uint16_t *v_pairs,
+                              float *out, size_t out_stride, size_t rows, size_t keys, size_t d, float scale);
+/* K as ceil(keys / 32) panels of d/2 x 32 x 2 bf16: panel[c/2][l][c%2] = k[32p + l][c], zero past `keys`
+ * (ceil(keys / 32) * 32 * d values). */
+void afk_pack_key_panels_bf16(const float *k, size_t keys, size_t d, size_t stride, uint16_t *dst);
+/* V as ceil(keys / 2) pair rows of dp = d rounded up to 16 columns x 2 bf16: dst[jp][c][h] = v[2jp + h][c],
+ * zero past `keys` and `d` (ceil(keys / 2) * dp * 2 values). */
+void afk_pack_value_pairs_bf16(const float *v, size_t keys, size_t d, size_t stride, uint16_t *dst);
+
 /* glibc only: serve allocations up to `mmap_threshold` bytes from the heap and keep up to
  * `trim_threshold` bytes of freed heap (mallopt M_MMAP_THRESHOLD / M_TRIM_THRESHOLD); no-op elsewhere. */
 void afk_tune_allocator(int mmap_threshold, int trim_threshold);
