@@ -39,7 +39,7 @@ dnnl_stream_t afk_dnnl_stream(void) { return stream; }
 
 int afk_dnnl_cached_primitives(void) { return cached; }
 
-static Entry *create(const int64_t *key, dnnl_data_type_t dt, int64_t batch, int64_t m, int64_t n, int64_t k,
+static Entry *create(const int64_t *key, dnnl_data_type_t dt, dnnl_data_type_t cdt, int64_t batch, int64_t m, int64_t n, int64_t k,
                      int64_t a_bs, int64_t a_rs, int64_t a_cs, int64_t b_bs, int64_t b_rs, int64_t b_cs,
                      int64_t c_bs, int64_t c_rs, float alpha, int accumulate, dnnl_status_t *status) {
     Entry *e = calloc(1, sizeof(Entry));
@@ -54,7 +54,7 @@ static Entry *create(const int64_t *key, dnnl_data_type_t dt, int64_t batch, int
     dnnl_matmul_desc_t md;
     if ((*status = dnnl_memory_desc_init_by_strides(&e->a, 3, ad, dt, as)) != dnnl_success) goto fail;
     if ((*status = dnnl_memory_desc_init_by_strides(&e->b, 3, bd, dt, bs)) != dnnl_success) goto fail;
-    if ((*status = dnnl_memory_desc_init_by_strides(&e->c, 3, cd, dnnl_f32, cs)) != dnnl_success) goto fail;
+    if ((*status = dnnl_memory_desc_init_by_strides(&e->c, 3, cd, cdt, cs)) != dnnl_success) goto fail;
     if ((*status = dnnl_matmul_desc_init(&md, &e->a, &e->b, NULL, &e->c)) != dnnl_success) goto fail;
     if ((*status = dnnl_primitive_attr_create(&attr)) != dnnl_success) goto fail;
     if (alpha != 1.0f && (*status = dnnl_primitive_attr_set_output_scales(attr, 1, 0, &alpha)) != dnnl_success) goto fail;
@@ -81,23 +81,23 @@ fail:
     return NULL;
 }
 
-static int matmul(dnnl_data_type_t dt, int64_t batch, int64_t m, int64_t n, int64_t k,
+static int matmul(dnnl_data_type_t dt, dnnl_data_type_t cdt, int64_t batch, int64_t m, int64_t n, int64_t k,
                   const void *a, int64_t a_bs, int64_t a_rs, int64_t a_cs,
                   const void *b, int64_t b_bs, int64_t b_rs, int64_t b_cs,
-                  float *c, int64_t c_bs, int64_t c_rs,
+                  void *c, int64_t c_bs, int64_t c_rs,
                   float alpha, int accumulate) {
     if (!afk_dnnl_available()) return dnnl_runtime_error;
     if (batch <= 0 || m <= 0 || n <= 0) return 0;
     if (batch == 1) { a_bs = m * k; b_bs = k * n; c_bs = m * n; } /* strides of a single item do not matter */
     int32_t alpha_bits;
     memcpy(&alpha_bits, &alpha, 4);
-    int64_t key[16] = {batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, c_bs, c_rs, alpha_bits, accumulate, (int64_t)dt, 0};
+    int64_t key[16] = {batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, c_bs, c_rs, alpha_bits, accumulate, (int64_t)dt, (int64_t)cdt};
     pthread_mutex_lock(&lock);
     Entry *e = entries;
     while (e && memcmp(e->key, key, sizeof(key)) != 0) e = e->next;
     dnnl_status_t status = dnnl_success;
     if (!e) {
-        e = create(key, dt, batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, c_bs, c_rs, alpha, accumulate, &status);
+        e = create(key, dt, cdt, batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, c_bs, c_rs, alpha, accumulate, &status);
         if (!e) { pthread_mutex_unlock(&lock); return (int)status; }
         e->next = entries;
         entries = e;
@@ -123,7 +123,7 @@ int afk_dnnl_matmul_bf16(int64_t batch, int64_t m, int64_t n, int64_t k,
                          const uint16_t *b, int64_t b_bs, int64_t b_rs, int64_t b_cs,
                          float *c, int64_t c_bs, int64_t c_rs,
                          float alpha, int accumulate) {
-    return matmul(dnnl_bf16, batch, m, n, k, a, a_bs, a_rs, a_cs, b, b_bs, b_rs, b_cs, c, c_bs, c_rs, alpha, accumulate);
+    return matmul(dnnl_bf16, dnnl_f32, batch, m, n, k, a, a_bs, a_rs, a_cs, b, b_bs, b_rs, b_cs, c, c_bs, c_rs, alpha, accumulate);
 }
 
 int afk_dnnl_matmul_f32(int64_t batch, int64_t m, int64_t n, int64_t k,
@@ -131,5 +131,12 @@ int afk_dnnl_matmul_f32(int64_t batch, int64_t m, int64_t n, int64_t k,
                         const float *b, int64_t b_bs, int64_t b_rs, int64_t b_cs,
                         float *c, int64_t c_bs, int64_t c_rs,
                         float alpha, int accumulate) {
-    return matmul(dnnl_f32, batch, m, n, k, a, a_bs, a_rs, a_cs, b, b_bs, b_rs, b_cs, c, c_bs, c_rs, alpha, accumulate);
+    return matmul(dnnl_f32, dnnl_f32, batch, m, n, k, a, a_bs, a_rs, a_cs, b, b_bs, b_rs, b_cs, c, c_bs, c_rs, alpha, accumulate);
+}
+
+int afk_dnnl_matmul_s8(int64_t batch, int64_t m, int64_t n, int64_t k,
+                       const int8_t *a, int64_t a_bs, int64_t a_rs, int64_t a_cs,
+                       const int8_t *b, int64_t b_bs, int64_t b_rs, int64_t b_cs,
+                       int32_t *c, int64_t c_bs, int64_t c_rs) {
+    return matmul(dnnl_s8, dnnl_s32, batch, m, n, k, a, a_bs, a_rs, a_cs, b, b_bs, b_rs, b_cs, c, c_bs, c_rs, 1.0f, 0);
 }

@@ -93,12 +93,16 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "lora" {
 }
 
 guard let options = Options.parse(CommandLine.arguments) else {
-    FileHandle.standardError.write(Data("usage: artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate | turbo | xl-unet | xl-vae | xl-text] [--steps N] [--size PX] [--precision f32|bf16] [--weights as-stored|bf16|f32] [--out FILE]\n".utf8))
+    FileHandle.standardError.write(Data("usage: artfactory-bench-engine DIR [--runs N] [--parts unet,vae,text,generate | turbo | xl-unet | xl-vae | xl-text] [--steps N] [--size PX] [--precision f32|bf16|int8] [--weights as-stored|bf16|f32] [--out FILE]\n".utf8))
     exit(2)
 }
 
 if options.precision == .bf16 && !EnginePrecision.bf16Supported {
     FileHandle.standardError.write(Data("artfactory-bench-engine: bf16 is not available here: \(EnginePrecision.bf16Unavailability ?? "")\n".utf8))
+    exit(3)
+}
+if options.precision == .int8 && !EnginePrecision.int8Supported {
+    FileHandle.standardError.write(Data("artfactory-bench-engine: int8 is not available here: \(EnginePrecision.int8Unavailability ?? "")\n".utf8))
     exit(3)
 }
 
@@ -127,7 +131,7 @@ do { try EnginePrecision.withCompute(options.precision) {
         (request.steps, request.guidanceScale, request.width, request.height) = (1, 0, options.size, options.size)
         request.timestepSpacing = .trailing
         request.decoder = .tiny
-        request.precision = options.precision == .bf16 ? .bf16 : .f32
+        request.precision = Precision(rawValue: options.precision.rawValue) ?? .f32
         var stages: [[String: Double]] = []
         for run in 0..<options.runs {
             request.seed = UInt64(run)
@@ -193,7 +197,7 @@ do { try EnginePrecision.withCompute(options.precision) {
         request.seed = 0
         request.width = options.size
         request.height = options.size
-        request.precision = options.precision == .bf16 ? .bf16 : .f32
+        request.precision = Precision(rawValue: options.precision.rawValue) ?? .f32
         start = now()
         let generated = try pipeline.generate(request)
         let seconds = now() - start

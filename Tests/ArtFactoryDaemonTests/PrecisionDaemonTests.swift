@@ -48,7 +48,7 @@ import TestSupport
         request.precision = "fast"
         #expect { try c.call(Generate.self, request) } throws: { error in
             let e = error as? RPCError
-            return e?.code == RPCErrorCode.invalidParams && e?.message.contains("auto, f32 or bf16") == true
+            return e?.code == RPCErrorCode.invalidParams && e?.message.contains("auto, f32, bf16 or int8") == true
         }
         request.precision = "bf16"
         if EnginePrecision.bf16Supported {
@@ -83,6 +83,45 @@ import TestSupport
         let table = try runCLI(["models", "list"], home: f.home)
         #expect(table.status == 0 && table.stdout.contains("PRECISION"), "\(table.stderr)")
         let bad = try runCLI(["generate", "a square", "--precision", "fast", "--steps", "2"], home: f.home)
-        #expect(bad.status != 0 && bad.stderr.contains("auto, f32 or bf16"), "\(bad.stdout) \(bad.stderr)")
+        #expect(bad.status != 0 && bad.stderr.contains("auto, f32, bf16 or int8"), "\(bad.stdout) \(bad.stderr)")
+    }
+
+    /// int8 (the opt-in fast path) through the socket: as a per-model setting it is listed with what it runs
+    /// as and how the weights are held, requests without a precision run on it, and images record it.
+    @Test(.enabled(if: EnginePrecision.int8Supported, "int8 path skipped: \(EnginePrecision.int8Unavailability ?? "")"))
+    func int8IsAnOptInSettingAndIsRecorded() throws {
+        let f = try GenerationFixture.start()
+        defer { f.cleanUp() }
+        let c = try f.daemon.client()
+        let listed = try #require(try c.call(ModelsList.self, NoParams()).models.first { $0.provider == "local" })
+        #expect(listed.computePath != "int8", "auto never picks int8")
+        var request = GenerationFixture.params("a red circle", count: 1, seed: 9, steps: 3)
+        request.precision = "f32"
+        let f32 = try f.wait(try c.call(Generate.self, request).jobId)
+        #expect(f32.status == "succeeded", "\(f32.error ?? "")")
+
+        try #"{"modelPrecision": {"\#(listed.name)": "int8"}}"#.write(toFile: f.home + "/config.json", atomically: true, encoding: .utf8)
+        let configured = try #require(try c.call(ModelsList.self, NoParams()).models.first { $0.name == listed.name })
+        #expect(configured.precision == "int8" && configured.computePath == "int8" && configured.weights == "bf16")
+        request.precision = nil
+        let int8 = try f.wait(try c.call(Generate.self, request).jobId)
+        #expect(int8.status == "succeeded", "\(int8.error ?? "")")
+        #expect(try GenerationOptionsTests.recordedParameters(int8.images[0].path)["precision"] == "int8")
+        #expect(try Self.a1111(int8).extra.contains { $0.key == "Precision" && $0.value == "int8" })
+        #expect(try Self.pixels(int8) != Self.pixels(f32), "the int8 path ran (its rounding differs)")
+
+        // An explicit request beats the setting, and the CLI passes int8 through.
+        request.precision = "f32"
+        let back = try f.wait(try c.call(Generate.self, request).jobId)
+        #expect(try GenerationOptionsTests.recordedParameters(back.images[0].path)["precision"] == "f32")
+        try "{}".write(toFile: f.home + "/config.json", atomically: true, encoding: .utf8)
+        let cli = try runCLI(["generate", "a square", "--precision", "int8", "--steps", "2", "--wait", "--json"], home: f.home)
+        #expect(cli.status == 0, "\(cli.stdout) \(cli.stderr)")
+        let parsed = try JSONParser().parse(cli.stdout)
+        guard let path = parsed["images"]?.arrayValue?.first?["path"]?.stringValue else {
+            Issue.record("no image path in \(cli.stdout)")
+            return
+        }
+        #expect(try GenerationOptionsTests.recordedParameters(path)["precision"] == "int8")
     }
 }

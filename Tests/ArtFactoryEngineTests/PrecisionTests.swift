@@ -62,6 +62,16 @@ import Testing
         #expect(EnginePrecision.bf16Supported == (bf16Capable && ProcessInfo.processInfo.environment["ARTFACTORY_BF16"] != "off"))
         #expect(try EnginePrecision.resolve(.f32) == .f32)
         #expect(try EnginePrecision.resolve(.auto) == (EnginePrecision.bf16Supported ? .bf16 : .f32))
+        let int8Capable = flags.contains("avx2") && flags.contains("fma")
+        #expect(EnginePrecision.int8Supported == (int8Capable && ProcessInfo.processInfo.environment["ARTFACTORY_INT8"] != "off"))
+        #expect(EnginePrecision.supportedPaths.contains(.int8) == EnginePrecision.int8Supported)
+    }
+
+    @Test(.enabled(if: !EnginePrecision.int8Supported, "this CPU has the int8 path; the refusal is for CPUs without it"))
+    func int8IsRefusedWithTheReasonWhereTheCPULacksIt() {
+        let error = #expect(throws: EngineError.self) { try EnginePrecision.resolve(.int8) }
+        #expect(error?.code == "precision.unsupported")
+        #expect(error?.message.contains("f32") == true)
     }
 
     @Test(.enabled(if: !EnginePrecision.bf16Supported, "this CPU has the bf16 path; the refusal is for CPUs without it"))
@@ -233,5 +243,175 @@ struct BF16PathTests {
         #expect(value < .infinity, "the bf16 path ran")
         r.precision = .auto
         #expect(try pipeline.generate(r).computePath == .bf16)
+    }
+}
+
+/// The int8 path (dynamic quantisation, oneDNN s8 products) against the f32 path, where the CPU has AVX2
+/// (VNNI and AMX-INT8 kernels where it has those; `DNNL_MAX_CPU_ISA=AVX2` runs these on the AVX2 kernels).
+@Suite(.enabled(if: EnginePrecision.int8Supported,
+                "int8 path skipped: \(EnginePrecision.int8Unavailability ?? "")"))
+struct Int8PathTests {
+    static func randomInt8(_ count: Int, seed: UInt64, levels: Int) -> [Int8] {
+        PrecisionSupport.random(count, seed: seed).map { Int8(($0 * Float(levels)).rounded()) }
+    }
+
+    /// oneDNN's s8 products are exact integer sums, batched and strided as Winograd and the linear layers use them.
+    @Test func s8ProductsAreExact() {
+        let (batch, m, n, k) = (3, 19, 37, 70)
+        let levels = Int(Int8Products.weightsSideLevels)
+        let a = Self.randomInt8(batch * m * k, seed: 21, levels: 127)
+        let b = Self.randomInt8(batch * n * k, seed: 22, levels: levels)   // [batch][n][k]: transposed, as weights
+        var c = [Int32](repeating: 0, count: batch * m * n)
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    Int8Products.matmul(batch: batch, m: m, n: n, k: k, a: ap.baseAddress!, aBatchStride: m * k, aRowStride: k,
+                                        aColumnStride: 1, b: bp.baseAddress!, bBatchStride: n * k, bRowStride: 1, bColumnStride: k,
+                                        c: cp.baseAddress!, cBatchStride: m * n, cRowStride: n)
+                }
+            }
+        }
+        var wrong = 0
+        for p in 0..<batch {
+            for i in 0..<m {
+                for j in 0..<n {
+                    var sum: Int32 = 0
+                    for q in 0..<k { sum += Int32(a[(p * m + i) * k + q]) * Int32(b[(p * n + j) * k + q]) }
+                    if sum != c[(p * m + i) * n + j] { wrong += 1 }
+                }
+            }
+        }
+        #expect(wrong == 0, "\(wrong) of \(batch * m * n) sums differ from the exact ones")
+    }
+
+    /// Per-row quantisation: |q| ≤ levels, the largest magnitude maps to ±levels, every value within half a
+    /// step, zero rows give zeros; f16 and bf16 rows quantise as their widened values.
+    @Test func rowQuantisationIsWithinHalfAStep() {
+        let (rows, cols) = (5, 203)
+        var values = PrecisionSupport.random(rows * cols, seed: 23, scale: 3)
+        for c in 0..<cols { values[2 * cols + c] = 0 }
+        let weight = WeightMatrix(values)
+        for levels: Int32 in [127, 63] {
+            let q = Int8Products.quantiseRows(weight, rows: rows, columns: cols, levels: levels)
+            defer { q.deallocate() }
+            for r in 0..<rows {
+                let scale = q.scales[r]
+                let row = values[r * cols ..< (r + 1) * cols]
+                let peak = row.map(abs).max() ?? 0
+                #expect(abs(scale - peak / Float(levels)) <= 1e-6 * peak)
+                var worst: Float = 0, top: Int8 = 0
+                for c in 0..<cols {
+                    let v = q.q[r * cols + c]
+                    #expect(abs(Int(v)) <= Int(levels))
+                    top = max(top, Int8(abs(Int(v))))
+                    worst = max(worst, abs(Float(v) * scale - values[r * cols + c]))
+                }
+                if peak == 0 {
+                    #expect(top == 0 && scale == 0)
+                } else {
+                    #expect(Int32(top) == levels)
+                    #expect(worst <= scale * 0.5001, "row \(r): error \(worst) for a step of \(scale)")
+                }
+            }
+        }
+        for kind in [WeightPrecision.f16, .bf16] {
+            let half = WeightMatrix(values, as: kind)
+            let a = Int8Products.quantiseRows(half, rows: rows, columns: cols, levels: 127)
+            let b = Int8Products.quantiseRows(WeightMatrix(half.floats), rows: rows, columns: cols, levels: 127)
+            defer { a.deallocate(); b.deallocate() }
+            #expect(a.scales == b.scales)
+            #expect((0..<rows * cols).allSatisfy { a.q[$0] == b.q[$0] }, "\(kind) rows quantise as their f32 values")
+        }
+    }
+
+    /// Per-column quantisation (convolution inputs, Winograd tiles) over a strided block of columns.
+    @Test func columnQuantisationIsWithinHalfAStep() {
+        let (rows, cols, ld) = (41, 29, 33)
+        let values = PrecisionSupport.random(rows * ld, seed: 24, scale: 2)
+        var q = [Int8](repeating: 99, count: rows * cols)
+        var scales = [Float](repeating: -1, count: cols)
+        values.withUnsafeBufferPointer { vp in
+            q.withUnsafeMutableBufferPointer { qp in
+                scales.withUnsafeMutableBufferPointer { sp in
+                    Int8Products.quantiseColumns(vp.baseAddress!, ld: ld, rows: rows, columns: cols, levels: 127,
+                                                 into: qp.baseAddress!, scales: sp.baseAddress!)
+                }
+            }
+        }
+        for c in 0..<cols {
+            let peak = (0..<rows).map { abs(values[$0 * ld + c]) }.max() ?? 0
+            #expect(abs(scales[c] - peak / 127) <= 1e-6 * peak)
+            var worst: Float = 0
+            for r in 0..<rows {
+                let back = Float(q[r * cols + c]) * scales[c]
+                worst = max(worst, abs(back - values[r * ld + c]))
+            }
+            #expect(worst <= scales[c] * 0.5001, "column \(c): error \(worst) for a step of \(scales[c])")
+        }
+    }
+
+    @Test func linearProductsAreWithinInt8Rounding() {
+        let (rows, k, n) = (300, 320, 96)
+        let x = Tensor(shape: [rows, k], data: PrecisionSupport.random(rows * k, seed: 25))
+        for weight in [WeightMatrix(PrecisionSupport.random(n * k, seed: 26, scale: 0.05)),
+                       WeightMatrix(PrecisionSupport.random(n * k, seed: 26, scale: 0.05), as: .bf16)] {
+            let bias = PrecisionSupport.random(n, seed: 27)
+            let f32 = Elementwise.linear(x, weight: weight, bias: bias, inFeatures: k, outFeatures: n)
+            let int8 = EnginePrecision.withCompute(.int8) {
+                Elementwise.linear(x, weight: weight, bias: bias, inFeatures: k, outFeatures: n)
+            }
+            let error = PrecisionSupport.relativeError(int8.data, f32.data)
+            #expect(error < 2e-2, "\(weight.kind) weights: relative error \(error)")
+            #expect(error > 1e-5, "the int8 path ran (its rounding differs from f32)")
+        }
+    }
+
+    /// im2col 3x3 and 1x1 (one int8 product of the weight and the input columns) and Winograd 3x3 (16 batched
+    /// products of transformed tiles).
+    @Test(arguments: [(3, 12), (1, 12), (3, 40)])
+    func convolutionsAreWithinInt8Rounding(kernel: Int, size: Int) {
+        // Wider than OneDNNConvolution.narrowChannels: narrow layers (the tiny decoder's) stay on oneDNN's
+        // f32/bf16 convolutions on every path.
+        let (cin, cout) = (72, 66)
+        let x = Tensor(shape: [2, cin, size, size], data: PrecisionSupport.random(2 * cin * size * size, seed: 28))
+        let weight = WeightMatrix(PrecisionSupport.random(cout * cin * kernel * kernel, seed: 29, scale: 0.1))
+        let bias = PrecisionSupport.random(cout, seed: 30)
+        let f32 = Convolution.conv2d(x, weight: weight, bias: bias, outChannels: cout, kernel: kernel, stride: 1, padding: kernel / 2)
+        let int8 = EnginePrecision.withCompute(.int8) {
+            Convolution.conv2d(x, weight: weight, bias: bias, outChannels: cout, kernel: kernel, stride: 1, padding: kernel / 2)
+        }
+        let error = PrecisionSupport.relativeError(int8.data, f32.data)
+        #expect(error < 3e-2, "k\(kernel) \(size)²: relative error \(error)")
+        #expect(error > 1e-5)
+    }
+
+    /// The text encoder and attention run unquantised on the int8 path.
+    @Test func textEncoderAndAttentionLeaveInt8() {
+        let inside = EnginePrecision.withCompute(.int8) { EnginePrecision.withoutInt8 { EnginePrecision.currentCompute } }
+        #expect(inside == (EnginePrecision.bf16Supported ? .bf16 : .f32))
+        let (batch, n, m, heads, d) = (1, 40, 300, 2, 16)
+        let q = Tensor(shape: [batch, n, heads * d], data: PrecisionSupport.random(batch * n * heads * d, seed: 31))
+        let kv = Tensor(shape: [batch, m, heads * d], data: PrecisionSupport.random(batch * m * heads * d, seed: 32))
+        let plain = EnginePrecision.withCompute(EnginePrecision.bf16Supported ? .bf16 : .f32) {
+            Attention.multiHead(q: q, k: kv, v: kv, heads: heads)
+        }
+        let int8 = EnginePrecision.withCompute(.int8) { Attention.multiHead(q: q, k: kv, v: kv, heads: heads) }
+        #expect(int8.data == plain.data)
+    }
+
+    /// The tiny pipeline on the int8 path stays within its quality bar against the f32 path (≥ 25 dB), records
+    /// the path it ran, and `auto` never picks it.
+    @Test func tinyPipelineImageIsWithinTheQualityBar() throws {
+        let pipeline = try PipelineImageTests.loaded.pipeline("sd1-tiny")
+        var r = PrecisionSupport.request()
+        let f32 = try pipeline.generate(r)
+        r.precision = .int8
+        let int8 = try pipeline.generate(r)
+        #expect(int8.computePath == .int8)
+        let value = PipelineImageTests.psnr(f32.images[0].pixels, int8.images[0].pixels)
+        #expect(value >= 25, "int8 against f32: PSNR \(value) dB")
+        #expect(value < .infinity, "the int8 path ran")
+        r.precision = .auto
+        #expect(try pipeline.generate(r).computePath != .int8)
     }
 }

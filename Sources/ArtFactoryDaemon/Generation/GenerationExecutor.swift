@@ -119,7 +119,7 @@ struct GenerationExecutor {
             request.initImage = initImage
             request.mask = mask
             request.strength = initImage == nil ? nil : spec.strength
-            request.precision = compute == .bf16 ? .bf16 : .f32
+            request.precision = Precision(rawValue: compute.rawValue) ?? .f32
             // Draft decodes with the tiny decoder (TAESD) when one is installed; few-step single files
             // (no scheduler config) need trailing spacing.
             if spec.preset == QualityPreset.draft.rawValue, tinyDecoder != nil { request.decoder = .tiny }

@@ -46,12 +46,12 @@ final class ModelRegistry: @unchecked Sendable {
             }))
     }
 
-    /// Cache keys: a model on the bf16 path is held with its weights narrowed to bf16, under its path
-    /// plus this suffix; on the f32 path its weights stay as the file stores them, under the bare path.
+    /// Cache keys: a model on the bf16 or int8 path is held with its weights narrowed to bf16, under its
+    /// path plus this suffix; on the f32 path its weights stay as the file stores them, under the bare path.
     static let bf16KeySuffix = "#bf16"
 
     static func cacheKey(_ path: String, compute: ComputePath) -> String {
-        compute == .bf16 ? path + bf16KeySuffix : path
+        compute != .f32 ? path + bf16KeySuffix : path
     }
 
     static func path(ofCacheKey key: String) -> (path: String, narrowed: Bool) {
@@ -69,18 +69,18 @@ final class ModelRegistry: @unchecked Sendable {
         else { raw = nil }
         guard let (key, text) = raw else { return .auto }
         guard let precision = Precision(rawValue: text) else {
-            throw RPCError.invalidParams("config.json \(key) is \"\(text)\"; use auto, f32 or bf16", field: "precision")
+            throw RPCError.invalidParams("config.json \(key) is \"\(text)\"; use auto, f32, bf16 or int8", field: "precision")
         }
         return precision
     }
 
     /// What `requested` (or the model's setting when nil) runs as on this CPU.
-    /// - Throws: `invalidParams` when bf16 is asked for on a CPU without it, saying why and what to use.
+    /// - Throws: `invalidParams` when bf16 or int8 is asked for on a CPU without it, saying why and what to use.
     func computePath(for name: String, requested: String?) throws -> ComputePath {
         let precision: Precision
         if let requested {
             guard let p = Precision(rawValue: requested) else {
-                throw RPCError.invalidParams("precision must be auto, f32 or bf16 (got \"\(requested)\")", field: "precision")
+                throw RPCError.invalidParams("precision must be auto, f32, bf16 or int8 (got \"\(requested)\")", field: "precision")
             }
             precision = p
         } else {

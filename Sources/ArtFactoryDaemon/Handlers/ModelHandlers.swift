@@ -21,7 +21,7 @@ struct ModelHandlers: HandlerGroup {
                 // A setting this CPU cannot run (bf16 without the flags) is listed with what requests will be told.
                 let path = try? EnginePrecision.resolve(setting)
                 model.computePath = path?.rawValue
-                model.weights = path.map { $0 == .bf16 ? "bf16" : "as-stored" }
+                model.weights = path.map { $0 == .f32 ? "as-stored" : "bf16" }
                 return model
             }
             let hub = providers

@@ -17,7 +17,7 @@ enum Attention {
         }
         // Short key sequences (cross-attention over 77 tokens) are faster on the f32 path: narrowing costs more
         // than the products save (measured in docs/benchmarks.md).
-        if EnginePrecision.compute == .bf16, k.shape[1] >= bf16MinimumKeys {
+        if EnginePrecision.bf16Arithmetic, k.shape[1] >= bf16MinimumKeys {
             return multiHeadBF16(q: q, k: k, v: v, heads: heads, causal: causal)
         }
         let batch = q.shape[0], n = q.shape[1], width = q.shape[2]
@@ -97,7 +97,7 @@ enum Attention {
 
     /// On the bf16 path of a CPU with AVX-512 BF16 the fused kernel multiplies in bf16 (vdpbf16ps).
     static var bf16Products: Bool {
-        EnginePrecision.compute == .bf16 && afk_flash_attention_bf16_supported() != 0
+        EnginePrecision.bf16Arithmetic && afk_flash_attention_bf16_supported() != 0
     }
 
     /// Fused attention on either compute path, in f32: per batch item and head, K is packed once into

@@ -58,7 +58,7 @@ enum Convolution {
         // On the f32 path a half-precision kernel is widened once for the call (a transient f32 copy, at
         // most 59 MB for a 1280-channel 3x3 layer): widening it block by block per image and band made
         // these small-image convolutions up to 1.9x slower (artfactory-bench-engine ops).
-        let weight = stored.kind == .f32 || EnginePrecision.compute == .bf16 ? stored : WeightMatrix(stored.floats)
+        let weight = stored.kind == .f32 || EnginePrecision.compute != .f32 ? stored : WeightMatrix(stored.floats)
         let n = x.shape[0], cin = x.shape[1], h = x.shape[2], w = x.shape[3]
         let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
         var out = Tensor(shape: [n, outChannels, oh, ow])
@@ -199,6 +199,10 @@ enum Winograd {
         Parallel.forEachChunk(cout, minimumPerChunk: 8) { r in transform(u, r) }
         // On the bf16 path the 16 products run as one batched oneDNN call on bf16 copies.
         let bf16 = EnginePrecision.compute == .bf16
+        // On the int8 path they run as one batched s8 call, quantised per (ξ, output channel) and (ξ, tile).
+        let qu: Int8Products.Quantised? = EnginePrecision.compute == .int8
+            ? Int8Products.quantiseRows(u, ld: cin, rows: 16 * cout, columns: cin) : nil
+        defer { qu?.deallocate() }
         let ub: UnsafeMutablePointer<UInt16>? = bf16 ? BF16.copy(u, count: 16 * cout * cin) : nil
         let vb: UnsafeMutablePointer<UInt16>? = bf16 ? .allocate(capacity: 16 * cin * chunk) : nil
         defer { ub?.deallocate(); vb?.deallocate() }
@@ -211,7 +215,9 @@ enum Winograd {
                     Parallel.forEachChunk(cin, minimumPerChunk: 4) { r in
                         afk_winograd_input(xb, v, cin, h, w, t0, nt, nt, r.lowerBound, r.upperBound)
                     }
-                    if let ub, let vb {
+                    if let qu {
+                        Int8Products.winograd(qu, cout: cout, cin: cin, v: v, tiles: nt, into: m)
+                    } else if let ub, let vb {
                         // v is laid out [16][cin][nt] for this chunk.
                         BF16.narrow(v, into: vb, count: 16 * cin * nt)
                         BF16Products.matmul(batch: 16, m: cout, n: nt, k: cin,
@@ -288,7 +294,7 @@ enum OneDNNConvolution {
         let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
         guard oh > 0, ow > 0 else { return nil }
         var out = Tensor(shape: [n, outChannels, oh, ow])
-        let bf16: Int32 = EnginePrecision.compute == .bf16 ? 1 : 0
+        let bf16: Int32 = EnginePrecision.bf16Arithmetic ? 1 : 0
         let status: Int32 = weight.withFloats { wp in
             x.data.withUnsafeBufferPointer { xp in
                 out.data.withUnsafeMutableBufferPointer { op in

@@ -59,10 +59,12 @@ public struct StableDiffusionPipeline: Sendable {
         let encodeStart = clock.now
         let context: Tensor
         var added: AddedConditions?
+        // The int8 path leaves the text encoder unquantised: it runs once per request, and CLIP's
+        // activations carry outlier channels that per-token scales would flatten.
         if let xl {
-            (context, added) = try encodeXLPrompts(request, guided: guided, xl: xl)
+            (context, added) = try EnginePrecision.withoutInt8 { try encodeXLPrompts(request, guided: guided, xl: xl) }
         } else {
-            context = try encodePrompts(request, guided: guided)
+            context = try EnginePrecision.withoutInt8 { try encodePrompts(request, guided: guided) }
         }
         timings.textEncode = seconds(clock.now - encodeStart)
         var images: [RGBImage] = []

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The engine's own products on the SD 1.5 UNet's shapes at 512² with guidance (batch 2), on every
-/// compute path this CPU supports, medians of 5 (`artfactory-bench-engine ops`, run by
+/// compute path this CPU supports (int8 on attention = its bf16 or f32 kernels), medians of 5 (`artfactory-bench-engine ops`, run by
 /// Scripts/bench-precision beside oneDNN's own f32 and bf16 kernels on the same shapes).
 public enum PrecisionBenchmark {
     /// Prints one line per op: its shape and the median milliseconds on each supported path.
@@ -21,6 +21,7 @@ public enum PrecisionBenchmark {
         // (label, path, how the weights are held): f32 weights are the engine before half-precision weights.
         var configs: [(String, ComputePath, WeightPrecision)] = [("f32/f32w", .f32, .f32), ("f32/f16w", .f32, .f16)]
         if EnginePrecision.bf16Supported { configs.append(("bf16/bf16w", .bf16, .bf16)) }
+        if EnginePrecision.int8Supported { configs.append(("int8/bf16w", .int8, .bf16)) }
         print("op (median ms)".padding(toLength: 34, withPad: " ", startingAt: 0) + configs.map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
         func row(_ label: String, _ times: [Double]) {
             print(label.padding(toLength: 34, withPad: " ", startingAt: 0) + times.map { String(format: "%-12.2f", $0) }.joined())

@@ -4,7 +4,7 @@ import Foundation
 
 /// The engine's matrix products that involve a layer's weights, in the compute path of the moment
 /// (`EnginePrecision.compute`): f32 through OpenBLAS (half-precision weights widened block by block so
-/// no f32 copy of a whole model ever exists), or bf16 through oneDNN.
+/// no f32 copy of a whole model ever exists), bf16 through oneDNN, or int8 (``Int8Products``).
 enum WeightProducts {
     /// Weight values widened per block on the f32 path (4 MiB of f32, in cache for the product), and
     /// the fewest rows a block has, so that no product gets too thin to run at full speed.
@@ -32,6 +32,10 @@ enum WeightProducts {
     private static func linearWithoutSides(_ x: UnsafePointer<Float>, rows: Int, inFeatures k: Int, weight: WeightMatrix, outFeatures n: Int,
                                            c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         guard rows > 0, n > 0 else { return }
+        if EnginePrecision.compute == .int8 {
+            Int8Products.linear(x, rows: rows, inFeatures: k, weight: weight, outFeatures: n, c: c, ldc: ldc, accumulate: accumulate)
+            return
+        }
         if EnginePrecision.compute == .bf16 {
             let xb = BF16.copy(x, count: rows * k)
             defer { xb.deallocate() }
@@ -68,6 +72,10 @@ enum WeightProducts {
     static func weightTimes(_ weight: WeightMatrix, rows m: Int, k: Int, b: UnsafePointer<Float>, ldb: Int, columns n: Int,
                             c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         guard m > 0, n > 0 else { return }
+        if EnginePrecision.compute == .int8 {
+            Int8Products.weightTimes(weight, rows: m, k: k, b: b, ldb: ldb, columns: n, c: c, ldc: ldc, accumulate: accumulate)
+            return
+        }
         if EnginePrecision.compute == .bf16 {
             let bb = UnsafeMutablePointer<UInt16>.allocate(capacity: max(1, k * n))
             defer { bb.deallocate() }

@@ -30,6 +30,13 @@ int afk_dnnl_matmul_f32(int64_t batch, int64_t m, int64_t n, int64_t k,
                         float *c, int64_t c_bs, int64_t c_rs,
                         float alpha, int accumulate);
 
+/* The same product of s8 matrices with exact s32 sums (no alpha, no accumulation): the int8 path's
+ * products (VNNI or AMX-INT8 kernels where the CPU has them). */
+int afk_dnnl_matmul_s8(int64_t batch, int64_t m, int64_t n, int64_t k,
+                       const int8_t *a, int64_t a_bs, int64_t a_rs, int64_t a_cs,
+                       const int8_t *b, int64_t b_bs, int64_t b_rs, int64_t b_cs,
+                       int32_t *c, int64_t c_bs, int64_t c_rs);
+
 /* y = conv2d(x, w) + bias for NCHW f32 `src` [n, ic, ih, iw], OIHW f32 `weights` [oc, ic, k, k], optional
  * f32 `bias` [oc], into NCHW f32 `dst` [n, oc, oh, ow] (square kernel, equal stride and padding on both axes).
  * With `bf16` set the convolution itself runs in bf16 (inputs rounded on the way in, f32 accumulation and

@@ -6,6 +6,7 @@
  * 1e-4 tolerance against PyTorch. */
 #include <stddef.h>
 #include "EnginePrecision.h"
+#include "EngineInt8.h"
 
 /* 1 when the AVX2 + FMA paths are in use. */
 int afk_vectorized(void);

@@ -56,7 +56,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Enlarge each image 2x or 4x (overrides the preset's; 1 = not at all).") var upscale: Int?
     @Option(help: "Learned upscaler for the enlargement (see `artfactory upscalers list`; default: the configured or fastest one, else Lanczos).")
     var upscaler: String?
-    @Option(help: "Engine arithmetic: auto, f32 or bf16 (bf16 needs a CPU with AVX-512 BF16 or AMX; default: the model's setting, auto).")
+    @Option(help: "Engine arithmetic: auto, f32, bf16 or int8 (bf16 needs a CPU with AVX-512 BF16 or AMX; int8, the opt-in fast path, AVX2 and is fastest with VNNI or AMX; default: the model's setting, auto, which never picks int8).")
     var precision: String?
     @Option(help: "Ultra: strength of the refining pass (0.05-1, default 0.3).") var refineStrength: Double?
     @Option(help: "Ultra: refine in one pass at most this many px a side instead of tiles at the full 4x.") var refineMaxSide: Int?

@@ -34,7 +34,7 @@ public enum ModelsList: RPCMethod {
         public var servers: [String]?
         /// Local: `sd1`, `sd2`, `sdxl`, `sdxl-refiner` or `turbo` (few-step); absent when not recognised.
         public var family: String?
-        /// Local: the precision setting (`auto`, `f32` or `bf16`; config.json `modelPrecision`, then `precision`).
+        /// Local: the precision setting (`auto`, `f32`, `bf16` or `int8`; config.json `modelPrecision`, then `precision`).
         public var precision: String?
         /// Local: what the setting runs as on this CPU (`f32` or `bf16`), and how the weights are held in
         /// memory for it (`as-stored`: the file's own f16/bf16/f32; `bf16`: narrowed to bf16).
@@ -81,8 +81,8 @@ public enum ModelsList: RPCMethod {
         .init("capabilities", .array(.enumeration(["txt2img", "img2img", "inpaint"])), required: true),
         .init("costPerImage", .number("remote: estimated US dollars per image", minimum: 0)),
         .init("servers", .array(.string("server name"), "self-hosted kinds: the servers that have the model")),
-        .init("precision", .enumeration(["auto", "f32", "bf16"], "local: the precision setting")),
-        .init("computePath", .enumeration(["f32", "bf16"], "local: what the setting runs as on this CPU")),
+        .init("precision", .enumeration(["auto", "f32", "bf16", "int8"], "local: the precision setting")),
+        .init("computePath", .enumeration(["f32", "bf16", "int8"], "local: what the setting runs as on this CPU")),
         .init("weights", .enumeration(["as-stored", "bf16"], "local: how the weights are held in memory on that path")),
         .init("family", .enumeration(["sd1", "sd2", "sdxl", "sdxl-refiner", "turbo"], "local: the model family (turbo = few-step); absent when not recognised")),
     ])
