@@ -150,11 +150,35 @@ def precision(out, runs):
     print(json.dumps(res))
 
 
+@torch.no_grad()
+def fp32_int8(out, runs, tag):
+    """UNet forward in fp32 and with torch's dynamic int8 quantisation (`quantize_dynamic`, nn.Linear
+    only: torch has no dynamic int8 convolution), medians of `runs`, into torch-fp32-int8-TAG.json. Run
+    under ATEN_CPU_CAPABILITY / DNNL_MAX_CPU_ISA to time torch as it runs on a smaller CPU."""
+    from diffusers import UNet2DConditionModel
+    unet = UNet2DConditionModel.from_pretrained(os.path.join(out, "unet"), torch_dtype=torch.float32).eval()
+    x = load_file(os.path.join(out, "inputs.safetensors"))
+    res = {"threads": torch.get_num_threads(), "torch": torch.__version__, "tag": tag,
+           "aten_cpu_capability": os.environ.get("ATEN_CPU_CAPABILITY", ""), "dnnl_max_cpu_isa": os.environ.get("DNNL_MAX_CPU_ISA", "")}
+    run = lambda m: m(x["sample"], torch.tensor(500.0), encoder_hidden_states=x["context"]).sample
+    ref = run(unet)
+    res["fp32_unet_s"], res["fp32_runs"] = median_time(lambda: run(unet), runs)
+    q = torch.ao.quantization.quantize_dynamic(unet, {torch.nn.Linear}, dtype=torch.qint8)
+    got = run(q)
+    res["int8_dynamic_unet_s"], res["int8_runs"] = median_time(lambda: run(q), runs)
+    res["int8_rel_error_vs_fp32"] = float((got - ref).norm() / ref.norm())
+    with open(os.path.join(out, f"torch-fp32-int8-{tag}.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    print(json.dumps(res))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] not in ("make", "torch", "generate", "precision"):
-        sys.exit("usage: sd15_bench.py make|torch|precision DIR [runs] | generate DIR [steps] [size]")
+    if len(sys.argv) < 3 or sys.argv[1] not in ("make", "torch", "generate", "precision", "fp32-int8"):
+        sys.exit("usage: sd15_bench.py make|torch|precision DIR [runs] | generate DIR [steps] [size] | fp32-int8 DIR runs tag")
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "fp32-int8":
+        fp32_int8(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     elif sys.argv[1] == "precision":
         precision(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 3)
     elif sys.argv[1] == "generate":

@@ -77,6 +77,9 @@ func sgemmGFLOPs(size n: Int = 2048) -> Double {
     return 2 * Double(n * n * n) / t.median / 1e9
 }
 
+// As the daemon does: OpenBLAS's kernel and a passive OpenMP wait policy, set by re-executing once.
+if ProcessInfo.processInfo.environment["ARTFACTORY_NO_BLAS_TUNING"] == nil { BLASRuntime.reexecWithFastKernelIfNeeded() }
+
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "ops" {
     // `ops [conv,linear,attention]`: the per-op table, or only the named kinds of op.
     let sections = CommandLine.arguments.count > 2 ? Set(CommandLine.arguments[2].split(separator: ",").map(String.init)) : nil

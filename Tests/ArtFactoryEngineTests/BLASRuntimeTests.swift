@@ -17,4 +17,12 @@ import Testing
         #expect(!BLAS.coreName.isEmpty)
         #expect(BLAS.threadCount >= 1)
     }
+
+    @Test func passiveOpenMPIsSetOnlyWhereUnset() {
+        let flags: Set<String> = ["avx2", "fma"]
+        #expect(BLASRuntime.recommendedEnvironment(cpuFlags: flags, environment: [:]) == ["OMP_WAIT_POLICY": "PASSIVE"])
+        #expect(BLASRuntime.recommendedEnvironment(cpuFlags: flags, environment: ["OMP_WAIT_POLICY": "active"]).isEmpty)
+        let avx512: Set<String> = ["avx512f", "avx512bw", "avx512dq", "avx512vl"]
+        #expect(BLASRuntime.recommendedEnvironment(cpuFlags: avx512, environment: ["OMP_WAIT_POLICY": "active"]) == ["OPENBLAS_CORETYPE": "SkylakeX"])
+    }
 }

@@ -98,10 +98,11 @@ enum Int8Products {
         precondition(status == 0, "oneDNN s8 matmul \(batch)x\(m)x\(n)x\(k) failed with status \(status)")
     }
 
-    /// s32 sums per block of a product (4 MiB): big products run in row blocks so that their sums stay in
-    /// cache and below the allocator's mmap threshold (a fresh 80 MB buffer per call cost more in page
-    /// faults than the product).
-    static let blockSums = 1 << 20
+    /// s32 sums per block of a product (16 MiB): big products run in row blocks so that their sums stay
+    /// below the allocator's mmap threshold (a fresh 80 MB buffer per call cost more in page faults than
+    /// the product), in as few oneDNN calls as that allows (each call's threads spin after it, taking a core
+    /// from the quantisation passes between calls).
+    static let blockSums = 4 << 20
 
     /// `c[rows × n] (+)= x[rows × k] · Wᵀ` for an `[n, k]` weight.
     static func linear(_ x: UnsafePointer<Float>, rows: Int, inFeatures k: Int, weight: WeightMatrix, outFeatures n: Int,
