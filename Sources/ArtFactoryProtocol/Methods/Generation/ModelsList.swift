@@ -36,8 +36,9 @@ public enum ModelsList: RPCMethod {
         public var family: String?
         /// Local: the precision setting (`auto`, `f32`, `bf16` or `int8`; config.json `modelPrecision`, then `precision`).
         public var precision: String?
-        /// Local: what the setting runs as on this CPU (`f32` or `bf16`), and how the weights are held in
-        /// memory for it (`as-stored`: the file's own f16/bf16/f32; `bf16`: narrowed to bf16).
+        /// Local: what the setting runs as on this CPU (`f32`, `bf16` or `int8`), and how the weights are held
+        /// in memory for it (`as-stored`: the file's own f16/bf16/f32; `bf16`: narrowed to bf16, on the bf16
+        /// and int8 paths).
         public var computePath: String?
         public var weights: String?
 
