@@ -24,6 +24,29 @@ static char conv_impl[128] = "none";
 
 const char *afk_dnnl_last_conv_impl(void) { return conv_impl; }
 
+/* Reorder buffers, reused across calls (all calls hold `lock`): a fresh 32-64 MB buffer per call at the
+ * tiny decoder's 512² layers is served by mmap and costs a page fault per 4 KiB on first touch. Buffers
+ * up to `keep_limit` bytes stay allocated between calls; bigger ones (upscalers at large sizes) are
+ * released after their call. */
+static void *scratch[3];
+static size_t scratch_size[3];
+static const size_t keep_limit = (size_t)96 << 20;
+
+static void *scratch_get(int i, size_t n) {
+    if (scratch_size[i] < n) {
+        free(scratch[i]);
+        scratch[i] = malloc(n);
+        scratch_size[i] = scratch[i] ? n : 0;
+    }
+    return scratch[i];
+}
+
+static void scratch_trim(void) {
+    for (int i = 0; i < 3; i++) {
+        if (scratch_size[i] > keep_limit) { free(scratch[i]); scratch[i] = NULL; scratch_size[i] = 0; }
+    }
+}
+
 static dnnl_status_t reorder(dnnl_primitive_t *out, const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to) {
     *out = NULL;
     if (dnnl_memory_desc_equal(from, to)) return dnnl_success;
@@ -117,17 +140,17 @@ int afk_dnnl_conv2d(int bf16, int64_t n, int64_t ic, int64_t ih, int64_t iw, int
     dnnl_memory_t sm = NULL, wm = NULL, bm = NULL, dm = NULL;
     void *conv_src = (void *)src, *conv_weights = (void *)weights, *conv_dst = dst;
     if (c->src_reorder) {
-        if (!(src_buf = malloc(dnnl_memory_desc_get_size(&c->src)))) { s = dnnl_out_of_memory; goto done; }
+        if (!(src_buf = scratch_get(0, dnnl_memory_desc_get_size(&c->src)))) { s = dnnl_out_of_memory; goto done; }
         if ((s = run_reorder(c->src_reorder, &c->src_plain, (void *)src, &c->src, src_buf)) != dnnl_success) goto done;
         conv_src = src_buf;
     }
     if (c->weights_reorder) {
-        if (!(weights_buf = malloc(dnnl_memory_desc_get_size(&c->weights)))) { s = dnnl_out_of_memory; goto done; }
+        if (!(weights_buf = scratch_get(1, dnnl_memory_desc_get_size(&c->weights)))) { s = dnnl_out_of_memory; goto done; }
         if ((s = run_reorder(c->weights_reorder, &c->weights_plain, (void *)weights, &c->weights, weights_buf)) != dnnl_success) goto done;
         conv_weights = weights_buf;
     }
     if (c->dst_reorder) {
-        if (!(dst_buf = malloc(dnnl_memory_desc_get_size(&c->dst)))) { s = dnnl_out_of_memory; goto done; }
+        if (!(dst_buf = scratch_get(2, dnnl_memory_desc_get_size(&c->dst)))) { s = dnnl_out_of_memory; goto done; }
         conv_dst = dst_buf;
     }
     if ((s = dnnl_memory_create(&sm, &c->src, afk_dnnl_engine(), conv_src)) != dnnl_success) goto done;
@@ -148,9 +171,7 @@ done:
     if (wm) dnnl_memory_destroy(wm);
     if (bm) dnnl_memory_destroy(bm);
     if (dm) dnnl_memory_destroy(dm);
-    free(src_buf);
-    free(weights_buf);
-    free(dst_buf);
+    scratch_trim();
     pthread_mutex_unlock(&lock);
     return (int)s;
 }

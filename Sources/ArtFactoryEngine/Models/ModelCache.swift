@@ -143,11 +143,11 @@ extension StableDiffusionModels {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw EngineError.missingFile(path, what: "The model")
         }
-        // Layer weights (linear and convolution kernels) keep their stored width; norms, biases and the
-        // token and position embedding tables are widened to f32.
+        // Layer weights (linear and convolution kernels) and the token embedding table keep their stored
+        // width; norms, biases and the position embedding tables are widened to f32.
         func held(_ name: String, _ entry: SafeTensorsFile.Entry) -> Int {
             let layer = entry.shape.count >= 2 && name.hasSuffix(".weight")
-                && !["token_embedding", "position_embedding", "positional_embedding"].contains(where: name.contains)
+                && !["position_embedding", "positional_embedding"].contains(where: name.contains)
             return entry.shape.reduce(1, *) * (layer ? entry.dtype.size : 4)
         }
         func elements(_ file: SafeTensorsFile) -> Int { file.entries.reduce(0) { $0 + held($1.key, $1.value) } }

@@ -6,7 +6,9 @@ import Foundation
 public struct CLIPTextModel: TextEncoding {
     /// The configuration the weights were loaded for.
     public let configuration: CLIPTextConfiguration
-    let tokenEmbedding: [Float]
+    /// Held like a layer weight (the file's f16/bf16 stays 16-bit: 49408 × 768 is 145 MiB in f32); rows are
+    /// widened as tokens look them up.
+    let tokenEmbedding: WeightMatrix
     let positionEmbedding: [Float]
     var layers: [CLIPEncoderLayer]
     let finalLayerNorm: LayerNorm
@@ -30,7 +32,7 @@ public struct CLIPTextModel: TextEncoding {
         self.configuration = configuration
         let w = weights.strippingPrefix("text_model.")
         let h = configuration.hiddenSize
-        tokenEmbedding = try w.values("embeddings.token_embedding.weight", shape: [configuration.vocabSize, h])
+        tokenEmbedding = try w.matrix("embeddings.token_embedding.weight", shape: [configuration.vocabSize, h])
         positionEmbedding = try w.values("embeddings.position_embedding.weight", shape: [configuration.maxPositionEmbeddings, h])
         layers = try (0..<configuration.numHiddenLayers).map {
             try CLIPEncoderLayer(w.scoped("encoder.layers.\($0)"), configuration: configuration)
@@ -47,9 +49,9 @@ public struct CLIPTextModel: TextEncoding {
     /// Width of the pooled projection, or `nil` without `text_projection`.
     public var projectionSize: Int? { textProjection?.outFeatures }
 
-    /// Bytes of f32 parameters held in memory.
+    /// Bytes of parameters held in memory.
     public var byteCount: Int {
-        (tokenEmbedding.count + positionEmbedding.count) * 4 + layers.reduce(0) { $0 + $1.byteCount } + finalLayerNorm.byteCount
+        tokenEmbedding.byteCount + positionEmbedding.count * 4 + layers.reduce(0) { $0 + $1.byteCount } + finalLayerNorm.byteCount
             + (textProjection?.byteCount ?? 0)
     }
 
@@ -106,16 +108,16 @@ public struct CLIPTextModel: TextEncoding {
         let h = configuration.hiddenSize
         var x = Tensor(shape: [tokenIDs.count, length, h])
         try x.data.withUnsafeMutableBufferPointer { xp in
-            try tokenEmbedding.withUnsafeBufferPointer { tp in
-                try positionEmbedding.withUnsafeBufferPointer { pp in
-                    for (b, row) in tokenIDs.enumerated() {
-                        for (t, id) in row.enumerated() {
-                            let token = Int(id)
-                            guard token >= 0, token < configuration.vocabSize else {
-                                throw EngineError.badInput("token id \(id) is outside the vocabulary of \(configuration.vocabSize)")
-                            }
-                            let dst = (b * length + t) * h
-                            for j in 0..<h { xp[dst + j] = tp[token * h + j] + pp[t * h + j] }
+            try positionEmbedding.withUnsafeBufferPointer { pp in
+                for (b, row) in tokenIDs.enumerated() {
+                    for (t, id) in row.enumerated() {
+                        let token = Int(id)
+                        guard token >= 0, token < configuration.vocabSize else {
+                            throw EngineError.badInput("token id \(id) is outside the vocabulary of \(configuration.vocabSize)")
+                        }
+                        let dst = (b * length + t) * h
+                        tokenEmbedding.withFloats(token * h ..< (token + 1) * h) { tp in
+                            for j in 0..<h { xp[dst + j] = tp[j] + pp[t * h + j] }
                         }
                     }
                 }

@@ -20,6 +20,11 @@ struct GroupNorm: Sendable {
         Normalization.groupNorm(x, groups: groups, gamma: gamma, beta: beta, epsilon: epsilon, silu: silu)
     }
 
+    /// The same in place.
+    func apply(_ x: inout Tensor, silu: Bool = false) {
+        Normalization.groupNormInPlace(&x, groups: groups, gamma: gamma, beta: beta, epsilon: epsilon, silu: silu)
+    }
+
     var byteCount: Int { (gamma.count + beta.count) * 4 }
 }
 

@@ -33,6 +33,19 @@ struct ResnetBlock2D: Sendable {
         return Elementwise.add(shortcut.map { $0(x) } ?? x, h)
     }
 
+    /// The same for a block without a time embedding, reusing `x`'s storage (left empty) where the block
+    /// changes width (the VAE decoder's 512→256 and 256→128 at full size): the shortcut first, then the
+    /// input normalised in place and dropped after conv1, so three full-size tensors are never alive at once.
+    func callAsFunction(taking x: inout Tensor) -> Tensor {
+        guard let shortcut, timeEmbeddingProjection == nil else { return self(x) }
+        let skip = shortcut(x)
+        norm1.apply(&x, silu: true)
+        var h = conv1(x)
+        x = Tensor(shape: [0])
+        h = conv2(norm2(h, silu: true))
+        return Elementwise.add(skip, h)
+    }
+
     var byteCount: Int {
         norm1.byteCount + conv1.byteCount + (timeEmbeddingProjection?.byteCount ?? 0) + norm2.byteCount
             + conv2.byteCount + (shortcut?.byteCount ?? 0)

@@ -32,7 +32,10 @@ struct VAEDecoder: Sendable {
     func callAsFunction(_ z: Tensor) -> Tensor {
         var h = mid(convIn(z))
         for block in blocks {
-            for resnet in block.resnets { h = resnet(h) }
+            for resnet in block.resnets {
+                let out = resnet(taking: &h)
+                h = out
+            }
             if let upsampler = block.upsampler { h = upsampler(Elementwise.upsampleNearest2x(h)) }
         }
         return convOut(normOut(h, silu: true))
