@@ -62,12 +62,30 @@ public struct GenerationRequest: Sendable {
     /// Arithmetic of the matrix products: `f32` (the parity path and the engine's default), `bf16` (AVX-512
     /// BF16 / AMX CPUs; throws `precision.unsupported` elsewhere) or `auto` (bf16 where the CPU has it).
     public var precision: Precision = .f32
+    /// The prompt's encoding from an earlier request of the same pipeline (``StableDiffusionPipeline/encodeConditioning(_:)``),
+    /// reused when it was made from the same text-conditioning fields; nil (or a mismatch) encodes again.
+    public var conditioning: PromptConditioning?
 
     public var effectiveStrength: Double { strength ?? (mask != nil ? 1.0 : 0.8) }
 
     /// A text-to-image request with default settings.
     public init(prompt: String) {
         self.prompt = prompt
+    }
+}
+
+/// A prompt encoded once for several images of one job (the daemon's four drafts of one prompt encode it
+/// once, as diffusers does for `num_images_per_prompt`). Only valid with the pipeline that made it: the
+/// caller keeps it per pipeline (LoRAs change the text encoder).
+public struct PromptConditioning: Sendable {
+    /// The fields the encoding depends on, and the compute path it ran in.
+    let key: String
+    let context: Tensor
+    let added: AddedConditions?
+
+    static func key(_ r: GenerationRequest, guided: Bool, path: ComputePath) -> String {
+        [r.prompt, r.negativePrompt, "\(r.clipSkip)", "\(r.width)x\(r.height)", "\(r.aestheticScore)", "\(r.negativeAestheticScore)",
+         "\(guided)", path.rawValue].joined(separator: "\u{0}")
     }
 }
 

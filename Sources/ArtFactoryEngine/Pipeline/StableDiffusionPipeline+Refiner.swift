@@ -52,6 +52,7 @@ extension StableDiffusionPipeline {
         first.imageCount = 1
         first.denoisingEnd = stage.handoff
         var second = request
+        second.conditioning = nil   // the base's encoding; the refiner has its own encoder
         second.imageCount = 1
         second.initImage = nil
         second.mask = nil

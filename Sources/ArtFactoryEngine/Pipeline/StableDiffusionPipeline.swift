@@ -52,6 +52,29 @@ public struct StableDiffusionPipeline: Sendable {
         return result
     }
 
+    /// The request's prompt encoded for reuse by later requests of this pipeline with the same prompt
+    /// fields (``GenerationRequest/conditioning``).
+    /// - Throws: `EngineError` for a prompt the text encoders cannot take, or `precision.unsupported`.
+    public func encodeConditioning(_ request: GenerationRequest) throws -> PromptConditioning {
+        let path = try EnginePrecision.resolve(request.precision)
+        return try EnginePrecision.withCompute(path) {
+            let guided = request.guidanceScale > 1
+            let (context, added) = try conditioning(request, guided: guided)
+            return PromptConditioning(key: PromptConditioning.key(request, guided: guided, path: EnginePrecision.currentCompute),
+                                      context: context, added: added)
+        }
+    }
+
+    /// The UNet's text conditioning. The int8 path leaves the text encoder unquantised: it runs once per
+    /// request, and CLIP's activations carry outlier channels that per-token scales would flatten.
+    private func conditioning(_ request: GenerationRequest, guided: Bool) throws -> (Tensor, AddedConditions?) {
+        if let xl {
+            let (context, added) = try EnginePrecision.withoutInt8 { try encodeXLPrompts(request, guided: guided, xl: xl) }
+            return (context, added)
+        }
+        return (try EnginePrecision.withoutInt8 { try encodePrompts(request, guided: guided) }, nil)
+    }
+
     private func run(_ request: GenerationRequest, progress: GenerationProgressHandler?) throws -> GenerationResult {
         var timings = StageTimings()
         let clock = ContinuousClock()
@@ -59,12 +82,11 @@ public struct StableDiffusionPipeline: Sendable {
         let encodeStart = clock.now
         let context: Tensor
         var added: AddedConditions?
-        // The int8 path leaves the text encoder unquantised: it runs once per request, and CLIP's
-        // activations carry outlier channels that per-token scales would flatten.
-        if let xl {
-            (context, added) = try EnginePrecision.withoutInt8 { try encodeXLPrompts(request, guided: guided, xl: xl) }
+        if let given = request.conditioning,
+           given.key == PromptConditioning.key(request, guided: guided, path: EnginePrecision.currentCompute) {
+            (context, added) = (given.context, given.added)
         } else {
-            context = try EnginePrecision.withoutInt8 { try encodePrompts(request, guided: guided) }
+            (context, added) = try conditioning(request, guided: guided)
         }
         timings.textEncode = seconds(clock.now - encodeStart)
         var images: [RGBImage] = []
