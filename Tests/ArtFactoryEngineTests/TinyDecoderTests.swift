@@ -111,6 +111,30 @@ import Testing
         return worst
     }
 
+    /// On the bf16 path the tiny decoder and encoder keep bf16 NHWC activations between oneDNN convolutions
+    /// (TinyChainNHWC): within 35 dB of the f32 layers, and not the layer-by-layer bf16 path's numbers.
+    @Test(.enabled(if: EnginePrecision.bf16Supported && OneDNNConvolution.policy != .none,
+                   "bf16 NHWC chain skipped: \(EnginePrecision.bf16Unavailability ?? "oneDNN convolutions are off on this CPU")"))
+    func bf16ChainMatchesTheF32Layers() throws {
+        let refs = try SafeTensorsFile(path: Self.root + "/taesd-tiny-reference.safetensors")
+        let tiny = try AutoencoderTiny(path: Self.root + "/taesd-tiny")
+        let latents = try refs.tensor(named: "latents"), image = try refs.tensor(named: "image")
+        let f32 = try tiny.decode(latents: latents)
+        let chained = try EnginePrecision.withCompute(.bf16) { try tiny.decode(latents: latents) }
+        TinyChainNHWC.enabled = false
+        let layered = try EnginePrecision.withCompute(.bf16) { try tiny.decode(latents: latents) }
+        TinyChainNHWC.enabled = true
+        #expect(chained.shape == f32.shape)
+        let value = Self.psnr(chained, f32)
+        #expect(value >= 35, "bf16 NHWC decode against f32: \(value) dB")
+        #expect(chained.data != layered.data, "the NHWC chain ran")
+        let encoded = try EnginePrecision.withCompute(.bf16) { try tiny.encode(image: image) }
+        let encodedF32 = try tiny.encode(image: image)
+        let error = PrecisionSupport.relativeError(encoded.data, encodedF32.data)
+        #expect(encoded.shape == encodedF32.shape)
+        #expect(error < 2e-2, "bf16 NHWC encode: relative error \(error)")
+    }
+
     /// PSNR of two [-1, 1] images.
     static func psnr(_ a: Tensor, _ b: Tensor) -> Double {
         let mse = zip(a.data, b.data).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) } / Double(max(1, a.count))

@@ -48,6 +48,14 @@ int afk_dnnl_conv2d(int bf16, int64_t n, int64_t ic, int64_t ih, int64_t iw, int
 /* The implementation oneDNN chose for the last convolution it created, e.g. "brg:avx512_core". */
 const char *afk_dnnl_last_conv_impl(void);
 
+/* A convolution of bf16 NHWC `src` [n, ih, iw, ic] with OIHW f32 `weights` (rounded to bf16 inside) and
+ * optional f32 `bias`, into NHWC `dst` [n, oh, ow, oc], bf16, or f32 when `dst_f32`; with `sum` the result
+ * is added to what dst holds, then with `relu` clamped at 0 (oneDNN post-ops, in that order). For layer
+ * chains kept in bf16 NHWC between convolutions (no reorders of activations). Returns 0 or a oneDNN status. */
+int afk_dnnl_conv2d_nhwc_bf16(int64_t n, int64_t ic, int64_t ih, int64_t iw, int64_t oc, int64_t k, int64_t stride, int64_t pad,
+                              const uint16_t *src, const float *weights, const float *bias, void *dst, int dst_f32, int sum,
+                              int relu);
+
 /* Primitives created so far (for tests and diagnostics). */
 int afk_dnnl_cached_primitives(void);
 #endif

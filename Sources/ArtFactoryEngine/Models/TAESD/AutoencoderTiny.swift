@@ -134,6 +134,7 @@ public struct AutoencoderTiny: LatentDecoding {
     }
 
     private static func run(_ layers: [TinyLayer], _ input: Tensor) -> Tensor {
+        if TinyChainNHWC.applies(layers), let y = TinyChainNHWC.run(layers, input) { return y }
         var x = input
         for layer in layers {
             switch layer {
