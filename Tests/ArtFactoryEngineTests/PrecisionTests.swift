@@ -368,7 +368,8 @@ struct Int8PathTests {
 
     /// im2col 3x3 and 1x1 (one int8 product of the weight and the input columns) and Winograd 3x3 (16 batched
     /// products of transformed tiles).
-    @Test(arguments: [(3, 12), (1, 12), (3, 40)])
+    /// The last case is a 1×1 convolution over more columns than one block of s32 sums holds (two blocks).
+    @Test(arguments: [(3, 12), (1, 12), (3, 40), (1, 260)])
     func convolutionsAreWithinInt8Rounding(kernel: Int, size: Int) {
         // Wider than OneDNNConvolution.narrowChannels: narrow layers (the tiny decoder's) stay on oneDNN's
         // f32/bf16 convolutions on every path.

@@ -129,22 +129,31 @@ enum Int8Products {
         }
     }
 
-    /// `c[m × n] (+)= W[m × k] · b[k × n]` (a convolution's weight times its input columns, `ldb ≥ n`).
+    /// `c[m × n] (+)= W[m × k] · b[k × n]` (a convolution's weight times its input columns, `ldb ≥ n`), in
+    /// column blocks of at most ``blockSums`` sums (a 1×1 convolution at 512² has 262144 columns).
     static func weightTimes(_ weight: WeightMatrix, rows m: Int, k: Int, b: UnsafePointer<Float>, ldb: Int, columns n: Int,
                             c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         let qw = quantiseRows(weight, rows: m, columns: k, levels: sourceLevels)
-        let qb = UnsafeMutablePointer<Int8>.allocate(capacity: k * n)
-        var bs = [Float](repeating: 0, count: n)
-        let acc = UnsafeMutablePointer<Int32>.allocate(capacity: m * n)
+        let block = min(n, max(256, blockSums / max(1, m)))
+        let qb = UnsafeMutablePointer<Int8>.allocate(capacity: k * block)
+        var bs = [Float](repeating: 0, count: block)
+        let acc = UnsafeMutablePointer<Int32>.allocate(capacity: m * block)
         defer { qw.deallocate(); qb.deallocate(); acc.deallocate() }
-        bs.withUnsafeMutableBufferPointer { quantiseColumns(b, ld: ldb, rows: k, columns: n, levels: weightsSideLevels, into: qb, scales: $0.baseAddress!) }
-        matmul(m: m, n: n, k: k, a: qw.q, aRowStride: k, aColumnStride: 1, b: qb, bRowStride: n, bColumnStride: 1,
-               c: acc, cRowStride: n)
-        qw.scales.withUnsafeBufferPointer { rs in
-            bs.withUnsafeBufferPointer { cs in
-                dequantise(acc, m: m, n: n, rowScales: rs.baseAddress!, columnScales: cs.baseAddress!, into: c, ldc: ldc,
-                           accumulate: accumulate)
+        var c0 = 0
+        while c0 < n {
+            let nb = min(block, n - c0)
+            bs.withUnsafeMutableBufferPointer {
+                quantiseColumns(b + c0, ld: ldb, rows: k, columns: nb, levels: weightsSideLevels, into: qb, scales: $0.baseAddress!)
             }
+            matmul(m: m, n: nb, k: k, a: qw.q, aRowStride: k, aColumnStride: 1, b: qb, bRowStride: nb, bColumnStride: 1,
+                   c: acc, cRowStride: nb)
+            qw.scales.withUnsafeBufferPointer { rs in
+                bs.withUnsafeBufferPointer { cs in
+                    dequantise(acc, m: m, n: nb, rowScales: rs.baseAddress!, columnScales: cs.baseAddress!, into: c + c0, ldc: ldc,
+                               accumulate: accumulate)
+                }
+            }
+            c0 += nb
         }
     }
 
