@@ -85,6 +85,39 @@ import TestSupport
         #expect(try GenerationOptionsTests.recordedParameters(again.images[0].path)["refiner"] == "sdxl-refiner-tiny")
     }
 
+    /// A single-file refiner (original SGM layout) dropped into `models/` is listed as a refiner and finishes
+    /// the base's images as the engine does with that file; used as a base model it is refused.
+    @Test func aSingleFileRefinerFinishesSDXLImages() throws {
+        let f = try GenerationFixture.start()
+        defer { f.cleanUp() }
+        let file = SDXLModelTests.fixtures + "/single-file/sdxl-refiner-tiny-original.safetensors"
+        #expect(symlink(SDXLModelTests.sdxl, f.home + "/models/sdxl-tiny") == 0)
+        #expect(symlink(file, f.home + "/models/refiner-file.safetensors") == 0)
+        let c = try f.daemon.client()
+        let listed = try c.call(ModelsList.self, NoParams()).models
+        #expect(listed.first { $0.name == "refiner-file" }?.family == "sdxl-refiner")
+        var p = Self.params()
+        p.steps = 4
+        p.refiner = "refiner-file"
+        p.refinerHandoff = 0.5
+        let info = try f.wait(try c.call(Generate.self, p).jobId)
+        #expect(info.status == "succeeded", "\(info.error ?? "")")
+        #expect(try GenerationOptionsTests.recordedParameters(info.images[0].path)["refiner"] == "refiner-file")
+        let base = try StableDiffusionPipeline.load(path: SDXLModelTests.sdxl)
+        let refiner = try StableDiffusionPipeline.load(path: file)
+        var r = GenerationRequest(prompt: p.prompt ?? "")
+        r.negativePrompt = p.negativePrompt ?? ""
+        (r.width, r.height, r.steps, r.guidanceScale, r.seed, r.scheduler) = (64, 64, 4, 5, 1234, .euler)
+        let expected = try base.generate(r, refiner: refiner, stage: RefinerStage(handoff: 0.5)).images[0]
+        let stored = try PNGDecoder.decode(Data(contentsOf: URL(fileURLWithPath: info.images[0].path))).rgb()
+        #expect(stored.bytes == expected.pixels)
+        var asBase = Self.params()
+        asBase.model = "refiner-file"
+        #expect { try c.call(Generate.self, asBase) } throws: { error in
+            (error as? RPCError)?.message.contains("refiner") == true
+        }
+    }
+
     @Test func ultraUsesTheOnlyRefinerUnlessToldOtherwise() throws {
         let f = try GenerationFixture.start()
         defer { f.cleanUp() }

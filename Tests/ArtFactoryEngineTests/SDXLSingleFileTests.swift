@@ -40,6 +40,45 @@ import Testing
         #expect(pipeline.xl?.tokenizer2.padID == 0)
     }
 
+    static let refinerFile = EngineFixtures.root + "/single-file/sdxl-refiner-tiny-original.safetensors"
+
+    /// A single-file SDXL refiner (Scripts/fixtures/make_single_file_refiner_fixtures.py): its one OpenCLIP
+    /// encoder under `conditioner.embedders.0.model`, five time ids, the weights diffusers converts it to, and a
+    /// pipeline that is a refiner (aesthetic scores, `!` padding).
+    @Test func refinerFileLoadsAsASecondStage() throws {
+        let checkpoint = try SingleFileCheckpoint(path: Self.refinerFile)
+        #expect(checkpoint.variant == .sdxlRefiner)
+        #expect(checkpoint.textConfiguration2 == nil)
+        #expect(checkpoint.textConfiguration.hiddenAct == "gelu" && checkpoint.textConfiguration.numHiddenLayers == 2)
+        let u = checkpoint.unetConfiguration
+        #expect(u.downBlockTypes == ["DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"])
+        #expect(u.transformerLayers(forBlock: 1) == 2 && u.transformerLayers(forBlock: 2) == 2)
+        #expect(u.usesTextTimeEmbedding && u.additionTimeEmbedDim == 8 && u.projectionClassEmbeddingsInputDim == 56)
+        #expect(try ModelFamily.detect(path: Self.refinerFile) == .sdxlRefiner)
+
+        let refs = try SafeTensorsFile(path: EngineFixtures.root + "/single-file/sdxl-refiner-tiny-original-reference.safetensors")
+        let models = try StableDiffusionModels.load(from: Self.refinerFile)
+        #expect(models.variant == .sdxlRefiner)
+        let ids = EngineFixtures.tokenRows(try refs.tensor(named: "text.input_ids"))
+        let (hidden, pooled) = try models.textEncoder.encodePenultimate(tokenIDs: ids, clipSkip: 1)
+        expectClose(hidden, try refs.tensor(named: "text.penultimate"), "single-file refiner OpenCLIP")
+        expectClose(try #require(pooled), try refs.tensor(named: "text.text_embeds"), "single-file refiner text_projection")
+        let conditions = AddedConditions(textEmbeds: try refs.tensor(named: "unet.text_embeds"), timeIDs: try refs.tensor(named: "unet.time_ids"))
+        let out = try models.unet.predict(sample: try refs.tensor(named: "unet.sample"), timestep: 321,
+                                          context: try refs.tensor(named: "unet.context"), conditions: conditions)
+        expectClose(out, try refs.tensor(named: "unet.out"), "single-file refiner UNet (five time ids)")
+        expectClose(try models.vae.decode(latents: try refs.tensor(named: "vae.latents")), try refs.tensor(named: "vae.decoded"),
+                    "single-file refiner VAE")
+        let pipeline = try StableDiffusionPipeline.load(path: Self.refinerFile)
+        #expect(pipeline.isRefiner)
+        #expect(pipeline.xl?.requiresAestheticsScore == true && pipeline.xl?.forceZerosForEmptyPrompt == false)
+        #expect(pipeline.xl?.tokenizer2.padID == 0)
+        // Used as a base model, it is refused with the reason.
+        var request = GenerationRequest(prompt: "a lighthouse")
+        (request.width, request.height, request.steps) = (64, 64, 2)
+        #expect(throws: EngineError.self) { try pipeline.generate(request) }
+    }
+
     /// Writes a safetensors file holding one small tensor under each of `keys`.
     static func stub(_ keys: [String], name: String, in dir: URL) throws -> String {
         let path = dir.appendingPathComponent(name).path

@@ -89,6 +89,8 @@ enum CheckpointKeyMap {
     /// SDXL: `conditioner.embedders.0.transformer.` (CLIP ViT-L) and `.1.model.` (OpenCLIP ViT-bigG).
     static let sdxlOpenAIPrefix = "conditioner.embedders.0.transformer."
     static let sdxlOpenCLIPPrefix = "conditioner.embedders.1.model."
+    /// An SDXL refiner's one encoder (OpenCLIP ViT-bigG), as in Stability's sd_xl_refiner_1.0.safetensors.
+    static let refinerOpenCLIPPrefix = "conditioner.embedders.0.model."
 
     /// Text-encoder names for OpenAI CLIP (already transformers' names) or OpenCLIP (renamed, split;
     /// with `projection`, its `text_projection` maps to `text_projection.weight`, stored transposed — see

@@ -2,7 +2,8 @@ import Foundation
 
 /// A single-file Stable Diffusion 1.x/2.x or SDXL checkpoint in the original layout (as published by
 /// CompVis/Stability and most model sites), as `.safetensors`. SDXL files (`conditioner.embedders.0/1`,
-/// `label_emb`) get 64-wide heads, SDXL's VAE scaling factor 0.13025 and both text encoders. The architecture is inferred from
+/// `label_emb`) get 64-wide heads, SDXL's VAE scaling factor 0.13025 and both text encoders; SDXL refiner
+/// files (only `conditioner.embedders.0.model`, OpenCLIP) their one encoder and five time ids. The architecture is inferred from
 /// tensor names and shapes: input channels (4, or 9 for inpainting), block widths, layers per block,
 /// transformer depth, linear vs convolutional projections, and the text encoder family
 /// (OpenAI CLIP → SD 1.x, OpenCLIP → SD 2.x). Heads follow each family's convention (SD 1.x: 8 per
@@ -37,10 +38,38 @@ public struct SingleFileCheckpoint: Sendable {
                         message: "This file is not a Stable Diffusion 1.x/2.x/XL checkpoint (\(why)); SD 1.x, 2.x and SDXL base checkpoints are supported.",
                         path: path)
         }
+        let u = CheckpointKeyMap.unetPrefix
+        if ModelFamily.isRefiner(keys: keys) {
+            // An SDXL refiner: loads as a second stage (used as a base model it is refused where requests are
+            // checked, by its family). Its added conditioning takes five time ids (original size, crop,
+            // aesthetic score) beside the pooled projection.
+            let refinerError = { (why: String) -> EngineError in
+                EngineError(code: "checkpoint.unsupported", message: "This SDXL refiner file could not be read (\(why)).", path: path)
+            }
+            guard let convIn = shape(u + "input_blocks.0.0.weight"), convIn.count == 4 else {
+                throw refinerError("it has no \(u)input_blocks.0.0.weight, so no SD UNet")
+            }
+            var unet = try Self.inferUNet(shape: shape, keys: keys, inChannels: convIn[1], sd2: true, unsupported: refinerError)
+            let te = CheckpointKeyMap.refinerOpenCLIPPrefix
+            guard let label = shape(u + "label_emb.0.0.weight"), label.count == 2,
+                  let projection = shape(te + "text_projection"), projection.count == 2,
+                  (label[1] - projection[1]) > 0, (label[1] - projection[1]) % 5 == 0 else {
+                throw refinerError("its added conditioning (label_emb, text_projection) could not be recognised")
+            }
+            unet.setTextTimeEmbedding(timeEmbedDim: (label[1] - projection[1]) / 5, inputDim: label[1])
+            unetConfiguration = unet
+            var vae = try Self.inferVAE(shape: shape, keys: keys, unsupported: refinerError)
+            vae.scalingFactor = 0.13025
+            vaeConfiguration = vae
+            textConfiguration = try Self.inferText(shape: shape, keys: keys, sd2: true, unsupported: refinerError,
+                                                   openCLIPPrefix: te, dropLastLayer: false)
+            textConfiguration2 = nil
+            variant = .sdxlRefiner
+            return
+        }
         if let why = ModelFamily.unsupportedReason(keys: keys) {
             throw EngineError(code: "checkpoint.unsupported", message: why, path: path)
         }
-        let u = CheckpointKeyMap.unetPrefix
         if ModelFamily.isSDXL(keys: keys) {
             guard let convIn = shape(u + "input_blocks.0.0.weight"), convIn.count == 4 else {
                 throw unsupported("it has no \(u)input_blocks.0.0.weight, so no SD UNet")
@@ -89,6 +118,19 @@ public struct SingleFileCheckpoint: Sendable {
     /// Reads the weights into the networks.
     public func loadModels() throws -> StableDiffusionModels {
         let keys = Array(file.entries.keys)
+        if variant == .sdxlRefiner {
+            let unet = try UNet2DConditionModel(configuration: unetConfiguration,
+                weights: WeightSource(file: file, renamed: CheckpointKeyMap.unet(keys, layersPerBlock: unetConfiguration.layersPerBlock)))
+            let vae = try AutoencoderKL(configuration: vaeConfiguration,
+                weights: WeightSource(file: file, renamed: CheckpointKeyMap.vae(keys, blocks: vaeConfiguration.blockOutChannels.count)))
+            let text = try CLIPTextModel(configuration: textConfiguration,
+                weights: WeightSource(file: file, renamed: CheckpointKeyMap.textEncoder(keys, hiddenSize: textConfiguration.hiddenSize,
+                                                                                        openAIPrefix: "-",
+                                                                                        openCLIPPrefix: CheckpointKeyMap.refinerOpenCLIPPrefix,
+                                                                                        projection: true),
+                                      transposed: ["text_projection.weight"]))
+            return try StableDiffusionModels(textEncoder: text, unet: unet, vae: vae, source: path)
+        }
         if let textConfiguration2 {
             let unet = try UNet2DConditionModel(configuration: unetConfiguration,
                 weights: WeightSource(file: file, renamed: CheckpointKeyMap.unet(keys, layersPerBlock: unetConfiguration.layersPerBlock)))
@@ -154,7 +196,11 @@ public struct SingleFileCheckpoint: Sendable {
         }
         c.crossAttentionDim = context[1]
         c.setHeads(sd2 ? channels.map { max(1, $0 / 64) } : channels.map { _ in 8 })
-        c.setTransformerLayers(depth)
+        // Levels without attention take the middle block's depth: the middle block uses the last level's value
+        // (diffusers' transformer_layers_per_block[-1]), and an SDXL refiner's last level has no attention.
+        var midDepth = 0
+        while keys.contains(u + "middle_block.1.transformer_blocks.\(midDepth).attn1.to_q.weight") { midDepth += 1 }
+        c.setTransformerLayers(zip(depth, cross).map { $1 ? $0 : max(1, midDepth) })
         return c
     }
 
