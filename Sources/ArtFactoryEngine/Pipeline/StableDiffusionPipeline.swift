@@ -195,8 +195,8 @@ public struct StableDiffusionPipeline: Sendable {
             throw EngineError(code: "model.refiner",
                               message: "This is an SDXL refiner: it refines an image or an SDXL base model's latents and cannot generate from a prompt alone. Generate with an SDXL base model and name this one as its refiner, or give a source image.")
         }
-        if xl != nil, r.mask != nil {
-            throw EngineError.badRequest("inpainting is not supported for SDXL models yet; use image-to-image (a source image without a mask)")
+        if let xl, xl.isRefiner, r.mask != nil {
+            throw EngineError.badRequest("an SDXL refiner does not inpaint; inpaint with the SDXL base model")
         }
         let latentChannels = vae.latentChannels
         if unet.inChannels == 2 * latentChannels + 1 {
