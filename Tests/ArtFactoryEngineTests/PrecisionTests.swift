@@ -386,6 +386,19 @@ struct Int8PathTests {
         #expect(error > 1e-5)
     }
 
+    /// Narrow convolutions (at most 64 channels: the tiny decoder's, the upscalers') run unquantised on the int8 path.
+    @Test func narrowConvolutionsLeaveInt8() {
+        let x = Tensor(shape: [1, 24, 20, 20], data: PrecisionSupport.random(24 * 400, seed: 33))
+        let weight = WeightMatrix(PrecisionSupport.random(20 * 24 * 9, seed: 34, scale: 0.1))
+        let plain = EnginePrecision.withCompute(EnginePrecision.bf16Supported ? .bf16 : .f32) {
+            Convolution.conv2d(x, weight: weight, bias: nil, outChannels: 20, kernel: 3, stride: 1, padding: 1)
+        }
+        let int8 = EnginePrecision.withCompute(.int8) {
+            Convolution.conv2d(x, weight: weight, bias: nil, outChannels: 20, kernel: 3, stride: 1, padding: 1)
+        }
+        #expect(int8.data == plain.data)
+    }
+
     /// The text encoder and attention run unquantised on the int8 path.
     @Test func textEncoderAndAttentionLeaveInt8() {
         let inside = EnginePrecision.withCompute(.int8) { EnginePrecision.withoutInt8 { EnginePrecision.currentCompute } }
