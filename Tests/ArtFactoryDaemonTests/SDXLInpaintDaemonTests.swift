@@ -12,6 +12,13 @@ import TestSupport
 /// inpainted pixels (themselves within 40 dB of diffusers' StableDiffusionXLInpaintPipeline, SDXLTests), and a
 /// mask with a refiner is refused before anything is queued.
 @Suite struct SDXLInpaintDaemonTests {
+    /// PSNR of two 8-bit images of the same size (infinite when equal).
+    static func psnr(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        guard a.count == b.count, !a.isEmpty else { return 0 }
+        let mse = zip(a, b).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) } / Double(a.count)
+        return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
+    }
+
     @Test func anSDXLBaseInpaintsAsTheEngineDoes() throws {
         let f = try GenerationFixture.start()
         defer { f.cleanUp() }
@@ -47,7 +54,10 @@ import TestSupport
         r.strength = 1.0
         let expected = try base.generate(r).images[0]
         let stored = try PNGDecoder.decode(Data(contentsOf: URL(fileURLWithPath: info.images[0].path))).rgb()
-        #expect(stored.bytes == expected.pixels)
+        // The daemon runs OpenBLAS's Haswell kernel (TestSupport's DaemonProcess), this process the one it
+        // detects: the pixels may differ by a rounding step, not more.
+        let value = SDXLInpaintDaemonTests.psnr(stored.bytes, expected.pixels)
+        #expect(stored.bytes.count == expected.pixels.count && value >= 45, "daemon against the engine: PSNR \(value) dB")
 
         var withRefiner = p
         withRefiner.refiner = "sdxl-refiner-tiny"

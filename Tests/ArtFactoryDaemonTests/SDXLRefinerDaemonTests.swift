@@ -110,7 +110,10 @@ import TestSupport
         (r.width, r.height, r.steps, r.guidanceScale, r.seed, r.scheduler) = (64, 64, 4, 5, 1234, .euler)
         let expected = try base.generate(r, refiner: refiner, stage: RefinerStage(handoff: 0.5)).images[0]
         let stored = try PNGDecoder.decode(Data(contentsOf: URL(fileURLWithPath: info.images[0].path))).rgb()
-        #expect(stored.bytes == expected.pixels)
+        // The daemon runs OpenBLAS's Haswell kernel (TestSupport's DaemonProcess), this process the one it
+        // detects: the pixels may differ by a rounding step, not more.
+        let value = SDXLInpaintDaemonTests.psnr(stored.bytes, expected.pixels)
+        #expect(stored.bytes.count == expected.pixels.count && value >= 45, "daemon against the engine: PSNR \(value) dB")
         var asBase = Self.params()
         asBase.model = "refiner-file"
         #expect { try c.call(Generate.self, asBase) } throws: { error in
